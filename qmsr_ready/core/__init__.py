@@ -1,0 +1,1 @@
+"""Qt-free core: data model, workspace, services, library, report and exports."""
