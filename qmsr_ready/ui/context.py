@@ -1,0 +1,76 @@
+"""The application context: what every window, view and undo command needs, passed in explicitly.
+
+Built once by the composition root (``qmsr_ready.app``); there are no module-level singletons.
+Views listen to its signals instead of to each other, so a change made in one view (or undone
+from the Edit menu) refreshes every other view that shows the same data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from qmsr_ready.core.db import Workspace
+    from qmsr_ready.ui.settings import AppSettings
+    from qmsr_ready.ui.workers import WorkerRunner
+
+
+class AppContext(QObject):
+    """Open workspace, settings, undo stack, worker runner and the shared change signals."""
+
+    workspace_changed = Signal()  # a workspace was opened or closed
+    current_inspection_changed = Signal(str)  # "" when none is selected
+    data_changed = Signal(str, str)  # (kind, inspection_code); kind: response|finding|evidence|inspection|site|signoff
+
+    def __init__(self, settings: AppSettings, workers: WorkerRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.workers = workers
+        self.undo_stack = QUndoStack(self)
+        self.workspace: Workspace | None = None
+        self.current_inspection: str = ""
+
+    @property
+    def actor(self) -> str:
+        """The display name written to the audit trail."""
+        return self.settings.display_name()
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace is None or self.workspace.read_only
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        """Swap the open workspace; the caller closes the previous one."""
+        self.workspace = workspace
+        self.undo_stack.clear()
+        self.current_inspection = ""
+        self.workspace_changed.emit()
+        self.current_inspection_changed.emit("")
+
+    def set_current_inspection(self, code: str) -> None:
+        if code != self.current_inspection:
+            self.current_inspection = code
+            self.current_inspection_changed.emit(code)
+
+    @contextmanager
+    def write(self, kind: str, inspection_code: str = "") -> Iterator[Session]:
+        """A write transaction that announces ``data_changed`` after it commits."""
+        if self.workspace is None:
+            raise RuntimeError("no workspace is open")
+        with self.workspace.begin() as session:
+            yield session
+        self.data_changed.emit(kind, inspection_code)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short-lived session for reading."""
+        if self.workspace is None:
+            raise RuntimeError("no workspace is open")
+        with self.workspace.session() as session:
+            yield session
