@@ -26,7 +26,8 @@ class AppContext(QObject):
 
     workspace_changed = Signal()  # a workspace was opened or closed
     current_inspection_changed = Signal(str)  # "" when none is selected
-    data_changed = Signal(str, str)  # (kind, inspection_code); kind: response|finding|evidence|inspection|site|signoff
+    # (kind, inspection_code); kind: response|finding|evidence|inspection|site|signoff
+    data_changed = Signal(str, str)
 
     def __init__(self, settings: AppSettings, workers: WorkerRunner, parent: QObject | None = None):
         super().__init__(parent)

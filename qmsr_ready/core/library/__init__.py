@@ -1,0 +1,36 @@
+"""Checklist templates: load, validate, hash, cover, crosswalk, and plan inspections from them."""
+
+from __future__ import annotations
+
+from qmsr_ready.core.library.catalogue import Catalogue, LoadedTemplate, version_key
+from qmsr_ready.core.library.coverage import Coverage, coverage
+from qmsr_ready.core.library.crosswalk import INDUSTRY_DERIVED_LABEL, Crosswalk, load_crosswalk
+from qmsr_ready.core.library.loader import (
+    LoadResult,
+    TemplateIssue,
+    TemplateValidationError,
+    load_file,
+    load_template,
+    load_text,
+)
+from qmsr_ready.core.library.planner import ElementProposal, plan, to_element_choices
+
+__all__ = [
+    "INDUSTRY_DERIVED_LABEL",
+    "Catalogue",
+    "Coverage",
+    "Crosswalk",
+    "ElementProposal",
+    "LoadResult",
+    "LoadedTemplate",
+    "TemplateIssue",
+    "TemplateValidationError",
+    "coverage",
+    "load_crosswalk",
+    "load_file",
+    "load_template",
+    "load_text",
+    "plan",
+    "to_element_choices",
+    "version_key",
+]
