@@ -61,7 +61,7 @@ timestamp = Annotated[dt.datetime, mapped_column(UTCDateTime, default=utcnow)]
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012 (SQLAlchemy API)
 
 
 class WorkspaceInfo(Base):
@@ -205,7 +205,8 @@ class Finding(Base):
     code: Mapped[code_str]  # "F-001", unique within its inspection
     title: Mapped[short_str]
     objective_evidence: Mapped[long_text]
-    requirement: Mapped[long_text]  # requirement cited, e.g. "21 CFR 820.35(a); ISO 13485:2016 8.2.2"
+    # requirement cited, e.g. "21 CFR 820.35(a); ISO 13485:2016 8.2.2"
+    requirement: Mapped[long_text]
     classification: Mapped[str] = mapped_column(String(20))  # vocab.Classification
     likely_483: Mapped[bool] = mapped_column(Boolean, default=False)
     severity: Mapped[int] = mapped_column(Integer, default=3)  # 1..5
@@ -270,7 +271,7 @@ class Evidence(Base):
     id: Mapped[intpk]
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
     code: Mapped[code_str]  # "E-001" within its inspection
-    sha256: Mapped[str] = mapped_column(ForeignKey("evidence_blobs.sha256"))
+    sha256: Mapped[str] = mapped_column(ForeignKey("evidence_blobs.sha256"), index=True)
     filename: Mapped[short_str]
     media_type: Mapped[str] = mapped_column(String(127), default="application/octet-stream")
     size: Mapped[int] = mapped_column(Integer)
@@ -293,7 +294,7 @@ class EvidenceLink(Base):
     evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"))
     question_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     finding_id: Mapped[int | None] = mapped_column(
-        ForeignKey("findings.id", ondelete="CASCADE"), nullable=True
+        ForeignKey("findings.id", ondelete="CASCADE"), nullable=True, index=True
     )
 
     evidence: Mapped[Evidence] = relationship(back_populates="links")

@@ -1,0 +1,76 @@
+"""Command line entry point: ``qmsr-ready`` (the GUI) and headless sub-commands.
+
+User errors (``QmsrError``) print one line, ``qmsr-ready: error: <message>``, and exit 2;
+argparse usage errors also exit 2. Nothing here imports Qt; the GUI is loaded lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from qmsr_ready import __version__
+from qmsr_ready.core.errors import QmsrError
+
+COMMAND_MODULES = ("workspace", "templates", "export", "demo", "gui")
+PROG = "qmsr-ready"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every sub-command module registered."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Offline mock-inspection workbench for FDA QMSR readiness. "
+        "Without a sub-command, opens the GUI on the default workspace.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"qmsr_ready.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def _run_default_gui(args: argparse.Namespace) -> int:
+    try:
+        from qmsr_ready.commands.gui import run_gui  # type: ignore[attr-defined]
+    except ImportError:
+        print(
+            f"{PROG}: the GUI is not available in this build; "
+            f"run '{PROG} --help' for the command-line tools.",
+            file=sys.stderr,
+        )
+        return 2
+    if not hasattr(args, "workspace"):
+        args.workspace = None
+    result = run_gui(args)
+    return int(result or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version (0) and usage errors (2)
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    func = getattr(args, "func", None)
+    try:
+        if func is None:
+            return _run_default_gui(args)
+        return int(func(args) or 0)
+    except QmsrError as exc:
+        print(f"{PROG}: error: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+
+
+def entry_point() -> None:
+    """Console-script wrapper that exits with ``main()``'s code."""
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Headless workspace commands: ``inspections`` and ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from qmsr_ready.core.audit import verify_chain
+from qmsr_ready.core.db import open_workspace
+from qmsr_ready.core.services.queries import list_inspections
+from qmsr_ready.core.vocab import InspectionStatus, InspectionType
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``inspections`` and ``verify``."""
+    p = subparsers.add_parser("inspections", help="list the inspections in a workspace")
+    p.add_argument("workspace", metavar="WORKSPACE", help="path of a .qmsr workspace file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_inspections)
+
+    p = subparsers.add_parser(
+        "verify",
+        help="check the audit trail and database integrity",
+        description="Runs PRAGMA integrity_check and walks the hash-chained audit trail. "
+        "Exit 0 when intact, 1 when an event was edited, inserted or deleted.",
+    )
+    p.add_argument("workspace", metavar="WORKSPACE", help="path of a .qmsr workspace file")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_verify)
+
+
+def _label(enum_cls: Any, value: str) -> str:
+    try:
+        return str(enum_cls(value).label)
+    except ValueError:
+        return value
+
+
+def cmd_inspections(args: argparse.Namespace) -> int:
+    """Print every inspection with its status and progress."""
+    with open_workspace(args.workspace, read_only=True) as ws, ws.session() as s:
+        rows = list_inspections(s)
+    if args.json:
+        json.dump([r.as_dict() for r in rows], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    if not rows:
+        print("No inspections in this workspace.")
+        return 0
+    table = [("CODE", "SITE", "TYPE", "STATUS", "ANSWERED", "OPEN FINDINGS", "TITLE")]
+    for r in rows:
+        table.append((
+            r.code, r.site_name, _label(InspectionType, r.inspection_type),
+            _label(InspectionStatus, r.status), f"{r.questions_answered}/{r.questions_in_scope}",
+            str(r.findings_open), r.title,
+        ))
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    for row in table:
+        cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
+        print("  ".join([*cells, row[-1]]).rstrip())
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Verify the chain read-only (works while the GUI has the workspace open)."""
+    with open_workspace(args.workspace, read_only=True) as ws, ws.session() as s:
+        report = verify_chain(s)
+        path = str(ws.path)
+    if args.json:
+        json.dump({"workspace": path, **report.as_dict()}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif report.ok:
+        print(
+            f"OK: {path}: {report.event_count} audit events intact, database integrity ok "
+            f"(head {report.head_hash[:12]})."
+        )
+    else:
+        where = (
+            f"first broken event: {report.first_broken_seq}: "
+            if report.first_broken_seq is not None else ""
+        )
+        print(f"FAILED: {path}: {where}{report.problem}")
+    return 0 if report.ok else 1

@@ -1,0 +1,253 @@
+"""Append-only, hash-chained audit trail.
+
+Each event's ``hash`` is the SHA-256 of the canonical JSON of its fields plus the previous
+event's hash, so editing, inserting or deleting a row behind the application's back breaks the
+chain at that row. The head (last seq and hash) is also kept in ``workspace_info`` so removing the
+newest events is caught too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import getpass
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
+from qmsr_ready.core.template_content import canonical_json
+
+GENESIS_HASH = "0" * 64
+HEAD_SEQ_KEY = "audit_head_seq"
+HEAD_HASH_KEY = "audit_head_hash"
+ACTOR_ENV = "QMSR_READY_USER"
+
+
+def default_actor(configured: str | None = None) -> str:
+    """The display name to record: the configured one, else $QMSR_READY_USER, else the OS user."""
+    for candidate in (configured, os.environ.get(ACTOR_ENV)):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some containers and services)
+        return "unknown"
+
+
+def json_safe(value: Any) -> Any:
+    """A field value as the audit trail stores it (dates as ISO strings, enums as values)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return json_safe(value.value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [json_safe(v) for v in value]
+        return sorted(items, key=canonical_json) if isinstance(value, set | frozenset) else items
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes sha256:{hashlib.sha256(value).hexdigest()}>"
+    return str(value)
+
+
+def _at_text(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).isoformat()
+
+
+def compute_hash(
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    inspection_code: str | None,
+    changes: Any,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over the canonical JSON of an event's fields and the previous hash."""
+    payload = {
+        "seq": seq,
+        "at": _at_text(at),
+        "actor": actor,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "inspection_code": inspection_code,
+        "changes": changes,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def _raw_event_hash(row: Any) -> str:
+    """Recompute a stored event's hash from its raw column values (robust to tampering)."""
+    at = dt.datetime.fromisoformat(str(row.at))
+    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at
+    return compute_hash(
+        seq=row.seq,
+        at=at,
+        actor=row.actor,
+        action=row.action,
+        entity_type=row.entity_type,
+        entity_id=row.entity_id,
+        inspection_code=row.inspection_code,
+        changes=json.loads(row.changes),
+        prev_hash=row.prev_hash,
+    )
+
+
+def _event_hash(event: AuditEvent) -> str:
+    return compute_hash(
+        seq=event.seq,
+        at=event.at,
+        actor=event.actor,
+        action=event.action,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        inspection_code=event.inspection_code,
+        changes=event.changes,
+        prev_hash=event.prev_hash,
+    )
+
+
+def _set_info(session: Session, key: str, value: str) -> None:
+    row = session.get(WorkspaceInfo, key)
+    if row is None:
+        session.add(WorkspaceInfo(key=key, value=value))
+    else:
+        row.value = value
+
+
+def append_event(
+    session: Session,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    changes: Mapping[str, Any],
+    inspection_code: str | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction; ``changes`` is ``{field: [old, new]}``."""
+    session.flush()  # so the event follows the rows it describes, in the same transaction
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    at = utcnow()
+    safe_changes = json_safe(dict(changes))
+    event = AuditEvent(
+        seq=seq,
+        at=at,
+        actor=actor or default_actor(),
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        inspection_code=inspection_code,
+        changes=safe_changes,
+        prev_hash=prev_hash,
+    )
+    event.hash = _event_hash(event)
+    session.add(event)
+    _set_info(session, HEAD_SEQ_KEY, str(seq))
+    _set_info(session, HEAD_HASH_KEY, event.hash)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Outcome of ``verify_chain``: ``ok`` only when the chain and the database are intact."""
+
+    ok: bool
+    event_count: int
+    head_hash: str
+    first_broken_seq: int | None
+    problem: str
+    integrity: str = "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "event_count": self.event_count,
+            "head_hash": self.head_hash,
+            "first_broken_seq": self.first_broken_seq,
+            "problem": self.problem,
+            "integrity": self.integrity,
+        }
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Walk every event in seq order, then check the recorded head and SQLite's integrity."""
+    rows = session.execute(text("PRAGMA integrity_check")).scalars().all()
+    integrity = "ok" if list(rows) == ["ok"] else "; ".join(str(r) for r in rows[:5])
+    count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    broken: int | None = None
+    problem = ""
+    raw_rows = session.execute(
+        text(
+            "SELECT seq, at, actor, action, entity_type, entity_id, inspection_code, changes,"
+            " prev_hash, hash FROM audit_events ORDER BY seq"
+        )
+    )
+    for event in raw_rows:  # raw values: a tampered row must be reported, not crash the walk
+        if event.seq != expected_seq:
+            broken = expected_seq
+            problem = (
+                f"event {expected_seq} is missing (next event is {event.seq}); "
+                "events were deleted"
+            )
+            break
+        if event.prev_hash != prev_hash:
+            broken = event.seq
+            problem = f"event {event.seq} does not follow event {event.seq - 1} (chain broken)"
+            break
+        try:
+            recomputed = _raw_event_hash(event)
+        except (TypeError, ValueError, AttributeError) as exc:
+            recomputed = f"unreadable: {exc}"
+        if recomputed != event.hash:
+            broken = event.seq
+            problem = f"event {event.seq} was altered after it was recorded (hash mismatch)"
+            break
+        prev_hash = event.hash
+        expected_seq += 1
+    if broken is None:
+        head_seq = session.get(WorkspaceInfo, HEAD_SEQ_KEY)
+        head_hash = session.get(WorkspaceInfo, HEAD_HASH_KEY)
+        recorded_seq = int(head_seq.value) if head_seq and head_seq.value.isdigit() else 0
+        recorded_hash = head_hash.value if head_hash else GENESIS_HASH
+        if recorded_seq != expected_seq - 1 or (count and recorded_hash != prev_hash):
+            broken = min(recorded_seq, expected_seq - 1) + 1
+            problem = (
+                f"the trail ends at event {expected_seq - 1} but event {recorded_seq} was "
+                "recorded as the last one; events were deleted or added"
+            )
+    if broken is None and integrity != "ok":
+        problem = f"database integrity check failed: {integrity}"
+    ok = broken is None and integrity == "ok"
+    return ChainReport(ok, count, prev_hash if broken is None else "", broken, problem, integrity)
+
+
+def events_for(
+    session: Session, *, inspection_code: str | None = None, entity_id: str | None = None
+) -> list[AuditEvent]:
+    """Events in seq order, optionally for one inspection or one entity."""
+    stmt = select(AuditEvent).order_by(AuditEvent.seq)
+    if inspection_code is not None:
+        stmt = stmt.where(AuditEvent.inspection_code == inspection_code)
+    if entity_id is not None:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,410 @@
+"""The workspace file: one SQLite database per workspace, opened safely.
+
+Opening never harms a file that is not ours: the header bytes and ``application_id`` are read
+with plain file I/O, and the schema version through a read-only connection, before anything may
+write. A writer holds ``<file>.lock`` so a second writer gets ``WorkspaceLocked``; an older
+schema is backed up beside the file and then migrated with the shipped Alembic revisions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from filelock import FileLock, Timeout
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from qmsr_ready import __version__
+from qmsr_ready.core.errors import (
+    NotAWorkspace,
+    SchemaMigrationFailed,
+    SchemaTooNew,
+    WorkspaceLocked,
+    WorkspaceReadOnly,
+)
+from qmsr_ready.core.migrations import alembic_config, head_revision, known_revisions
+from qmsr_ready.core.paths import default_workspace_path
+
+__all__ = [
+    "APPLICATION_ID",
+    "Workspace",
+    "default_workspace_path",
+    "inspect_workspace_file",
+    "open_workspace",
+]
+
+APPLICATION_ID = 0x514D5352  # "QMSR": tells our files apart from every other SQLite file
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+WORKSPACE_SUFFIX = ".qmsr"
+_IMMEDIATE_OPTION = "qmsr_begin_immediate"
+
+# flock() already refuses a second lock from this process, but the registry makes the rule
+# explicit and gives the same clear message without touching the file system.
+_open_writers: set[str] = set()
+_writers_guard = threading.Lock()
+
+
+def inspect_workspace_file(path: Path) -> str | None:
+    """Check that ``path`` is one of our workspaces without writing to it; return its revision.
+
+    Raises ``NotAWorkspace`` for a missing path, a folder, an empty, truncated, foreign or
+    garbage file. Only plain reads and a ``mode=ro`` SQLite connection touch the file.
+    """
+    if path.is_dir():
+        raise NotAWorkspace(f"{path} is a folder, not a QMSR Ready workspace file.")
+    if not path.exists():
+        raise NotAWorkspace(f"No workspace at {path}.")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAWorkspace(f"{path} is empty; it is not a QMSR Ready workspace.")
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_HEADER[: len(header)]) or len(header) < len(SQLITE_HEADER):
+        raise NotAWorkspace(f"{path} is not a QMSR Ready workspace (not a database file).")
+    if len(header) < 100:
+        raise NotAWorkspace(f"{path} is truncated; it is not a usable QMSR Ready workspace.")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise NotAWorkspace(f"{path} is an SQLite database but not a QMSR Ready workspace.")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    if page_size < 512 or size % page_size or size < page_size * page_count:
+        raise NotAWorkspace(f"{path} is truncated or damaged; restore it from a backup.")
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            tables = {r[0] for r in rows}
+            if "alembic_version" not in tables:
+                raise NotAWorkspace(f"{path} has no schema version; it is not a usable workspace.")
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotAWorkspace(f"{path} is damaged and cannot be read ({exc}).") from exc
+    return row[0] if row else None
+
+
+def _acquire_writer_lock(path: Path) -> FileLock:
+    key = str(path.resolve())
+    message = (
+        f"{path} is already open for writing in another window or program. "
+        "Close it there, or open it read-only."
+    )
+    with _writers_guard:
+        if key in _open_writers:
+            raise WorkspaceLocked(message, str(path))
+        lock = FileLock(f"{path}.lock", thread_local=False)
+        try:
+            lock.acquire(blocking=False)
+        except Timeout as exc:
+            raise WorkspaceLocked(message, str(path)) from exc
+        except OSError as exc:
+            raise WorkspaceLocked(
+                f"Cannot create the lock file beside {path} ({exc.strerror}); open it read-only.",
+                str(path),
+            ) from exc
+        _open_writers.add(key)
+        return lock
+
+
+def _release_writer_lock(path: Path, lock: FileLock) -> None:
+    with _writers_guard:
+        _open_writers.discard(str(path.resolve()))
+        lock.release()
+
+
+def _make_engine(path: Path, *, read_only: bool) -> Engine:
+    """An engine whose every connection has our pragmas and real (transactional) BEGINs."""
+
+    def connect() -> sqlite3.Connection:
+        target = f"{path.as_uri()}?mode=ro" if read_only else str(path)
+        return sqlite3.connect(
+            target,
+            uri=read_only,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            isolation_level=None,
+        )
+
+    engine = create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (transactional DDL too)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Write transactions take the write lock up front, so two writers in this process
+        # queue on busy_timeout instead of failing on a stale read snapshot.
+        immediate = conn.get_execution_options().get(_IMMEDIATE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _upgrade(engine: Engine, target: str = "head") -> None:
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), target)
+
+
+def _backup_file(engine: Engine, dest: Path) -> None:
+    """Consistent copy through SQLite's backup API, written to a temp name then renamed."""
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(str(tmp))
+        try:
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+            # a copy is one self-contained file (no -wal beside it); WAL returns on next write
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+    finally:
+        raw.close()
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def initialise_file(path: Path, revision: str = "head") -> None:
+    """Create a new, empty workspace file at ``path`` at schema ``revision``.
+
+    Used for new workspaces (at head) and by tests that need an older schema.
+    """
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        conn.execute("PRAGMA journal_mode=WAL")
+    finally:
+        conn.close()
+    engine = _make_engine(path, read_only=False)
+    try:
+        _upgrade(engine, revision)
+        now = dt.datetime.now(dt.UTC).isoformat()
+        with engine.begin() as conn:
+            for key, value in (
+                ("workspace_id", str(uuid.uuid4())),
+                ("created_at", now),
+                ("created_by_version", __version__),
+            ):
+                conn.execute(
+                    text("INSERT INTO workspace_info (key, value) VALUES (:k, :v)"),
+                    {"k": key, "v": value},
+                )
+    finally:
+        engine.dispose()  # closing the last connection checkpoints and removes the WAL
+
+
+class Workspace:
+    """An open workspace file: owns the engine, the session factory and the writer lock."""
+
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        *,
+        read_only: bool,
+        lock: FileLock | None,
+        schema_revision: str,
+        backup_path: Path | None = None,
+    ) -> None:
+        self.path = path
+        self.engine = engine
+        self.read_only = read_only
+        self.schema_revision = schema_revision
+        self.needs_upgrade = schema_revision != head_revision()
+        self.backup_path = backup_path  # set when opening migrated an older file
+        self._lock = lock
+        self._closed = False
+        self.session_factory: sessionmaker[Session] = sessionmaker(
+            bind=engine, expire_on_commit=False
+        )
+        self._write_factory = self.session_factory
+        if read_only:
+            event.listen(self.session_factory, "before_flush", self._refuse_flush)
+        else:
+            self._write_factory = sessionmaker(
+                bind=engine.execution_options(**{_IMMEDIATE_OPTION: True}),
+                expire_on_commit=False,
+            )
+        with self.session() as s:
+            row = s.execute(
+                text("SELECT value FROM workspace_info WHERE key = 'workspace_id'")
+            ).first()
+        self.workspace_id: str = row[0] if row else ""
+
+    def _refuse_flush(self, session: Session, _ctx: Any, _instances: Any) -> None:
+        if session.new or session.dirty or session.deleted:
+            raise WorkspaceReadOnly(f"{self.path.name} is open read-only; changes cannot be saved.")
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on error."""
+        with self._write_factory.begin() as session:
+            yield session
+
+    def session(self) -> Session:
+        """A plain session for reading (use as a context manager)."""
+        return self.session_factory()
+
+    def backup_to(self, dest: str | os.PathLike[str]) -> Path:
+        """Write a consistent copy of the workspace to ``dest`` (safe while it is in use)."""
+        target = Path(dest)
+        if target.resolve() == self.path.resolve():
+            raise NotAWorkspace("A backup cannot overwrite the workspace it copies.")
+        _backup_file(self.engine, target)
+        return target
+
+    def close(self) -> None:
+        """Close every connection and release the writer lock (safe to call twice)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.engine.dispose()
+        if self._lock is not None:
+            _release_writer_lock(self.path, self._lock)
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"<Workspace {self.path} {mode} schema {self.schema_revision}>"
+
+
+def open_workspace(
+    path: str | os.PathLike[str], create: bool = False, read_only: bool = False
+) -> Workspace:
+    """Open (or with ``create``, make) the workspace at ``path``.
+
+    Raises ``NotAWorkspace``, ``WorkspaceLocked``, ``SchemaTooNew`` or ``SchemaMigrationFailed``
+    with a message naming the file; a file that is refused is left byte-identical.
+    """
+    p = Path(path).expanduser().absolute()
+    if create and not read_only and not p.exists() and not p.is_symlink():
+        try:
+            return _create(p)
+        except OSError as exc:
+            raise NotAWorkspace(f"Cannot create a workspace at {p} ({exc.strerror}).") from exc
+    revision = inspect_workspace_file(p)
+    _check_known(p, revision)
+    if read_only:
+        engine = _make_engine(p, read_only=True)
+        try:
+            return Workspace(p, engine, read_only=True, lock=None, schema_revision=revision or "")
+        except OperationalError as exc:
+            engine.dispose()
+            raise NotAWorkspace(f"{p} cannot be opened read-only ({exc.orig}).") from exc
+        except Exception:
+            engine.dispose()
+            raise
+    lock = _acquire_writer_lock(p)
+    engine = _make_engine(p, read_only=False)
+    try:
+        revision = _current_revision(engine)  # re-read under the lock
+        _check_known(p, revision)
+        backup = None
+        head = head_revision()
+        if revision != head:
+            backup = _backup_before_upgrade(p, engine, revision or "base")
+            try:
+                _upgrade(engine)
+            except Exception as exc:
+                raise SchemaMigrationFailed(
+                    f"Upgrading {p.name} from schema {revision} to {head} failed ({exc}). "
+                    f"The file was left as it was; a backup is at {backup}."
+                ) from exc
+        return Workspace(
+            p, engine, read_only=False, lock=lock, schema_revision=head, backup_path=backup
+        )
+    except Exception:
+        engine.dispose()
+        _release_writer_lock(p, lock)
+        raise
+
+
+def _check_known(path: Path, revision: str | None) -> None:
+    if revision is None:
+        raise NotAWorkspace(f"{path} has no schema version; it is not a usable workspace.")
+    if revision not in known_revisions():
+        raise SchemaTooNew(
+            f"{path.name} was saved by a newer QMSR Ready (schema {revision}); this version "
+            f"reads schemas up to {head_revision()}. Update QMSR Ready to open it."
+        )
+
+
+def _backup_before_upgrade(path: Path, engine: Engine, revision: str) -> Path:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    dest = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = path.with_name(f"{path.name}.bak-{revision}-{stamp}-{n}")
+    _backup_file(engine, dest)
+    return dest
+
+
+def _create(path: Path) -> Workspace:
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    lock = _acquire_writer_lock(path)
+    try:
+        if not path.exists():  # built under a temp name so a crash never leaves half a file
+            tmp = path.with_name(f".{path.name}.creating-{uuid.uuid4().hex[:8]}")
+            try:
+                initialise_file(tmp)
+                _record_creation(tmp)
+                os.replace(tmp, path)
+            finally:
+                for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
+    finally:
+        _release_writer_lock(path, lock)
+    return open_workspace(path)
+
+
+def _record_creation(path: Path) -> None:
+    from qmsr_ready.core.audit import append_event, default_actor
+
+    engine = _make_engine(path, read_only=False)
+    try:
+        with Session(engine) as s, s.begin():
+            ws_id = s.execute(
+                text("SELECT value FROM workspace_info WHERE key = 'workspace_id'")
+            ).scalar_one()
+            append_event(
+                s, default_actor(), "workspace.create", "workspace", ws_id,
+                {"app_version": [None, __version__]},
+            )
+    finally:
+        engine.dispose()

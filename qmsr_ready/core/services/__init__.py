@@ -1,0 +1,73 @@
+"""Use cases: the only code that writes a workspace. Each call validates and audits.
+
+Every function takes an open ``Session`` (the caller owns the transaction) and an ``actor``.
+"""
+
+from __future__ import annotations
+
+from qmsr_ready.core.services._common import UNSET
+from qmsr_ready.core.services.evidence import (
+    attach_evidence,
+    detach_evidence,
+    evidence_bytes,
+    evidence_links,
+    link_evidence,
+    remove_evidence,
+)
+from qmsr_ready.core.services.findings import (
+    close_finding,
+    delete_finding,
+    raise_finding,
+    transition_finding,
+    update_finding,
+)
+from qmsr_ready.core.services.inspections import (
+    ElementChoice,
+    reopen_inspection,
+    set_element_selection,
+    sign_off,
+    start_inspection,
+    update_inspection,
+)
+from qmsr_ready.core.services.queries import (
+    InspectionSummary,
+    get_inspection,
+    inspection_summary,
+    list_findings,
+    list_inspections,
+    list_responses,
+    list_sites,
+)
+from qmsr_ready.core.services.responses import record_response
+from qmsr_ready.core.services.sites import create_site, update_site
+
+__all__ = [
+    "UNSET",
+    "ElementChoice",
+    "InspectionSummary",
+    "attach_evidence",
+    "close_finding",
+    "create_site",
+    "delete_finding",
+    "detach_evidence",
+    "evidence_bytes",
+    "evidence_links",
+    "get_inspection",
+    "inspection_summary",
+    "link_evidence",
+    "list_findings",
+    "list_inspections",
+    "list_responses",
+    "list_sites",
+    "raise_finding",
+    "record_response",
+    "remove_evidence",
+    "reopen_inspection",
+    "set_element_selection",
+    "sign_off",
+    "start_inspection",
+    "transition_finding",
+    "update_finding",
+    "update_inspection",
+    "update_site",
+]

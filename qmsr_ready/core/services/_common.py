@@ -1,0 +1,176 @@
+"""Helpers shared by the services: lookups by code, validation, codes, change sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.errors import InspectionLocked, InvalidInput, NotFound
+from qmsr_ready.core.models import Inspection, Site
+from qmsr_ready.core.template_content import QuestionRef, question_index
+from qmsr_ready.core.vocab import InspectionStatus
+
+
+class _Unset:
+    """Marks a keyword that the caller did not pass (so ``None`` can mean "clear")."""
+
+    _instance: _Unset | None = None
+
+    def __new__(cls) -> _Unset:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET: Any = _Unset()
+
+E = TypeVar("E", bound=Enum)
+
+
+def get_site(session: Session, code: str) -> Site:
+    site = session.execute(select(Site).where(Site.code == code)).scalar_one_or_none()
+    if site is None:
+        raise NotFound(f"No site with code {code!r}.")
+    return site
+
+
+def get_inspection(session: Session, code: str) -> Inspection:
+    insp = session.execute(select(Inspection).where(Inspection.code == code)).scalar_one_or_none()
+    if insp is None:
+        raise NotFound(f"No inspection with code {code!r}.")
+    return insp
+
+
+def writable_inspection(session: Session, code: str) -> Inspection:
+    """The inspection, or ``InspectionLocked`` when it is signed off."""
+    insp = get_inspection(session, code)
+    if insp.status == InspectionStatus.SIGNED_OFF:
+        raise InspectionLocked(
+            f"Inspection {code} is signed off and cannot be changed; reopen it with a reason first."
+        )
+    return insp
+
+
+def question_ref(insp: Inspection, question_id: str) -> QuestionRef:
+    ref = question_index(insp.template.content).get(question_id)
+    if ref is None:
+        tpl = insp.template
+        raise InvalidInput(
+            f"Unknown question ID {question_id!r} for template {tpl.key} {tpl.version} "
+            f"used by inspection {insp.code}."
+        )
+    return ref
+
+
+def choice(value: Any, enum_cls: type[E], what: str) -> E:
+    """Parse a vocabulary value, naming the allowed ones when it is wrong."""
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_cls)
+        raise InvalidInput(f"{value!r} is not a valid {what}; use one of: {allowed}.") from None
+
+
+def text_value(value: Any, what: str, *, required: bool = False, max_len: int | None = None) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text.")
+    value = value.strip() if required else value
+    if required and not value:
+        raise InvalidInput(f"{what} must not be empty.")
+    if max_len is not None and len(value) > max_len:
+        raise InvalidInput(f"{what} is too long ({len(value)} characters; at most {max_len}).")
+    return value
+
+
+def lines_value(value: Any, what: str) -> str:
+    """Accept text or a sequence of strings; store one entry per line."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Iterable):
+        items = [str(v).strip() for v in value]
+        return "\n".join(i for i in items if i)
+    raise InvalidInput(f"{what} must be text or a list of text.")
+
+
+def int_value(value: Any, what: str, *, low: int | None = None, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{what} must be a whole number, not {value!r}.")
+    if (low is not None and value < low) or (high is not None and value > high):
+        rng = f"{low}..{high}" if high is not None else f"at least {low}"
+        raise InvalidInput(f"{what} must be {rng}, not {value}.")
+    return value
+
+
+def optional_int(value: Any, what: str, *, low: int = 0) -> int | None:
+    return None if value is None else int_value(value, what, low=low)
+
+
+def date_value(value: Any, what: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise InvalidInput(f"{what} must be a date without a time.")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput(f"{what} must be a date like 2026-05-31, not {value!r}.") from None
+    raise InvalidInput(f"{what} must be a date, not {value!r}.")
+
+
+def bool_value(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{what} must be true or false.")
+    return value
+
+
+def names_value(value: Any, what: str) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput(f"{what} must be a list of names.")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def next_code(existing: Iterable[str], prefix: str, width: int = 3) -> str:
+    """``prefix`` + one more than the highest number already used (``F-`` → ``F-004``)."""
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    numbers = [int(m.group(1)) for c in existing if (m := pattern.match(c))]
+    return f"{prefix}{(max(numbers) + 1) if numbers else 1:0{width}d}"
+
+
+def apply_changes(obj: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set attributes and return ``{field: [old, new]}`` for those that really changed."""
+    changes: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if _comparable(old) != _comparable(new):
+            changes[name] = [old, new]
+            setattr(obj, name, new)
+    return changes
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def unknown_fields(fields: Mapping[str, Any], allowed: Sequence[str], what: str) -> None:
+    extra = sorted(set(fields) - set(allowed))
+    if extra:
+        raise InvalidInput(
+            f"{what} has no editable field {extra[0]!r}; editable: {', '.join(allowed)}."
+        )

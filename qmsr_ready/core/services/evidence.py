@@ -1,0 +1,232 @@
+"""Evidence: files stored inside the workspace once per SHA-256, linked to responses/findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mimetypes
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.audit import append_event
+from qmsr_ready.core.errors import InvalidInput, NotFound
+from qmsr_ready.core.models import Evidence, EvidenceBlob, EvidenceLink, Inspection, utcnow
+from qmsr_ready.core.services._common import (
+    date_value,
+    get_inspection,
+    next_code,
+    question_ref,
+    text_value,
+    writable_inspection,
+)
+from qmsr_ready.core.services.findings import get_finding
+
+MAX_EVIDENCE_BYTES = 512 * 1024 * 1024
+
+
+def get_evidence(session: Session, insp: Inspection, evidence_code: str) -> Evidence:
+    """The evidence with this code in the inspection, or ``NotFound``."""
+    ev = session.execute(
+        select(Evidence).where(Evidence.inspection_id == insp.id, Evidence.code == evidence_code)
+    ).scalar_one_or_none()
+    if ev is None:
+        raise NotFound(f"No evidence {evidence_code!r} in inspection {insp.code}.")
+    return ev
+
+
+def _target(
+    session: Session, insp: Inspection, question_id: str | None, finding_code: str | None
+) -> tuple[str | None, int | None, str]:
+    """Resolve a link target; returns (question_id, finding row id, label for the audit)."""
+    if question_id is not None and finding_code is not None:
+        raise InvalidInput("Link evidence to a question or to a finding, not both at once.")
+    if question_id is not None:
+        question_ref(insp, question_id)
+        return question_id, None, f"question {question_id}"
+    if finding_code is not None:
+        return None, get_finding(session, insp, finding_code).id, f"finding {finding_code}"
+    return None, None, ""
+
+
+def _find_link(
+    session: Session, ev: Evidence, question_id: str | None, finding_id: int | None
+) -> EvidenceLink | None:
+    stmt = select(EvidenceLink).where(EvidenceLink.evidence_id == ev.id)
+    stmt = stmt.where(
+        EvidenceLink.question_id.is_(None) if question_id is None
+        else EvidenceLink.question_id == question_id
+    )
+    stmt = stmt.where(
+        EvidenceLink.finding_id.is_(None) if finding_id is None
+        else EvidenceLink.finding_id == finding_id
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def _add_link(
+    session: Session, actor: str, insp: Inspection, ev: Evidence,
+    question_id: str | None, finding_id: int | None, label: str,
+) -> None:
+    if not label or _find_link(session, ev, question_id, finding_id) is not None:
+        return
+    ev.links.append(EvidenceLink(question_id=question_id, finding_id=finding_id))
+    append_event(
+        session, actor, "evidence.link", "evidence", f"{insp.code}/{ev.code}",
+        {"linked_to": [None, label]}, insp.code,
+    )
+
+
+def attach_evidence(
+    session: Session,
+    actor: str,
+    *,
+    inspection_code: str,
+    filename: str,
+    data: bytes,
+    media_type: str | None = None,
+    effective_date: dt.date | None = None,
+    question_id: str | None = None,
+    finding_code: str | None = None,
+) -> Evidence:
+    """Store a file in the workspace and optionally link it.
+
+    The bytes are kept once per SHA-256 across the workspace; attaching the same bytes to the
+    same inspection again returns the existing evidence record (adding the new link).
+    """
+    insp = writable_inspection(session, inspection_code)
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise InvalidInput("Evidence data must be bytes.")
+    data = bytes(data)
+    if not data:
+        raise InvalidInput(f"{filename or 'The file'} is empty; there is nothing to attach.")
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise InvalidInput(
+            f"{filename} is {len(data) // (1024 * 1024)} MB; evidence files are limited to "
+            f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB."
+        )
+    name = PurePath(text_value(filename, "File name", required=True).replace("\\", "/")).name
+    if not name:
+        raise InvalidInput(f"{filename!r} is not a file name.")
+    eff = date_value(effective_date, "Effective date")
+    mtype = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    mtype = text_value(mtype, "Media type", max_len=127)
+    qid, fid, label = _target(session, insp, question_id, finding_code)
+    sha = hashlib.sha256(data).hexdigest()
+
+    existing = session.execute(
+        select(Evidence).where(Evidence.inspection_id == insp.id, Evidence.sha256 == sha)
+    ).scalars().first()
+    if existing is not None:
+        _add_link(session, actor, insp, existing, qid, fid, label)
+        return existing
+
+    if session.get(EvidenceBlob, sha) is None:
+        session.add(EvidenceBlob(sha256=sha, size=len(data), data=data))
+    codes = session.execute(select(Evidence.code).where(Evidence.inspection_id == insp.id))
+    code = next_code(codes.scalars(), "E-")
+    ev = Evidence(
+        inspection_id=insp.id, code=code, sha256=sha, filename=name, media_type=mtype,
+        size=len(data), effective_date=eff, added_by=actor, added_at=utcnow(),
+    )
+    session.add(ev)
+    append_event(
+        session, actor, "evidence.attach", "evidence", f"{insp.code}/{code}",
+        {
+            "filename": [None, name], "sha256": [None, sha], "size": [None, len(data)],
+            "media_type": [None, mtype], "effective_date": [None, eff],
+        },
+        insp.code,
+    )
+    _add_link(session, actor, insp, ev, qid, fid, label)
+    return ev
+
+
+def link_evidence(
+    session: Session,
+    actor: str,
+    inspection_code: str,
+    evidence_code: str,
+    *,
+    question_id: str | None = None,
+    finding_code: str | None = None,
+) -> Evidence:
+    """Link existing evidence to a question's response or to a finding (no-op if linked)."""
+    insp = writable_inspection(session, inspection_code)
+    ev = get_evidence(session, insp, evidence_code)
+    qid, fid, label = _target(session, insp, question_id, finding_code)
+    if not label:
+        raise InvalidInput("Say which question or finding to link the evidence to.")
+    _add_link(session, actor, insp, ev, qid, fid, label)
+    return ev
+
+
+def detach_evidence(
+    session: Session,
+    actor: str,
+    inspection_code: str,
+    evidence_code: str,
+    *,
+    question_id: str | None = None,
+    finding_code: str | None = None,
+) -> None:
+    """Remove one link; the evidence stays in the inspection (see ``remove_evidence``)."""
+    insp = writable_inspection(session, inspection_code)
+    ev = get_evidence(session, insp, evidence_code)
+    qid, fid, label = _target(session, insp, question_id, finding_code)
+    if not label:
+        raise InvalidInput("Say which question or finding to detach the evidence from.")
+    link = _find_link(session, ev, qid, fid)
+    if link is None:
+        raise NotFound(f"Evidence {evidence_code} is not linked to {label}.")
+    ev.links.remove(link)
+    session.delete(link)
+    append_event(
+        session, actor, "evidence.detach", "evidence", f"{insp.code}/{ev.code}",
+        {"linked_to": [label, None]}, insp.code,
+    )
+
+
+def remove_evidence(session: Session, actor: str, inspection_code: str, evidence_code: str) -> None:
+    """Remove evidence from an inspection (undo of attach); unused bytes are dropped too."""
+    insp = writable_inspection(session, inspection_code)
+    ev = get_evidence(session, insp, evidence_code)
+    sha, name = ev.sha256, ev.filename
+    session.delete(ev)
+    session.flush()
+    still_used = session.execute(
+        select(func.count()).select_from(Evidence).where(Evidence.sha256 == sha)
+    ).scalar_one()
+    if not still_used:
+        blob = session.get(EvidenceBlob, sha)
+        if blob is not None:
+            session.delete(blob)
+    append_event(
+        session, actor, "evidence.remove", "evidence", f"{insp.code}/{evidence_code}",
+        {"filename": [name, None], "sha256": [sha, None]}, insp.code,
+    )
+
+
+def evidence_bytes(session: Session, inspection_code: str, evidence_code: str) -> bytes:
+    """The stored bytes of one evidence file."""
+    insp = get_inspection(session, inspection_code)
+    ev = get_evidence(session, insp, evidence_code)
+    blob = session.get(EvidenceBlob, ev.sha256)
+    if blob is None:  # pragma: no cover - foreign keys prevent this
+        raise NotFound(f"The stored file for evidence {evidence_code} is missing.")
+    return bytes(blob.data)
+
+
+def evidence_links(session: Session, inspection_code: str, evidence_code: str) -> dict[str, Any]:
+    """Where one evidence file is linked: question IDs and finding codes."""
+    insp = get_inspection(session, inspection_code)
+    ev = get_evidence(session, insp, evidence_code)
+    finding_codes = {f.id: f.code for f in insp.findings}
+    return {
+        "question_ids": sorted(link.question_id for link in ev.links if link.question_id),
+        "finding_codes": sorted(
+            finding_codes[link.finding_id] for link in ev.links if link.finding_id in finding_codes
+        ),
+    }

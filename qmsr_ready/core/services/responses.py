@@ -1,0 +1,104 @@
+"""Responses: the recorded answer to each checklist question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.audit import append_event
+from qmsr_ready.core.errors import InvalidInput, RevisionConflict
+from qmsr_ready.core.models import Response, utcnow
+from qmsr_ready.core.services._common import (
+    UNSET,
+    apply_changes,
+    choice,
+    lines_value,
+    optional_int,
+    question_ref,
+    text_value,
+    writable_inspection,
+)
+from qmsr_ready.core.services.inspections import mark_in_progress
+from qmsr_ready.core.vocab import Result
+
+
+def get_response(session: Session, inspection_id: int, question_id: str) -> Response | None:
+    """The stored response to one question, or None if it was never recorded."""
+    return session.execute(
+        select(Response).where(
+            Response.inspection_id == inspection_id, Response.question_id == question_id
+        )
+    ).scalar_one_or_none()
+
+
+def record_response(
+    session: Session,
+    actor: str,
+    *,
+    inspection_code: str,
+    question_id: str,
+    result: Any = UNSET,
+    notes: Any = UNSET,
+    sample_population: Any = UNSET,
+    sample_size: Any = UNSET,
+    records_reviewed: Any = UNSET,
+    interviewees: Any = UNSET,
+    expected_revision: int | None = None,
+) -> Response:
+    """Save the given fields of one question's response; unchanged input writes nothing.
+
+    ``expected_revision`` guards against overwriting a newer save (``RevisionConflict``).
+    """
+    insp = writable_inspection(session, inspection_code)
+    question_ref(insp, question_id)
+    values: dict[str, Any] = {}
+    if result is not UNSET:
+        values["result"] = choice(result, Result, "result").value
+    if notes is not UNSET:
+        values["notes"] = text_value(notes, "Notes")
+    if sample_population is not UNSET:
+        values["sample_population"] = optional_int(sample_population, "Sample population")
+    if sample_size is not UNSET:
+        values["sample_size"] = optional_int(sample_size, "Sample size")
+    if records_reviewed is not UNSET:
+        values["records_reviewed"] = lines_value(records_reviewed, "Records reviewed")
+    if interviewees is not UNSET:
+        values["interviewees"] = lines_value(interviewees, "Interviewees")
+
+    response = get_response(session, insp.id, question_id)
+    current_revision = response.revision if response is not None else 0
+    if expected_revision is not None and expected_revision != current_revision:
+        raise RevisionConflict(
+            f"The response to {question_id} was changed elsewhere (revision {current_revision}, "
+            f"you had {expected_revision}); reload it and try again."
+        )
+    population = values.get("sample_population", response.sample_population if response else None)
+    size = values.get("sample_size", response.sample_size if response else None)
+    if population is not None and size is not None and size > population:
+        raise InvalidInput(
+            f"Sample size {size} is larger than the population {population} for {question_id}."
+        )
+    created = response is None
+    if response is None:
+        response = Response(
+            inspection_id=insp.id, question_id=question_id, result=Result.NOT_ASSESSED.value,
+            notes="", sample_population=None, sample_size=None, records_reviewed="",
+            interviewees="", assessed_by="", assessed_at=None, revision=0,
+        )
+    changes = apply_changes(response, values)
+    if not changes:
+        return response
+    if created:
+        session.add(response)
+    response.revision += 1
+    response.assessed_by = actor
+    response.assessed_at = utcnow()
+    mark_in_progress(session, actor, insp)
+    insp.updated_at = utcnow()
+    append_event(
+        session, actor, "response.record", "response", f"{insp.code}/{question_id}",
+        changes, insp.code,
+    )
+    return response

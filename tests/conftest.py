@@ -1,0 +1,142 @@
+"""Root test configuration: headless Qt and per-test user folders.
+
+QT_QPA_PLATFORM is set at import time, before any test module can load Qt.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Point data, config and log folders at a scratch folder so tests never touch the user's."""
+    base: Path = tmp_path_factory.mktemp("user-dirs")
+    for env, sub in (
+        ("QMSR_READY_DATA_DIR", "data"),
+        ("QMSR_READY_CONFIG_DIR", "config"),
+        ("QMSR_READY_LOG_DIR", "log"),
+    ):
+        folder = base / sub
+        folder.mkdir()
+        monkeypatch.setenv(env, str(folder))
+    monkeypatch.setenv("QMSR_READY_USER", "Test Runner")
+    return base
+
+
+def fnd_template_content() -> dict:
+    """A tiny template (2 areas, 3 elements, 5 questions) in the docs/template-format.md shape."""
+
+    def question(qid: str, text: str) -> dict:
+        return {
+            "id": qid,
+            "text": text,
+            "guidance": {"look_at": "x", "good_looks_like": "y", "weak_spots": "z"},
+            "records_to_sample": ["one record"],
+            "citations": ["ISO 13485:2016 4.2.3"],
+            "weight": 2,
+            "risk_focus": False,
+        }
+
+    def element(eid: str, title: str, questions: list[dict]) -> dict:
+        return {
+            "id": eid,
+            "title": title,
+            "iso_clauses": ["4.2.3"],
+            "qmsr_hooks": [],
+            "legacy_sections": [],
+            "model2_minimum": False,
+            "sterile_only": False,
+            "questions": questions,
+        }
+
+    return {
+        "key": "tiny-test",
+        "version": "1.0",
+        "title": "Tiny test template",
+        "description": "For tests.",
+        "basis": "None.",
+        "areas": [
+            {
+                "id": "MO",
+                "title": "Management Oversight",
+                "kind": "qms_area",
+                "description": "d",
+                "elements": [
+                    element(
+                        "MO-01",
+                        "QMS general",
+                        [
+                            question("MO-01-Q01", "Is there a QMS?"),
+                            question("MO-01-Q02", "Is it maintained?"),
+                        ],
+                    ),
+                    element(
+                        "MO-02",
+                        "Medical device file",
+                        [
+                            question("MO-02-Q01", "Is there an MDF?"),
+                        ],
+                    ),
+                ],
+            },
+            {
+                "id": "MA",
+                "title": "Measurement, Analysis and Improvement",
+                "kind": "qms_area",
+                "description": "d",
+                "elements": [
+                    element(
+                        "MA-03",
+                        "Complaint handling",
+                        [
+                            question("MA-03-Q01", "Are complaints handled?"),
+                            question("MA-03-Q02", "Are MDRs assessed?"),
+                        ],
+                    ),
+                ],
+            },
+        ],
+    }
+
+
+@pytest.fixture
+def fnd_template():
+    """The tiny template as a TemplateSnapshot."""
+    from qmsr_ready.core.template_content import TemplateSnapshot
+
+    return TemplateSnapshot.from_content(fnd_template_content())
+
+
+@pytest.fixture
+def fnd_workspace(tmp_path: Path):
+    """A fresh writable workspace in tmp_path, closed after the test."""
+    from qmsr_ready.core.db import open_workspace
+
+    ws = open_workspace(tmp_path / "test.qmsr", create=True)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def fnd_inspection(fnd_workspace, fnd_template):
+    """A workspace with site SITE-001 and a planned inspection; yields (workspace, code)."""
+    from qmsr_ready.core import services
+
+    with fnd_workspace.begin() as s:
+        services.create_site(s, "Alice", name="Acme Devices", fei_number="3001234567")
+        insp = services.start_inspection(
+            s,
+            "Alice",
+            site_code="SITE-001",
+            template=fnd_template,
+            inspection_type="baseline_surveillance",
+            title="Baseline readiness",
+        )
+        code = insp.code
+    return fnd_workspace, code
