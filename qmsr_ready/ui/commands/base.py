@@ -1,0 +1,97 @@
+"""Undoable edits: each command calls a core service in its own write transaction.
+
+The first run happens in :func:`execute` *before* the command is pushed, so a refused edit
+(signed-off inspection, invalid transition) never lands on the undo stack and the caller gets
+the :class:`QmsrError` to explain in words. Later redo/undo runs come from the Edit menu; a
+refusal there is handed to ``on_error`` because Qt gives undo no way to fail.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.errors import QmsrError
+
+if TYPE_CHECKING:
+    from qmsr_ready.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+ErrorSink = Callable[[QmsrError], None]
+
+
+class ReadOnlyError(QmsrError):
+    """Raised before any write when the workspace is open read-only."""
+
+
+class ServiceCommand(QUndoCommand):
+    """A QUndoCommand whose do/undo are service calls inside ``ctx.write``."""
+
+    kind = ""  # the data_changed kind announced after each run
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        inspection_code: str,
+        text: str,
+        on_error: ErrorSink | None = None,
+    ) -> None:
+        super().__init__(text)
+        self._ctx = ctx
+        self._inspection_code = inspection_code
+        self._on_error = on_error
+        self._skip_next_redo = False
+        self.last_error: QmsrError | None = None
+
+    # Subclasses implement these two; both run inside one write transaction.
+    def apply(self, session: Session) -> None:
+        raise NotImplementedError
+
+    def revert(self, session: Session) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._skip_next_redo:
+            self._skip_next_redo = False
+            return
+        self._run(self.apply)
+
+    def undo(self) -> None:
+        self._run(self.revert)
+
+    def _run(self, step: Callable[[Session], None]) -> None:
+        self.last_error = None
+        try:
+            self.run_in_transaction(step)
+        except QmsrError as exc:
+            self.last_error = exc
+            log.warning("undo/redo of %r refused: %s", self.text(), exc.message)
+            if self._on_error is not None:
+                try:
+                    self._on_error(exc)
+                except RuntimeError:  # the widget that asked has been closed and deleted
+                    log.info("no live widget to show %r", exc.message)
+
+    def run_in_transaction(self, step: Callable[[Session], None]) -> None:
+        if self._ctx.read_only:
+            raise ReadOnlyError(
+                "This workspace is open read-only, so changes cannot be saved."
+            )
+        with self._ctx.write(self.kind, self._inspection_code) as session:
+            step(session)
+
+
+def execute(ctx: AppContext, command: ServiceCommand) -> QmsrError | None:
+    """Run ``command`` once and push it on the undo stack; return the refusal, if any."""
+    try:
+        command.run_in_transaction(command.apply)
+    except QmsrError as exc:
+        return exc
+    command._skip_next_redo = True  # push() calls redo(); the work is already done
+    ctx.undo_stack.push(command)
+    return None

@@ -1,0 +1,236 @@
+"""Frozen view objects of one inspection's checklist, read in a fixed number of queries.
+
+The runner holds these (never live ORM rows) so an edit elsewhere, an undo or a reload cannot
+leave a widget pointing at an expired instance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.errors import NotFound
+from qmsr_ready.core.models import (
+    ChecklistTemplate,
+    Evidence,
+    EvidenceLink,
+    Finding,
+    Inspection,
+    InspectionElement,
+    Response,
+)
+from qmsr_ready.core.vocab import InspectionStatus, Result
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question_id: str
+    area_id: str
+    element_id: str
+    text: str
+    look_at: str
+    good_looks_like: str
+    weak_spots: str
+    records_to_sample: tuple[str, ...]
+    citations: tuple[str, ...]
+    legacy: tuple[str, ...]
+    weight: int
+    risk_focus: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class ElementView:
+    element_id: str
+    area_id: str
+    title: str
+    selected: bool
+    applicable: bool
+    reason: str
+    legacy_sections: tuple[str, ...]
+    questions: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class AreaView:
+    area_id: str
+    title: str
+    kind: str
+    elements: tuple[ElementView, ...]
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    question_id: str
+    result: str
+    notes: str
+    sample_population: int | None
+    sample_size: int | None
+    records_reviewed: str
+    interviewees: str
+    assessed_by: str
+    assessed_at: dt.datetime | None
+
+
+def empty_response(question_id: str) -> ResponseView:
+    return ResponseView(question_id, Result.NOT_ASSESSED.value, "", None, None, "", "", "", None)
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    code: str
+    filename: str
+    media_type: str
+    size: int
+    added_by: str
+    added_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ChecklistData:
+    inspection_code: str
+    title: str
+    status: str
+    areas: tuple[AreaView, ...]  # only the elements selected for this inspection
+    responses: dict[str, ResponseView]
+    evidence: dict[str, tuple[EvidenceView, ...]]  # by question ID
+
+    @property
+    def signed_off(self) -> bool:
+        return self.status == InspectionStatus.SIGNED_OFF
+
+    def response(self, question_id: str) -> ResponseView:
+        return self.responses.get(question_id) or empty_response(question_id)
+
+    def question(self, question_id: str) -> QuestionView | None:
+        for area in self.areas:
+            for element in area.elements:
+                for question in element.questions:
+                    if question.question_id == question_id:
+                        return question
+        return None
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in (value or ()))
+
+
+def _question(area_id: str, element: dict[str, Any], q: dict[str, Any]) -> QuestionView:
+    """A question's view; its legacy sections fall back to its element's (as the crosswalk)."""
+    element_id = str(element["id"])
+    guidance = q.get("guidance") or {}
+    return QuestionView(
+        question_id=str(q["id"]),
+        area_id=area_id,
+        element_id=element_id,
+        text=" ".join(str(q.get("text", "")).split()),
+        look_at=str(guidance.get("look_at", "")).strip(),
+        good_looks_like=str(guidance.get("good_looks_like", "")).strip(),
+        weak_spots=str(guidance.get("weak_spots", "")).strip(),
+        records_to_sample=_strs(q.get("records_to_sample")),
+        citations=_strs(q.get("citations")),
+        legacy=_strs(q.get("legacy") or element.get("legacy_sections")),
+        weight=int(q.get("weight", 1)),
+        risk_focus=bool(q.get("risk_focus", False)),
+        note=str(q.get("note", "") or "").strip(),
+    )
+
+
+def load_checklist(session: Session, inspection_code: str) -> ChecklistData:
+    """Read the inspection's template, element choices, responses and evidence links."""
+    row = session.execute(
+        select(Inspection.id, Inspection.title, Inspection.status, ChecklistTemplate.content)
+        .join(ChecklistTemplate, Inspection.template_id == ChecklistTemplate.id)
+        .where(Inspection.code == inspection_code)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"Inspection {inspection_code} does not exist in this workspace.")
+    inspection_id, title, status, content = row
+    choices = {
+        e.element_id: e
+        for e in session.scalars(
+            select(InspectionElement).where(InspectionElement.inspection_id == inspection_id)
+        )
+    }
+    areas: list[AreaView] = []
+    for area in content.get("areas", []):
+        area_id = str(area["id"])
+        elements: list[ElementView] = []
+        for element in area.get("elements", []):
+            element_id = str(element["id"])
+            choice = choices.get(element_id)
+            if choice is None or not choice.selected:
+                continue
+            questions = tuple(
+                _question(area_id, element, q) for q in element.get("questions", [])
+            )
+            elements.append(
+                ElementView(
+                    element_id=element_id,
+                    area_id=area_id,
+                    title=str(element.get("title", "")),
+                    selected=True,
+                    applicable=bool(choice.applicable),
+                    reason=choice.reason,
+                    legacy_sections=_strs(element.get("legacy_sections")),
+                    questions=questions,
+                )
+            )
+        if elements:
+            areas.append(AreaView(area_id, str(area.get("title", "")), str(area.get("kind", "")),
+                                  tuple(elements)))
+    responses = {
+        r.question_id: ResponseView(
+            r.question_id, r.result, r.notes, r.sample_population, r.sample_size,
+            r.records_reviewed, r.interviewees, r.assessed_by, r.assessed_at,
+        )
+        for r in session.scalars(select(Response).where(Response.inspection_id == inspection_id))
+    }
+    return ChecklistData(
+        inspection_code=inspection_code,
+        title=title,
+        status=status,
+        areas=tuple(areas),
+        responses=responses,
+        evidence=load_question_evidence(session, inspection_id),
+    )
+
+
+def load_question_evidence(
+    session: Session, inspection_id: int
+) -> dict[str, tuple[EvidenceView, ...]]:
+    """Evidence linked to each question of the inspection, in attachment order."""
+    rows = session.execute(
+        select(EvidenceLink.question_id, Evidence)
+        .join(Evidence, EvidenceLink.evidence_id == Evidence.id)
+        .where(Evidence.inspection_id == inspection_id, EvidenceLink.question_id.is_not(None))
+        .order_by(Evidence.id)
+    ).all()
+    by_question: dict[str, list[EvidenceView]] = defaultdict(list)
+    for question_id, ev in rows:
+        by_question[question_id].append(_evidence_view(ev))
+    return {k: tuple(v) for k, v in by_question.items()}
+
+
+def load_finding_evidence(
+    session: Session, inspection_code: str, finding_code: str
+) -> tuple[EvidenceView, ...]:
+    """Evidence linked to one finding."""
+    rows = session.scalars(
+        select(Evidence)
+        .join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+        .join(Finding, EvidenceLink.finding_id == Finding.id)
+        .join(Inspection, Finding.inspection_id == Inspection.id)
+        .where(Inspection.code == inspection_code, Finding.code == finding_code)
+        .order_by(Evidence.id)
+    ).all()
+    return tuple(_evidence_view(ev) for ev in rows)
+
+
+def _evidence_view(ev: Evidence) -> EvidenceView:
+    return EvidenceView(ev.code, ev.filename, ev.media_type, ev.size, ev.added_by, ev.added_at)

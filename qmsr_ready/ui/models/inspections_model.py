@@ -1,0 +1,207 @@
+"""The inspections list as a table model over frozen rows (never live ORM objects).
+
+Rows come from ``core.services.queries.list_inspections``; readiness percentages come from the
+same ``ReadinessReport`` the dashboard and packs use, filled in later (they need a full report per
+inspection, so the home view computes them on a worker and calls ``set_readiness``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from qmsr_ready.core.report.scoring import format_percent
+from qmsr_ready.core.services.queries import InspectionSummary
+from qmsr_ready.core.vocab import InspectionType
+from qmsr_ready.ui.icons import icon
+from qmsr_ready.ui.presentation import DATE_FORMAT, inspection_status_look, readiness_look
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CODE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+COLUMNS: tuple[str, ...] = (
+    "Code", "Title", "Site", "Type", "Model", "Status", "Dates", "Progress", "Readiness",
+    "Open findings",
+)  # fmt: skip
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """What one line of the home table shows."""
+
+    code: str
+    title: str
+    site: str
+    inspection_type: str
+    model: int
+    status: str
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    answered: int
+    in_scope: int
+    open_findings: int
+    readiness: float | None = None
+    readiness_known: bool = False
+
+    @classmethod
+    def from_summary(cls, s: InspectionSummary) -> InspectionRow:
+        return cls(
+            code=s.code, title=s.title, site=f"{s.site_name} ({s.site_code})",
+            inspection_type=s.inspection_type, model=s.model, status=s.status,
+            planned_start=s.planned_start, planned_end=s.planned_end,
+            answered=s.questions_answered, in_scope=s.questions_in_scope,
+            open_findings=s.findings_open,
+        )
+
+    @property
+    def type_label(self) -> str:
+        try:
+            return InspectionType(self.inspection_type).label
+        except ValueError:
+            return self.inspection_type
+
+    @property
+    def dates_text(self) -> str:
+        start = self.planned_start.strftime(DATE_FORMAT) if self.planned_start else "—"
+        end = self.planned_end.strftime(DATE_FORMAT) if self.planned_end else "—"
+        return start if start == end else f"{start} → {end}"
+
+    @property
+    def progress(self) -> float | None:
+        return 100.0 * self.answered / self.in_scope if self.in_scope else None
+
+
+class InspectionsModel(QAbstractTableModel):
+    """Read-only table of ``InspectionRow``; replaced wholesale on reload."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[InspectionRow] = []
+
+    # -- updates ----------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[InspectionRow]) -> None:
+        """Replace all rows, keeping readiness already computed for unchanged inspections."""
+        known = {r.code: r for r in self._rows if r.readiness_known}
+        merged = []
+        for row in rows:
+            old = known.get(row.code)
+            if old is not None:
+                row = replace(row, readiness=old.readiness, readiness_known=True)
+            merged.append(row)
+        self.beginResetModel()
+        self._rows = merged
+        self.endResetModel()
+
+    def set_readiness(self, values: dict[str, float | None]) -> None:
+        """Fill in readiness percentages by inspection code."""
+        col = COLUMNS.index("Readiness")
+        for i, row in enumerate(self._rows):
+            if row.code in values:
+                self._rows[i] = replace(row, readiness=values[row.code], readiness_known=True)
+                idx = self.index(i, col)
+                self.dataChanged.emit(idx, idx)
+
+    def forget_readiness(self, code: str) -> None:
+        """Mark one inspection's readiness stale so the next reload recomputes it."""
+        for i, row in enumerate(self._rows):
+            if row.code == code:
+                self._rows[i] = replace(row, readiness_known=False)
+
+    def row_at(self, row: int) -> InspectionRow:
+        return self._rows[row]
+
+    def codes(self) -> list[str]:
+        return [r.code for r in self._rows]
+
+    def row_of(self, code: str) -> int:
+        for i, r in enumerate(self._rows):
+            if r.code == code:
+                return i
+        return -1
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == CODE_ROLE:
+            return row.code
+        if role == Qt.ItemDataRole.DecorationRole and column == "Status":
+            return icon(inspection_status_look(row.status).icon)
+        if role == Qt.ItemDataRole.ForegroundRole and column == "Readiness" and row.readiness_known:
+            return readiness_look(row.readiness).qcolor
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            "Model", "Progress", "Readiness", "Open findings"
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "Readiness" and row.readiness_known:
+            return readiness_look(row.readiness).label
+        return None
+
+    @staticmethod
+    def _display(row: InspectionRow, column: str) -> str:
+        if column == "Code":
+            return row.code
+        if column == "Title":
+            return row.title
+        if column == "Site":
+            return row.site
+        if column == "Type":
+            return row.type_label
+        if column == "Model":
+            return str(row.model)
+        if column == "Status":
+            return inspection_status_look(row.status).label
+        if column == "Dates":
+            return row.dates_text
+        if column == "Progress":
+            return f"{row.answered}/{row.in_scope} ({format_percent(row.progress)})"
+        if column == "Readiness":
+            if not row.readiness_known:
+                return "…"
+            look = readiness_look(row.readiness)
+            return f"{look.symbol} {format_percent(row.readiness)}"
+        return str(row.open_findings)
+
+    @staticmethod
+    def _sort_key(row: InspectionRow, column: str) -> Any:
+        if column == "Model":
+            return row.model
+        if column == "Dates":
+            return (row.planned_start or dt.date.min).toordinal()
+        if column == "Progress":
+            return -1.0 if row.progress is None else row.progress
+        if column == "Readiness":
+            return -1.0 if row.readiness is None else row.readiness
+        if column == "Open findings":
+            return row.open_findings
+        return InspectionsModel._display(row, column).casefold()

@@ -1,0 +1,198 @@
+"""Audit trail viewer: filter the hash-chained events and verify the chain on a worker."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsr_ready.core.audit import ChainReport, events_for, verify_chain
+from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.icons import icon
+from qmsr_ready.ui.models.audit_model import COLUMNS, AuditFilterProxy, AuditModel, AuditRow
+from qmsr_ready.ui.presentation import BLUISH_GREEN, MARGIN, SPACING, VERMILLION
+from qmsr_ready.ui.workers import Job, JobProgress
+
+ALL = "All"
+
+
+class AuditView(QWidget):
+    """Every audit event (optionally only the current inspection's), filterable and verifiable."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.code = ""
+        self.verify_job: Job | None = None
+        self._dirty = False
+        self.model = AuditModel(self)
+        self.proxy = AuditFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        layout.setSpacing(SPACING)
+        top = QHBoxLayout()
+        title = QLabel("Audit trail", self)
+        title.setObjectName("viewTitle")
+        top.addWidget(title)
+        top.addStretch(1)
+        self.verify_button = QPushButton(icon("lock"), "&Verify chain", self)
+        self.verify_button.setAccessibleName("Verify audit chain")
+        self.verify_button.clicked.connect(self.verify)
+        top.addWidget(self.verify_button)
+        layout.addLayout(top)
+        self.result_label = QLabel("The chain has not been verified in this session.", self)
+        self.result_label.setAccessibleName("Verification result")
+        self.result_label.setWordWrap(True)
+        layout.addWidget(self.result_label)
+        layout.addLayout(self._build_filters())
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Audit events")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Changes"), QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        self.count_label = QLabel(self)
+        layout.addWidget(self.count_label)
+        ctx.workspace_changed.connect(self.reload)
+        ctx.data_changed.connect(self._on_ctx_data_changed)
+        ctx.current_inspection_changed.connect(self.set_inspection)
+        self.reload()
+
+    def _build_filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.entity_combo = QComboBox(self)
+        self.actor_combo = QComboBox(self)
+        self.from_edit = QDateEdit(self)
+        self.to_edit = QDateEdit(self)
+        self.text_edit = QLineEdit(self)
+        self.text_edit.setPlaceholderText("Search actions, IDs, changes…")
+        self.text_edit.setClearButtonEnabled(True)
+        self.only_current = QCheckBox("Current inspection only", self)
+        for text, widget in (("&Entity:", self.entity_combo), ("&Who:", self.actor_combo),
+                             ("&From:", self.from_edit), ("&To:", self.to_edit),
+                             ("&Search:", self.text_edit)):  # fmt: skip
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+            row.addWidget(label)
+            row.addWidget(widget, 1 if widget is self.text_edit else 0)
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setSpecialValueText("any")
+            edit.setMinimumDate(QDate(2000, 1, 1))
+            edit.setDate(edit.minimumDate())
+            edit.dateChanged.connect(self.apply_filters)
+        row.addWidget(self.only_current)
+        self.entity_combo.currentTextChanged.connect(self.apply_filters)
+        self.actor_combo.currentTextChanged.connect(self.apply_filters)
+        self.text_edit.textChanged.connect(self.apply_filters)
+        self.only_current.toggled.connect(self.reload)
+        return row
+
+    def set_inspection(self, code: str) -> None:
+        self.code = code
+        if self.only_current.isChecked():
+            self.reload()
+
+    def reload(self) -> None:
+        if self.ctx.workspace is None:
+            self.model.set_rows([])
+        else:
+            code = self.code if self.only_current.isChecked() and self.code else None
+            with self.ctx.read() as session:
+                events = events_for(session, inspection_code=code)
+                self.model.set_rows([AuditRow.from_event(e) for e in events])
+        self._dirty = False
+        rows = self.model.rows()
+        self._refill(self.entity_combo, sorted({r.entity_type for r in rows}))
+        self._refill(self.actor_combo, sorted({r.actor for r in rows}))
+        self.verify_button.setEnabled(self.ctx.workspace is not None)
+        self.apply_filters()
+
+    @staticmethod
+    def _refill(combo: QComboBox, values: list[str]) -> None:
+        current = combo.currentText()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems([ALL, *values])
+        combo.setCurrentIndex(max(0, combo.findText(current)))
+        combo.blockSignals(False)
+
+    def apply_filters(self, *_args: object) -> None:
+        def day(edit: QDateEdit):  # type: ignore[no-untyped-def]
+            return None if edit.date() == edit.minimumDate() else edit.date().toPython()
+
+        entity = self.entity_combo.currentText()
+        actor = self.actor_combo.currentText()
+        self.proxy.set_filters(
+            entity_type="" if entity == ALL else entity, actor="" if actor == ALL else actor,
+            date_from=day(self.from_edit), date_to=day(self.to_edit), text=self.text_edit.text(),
+        )
+        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} events")
+
+    def verify(self) -> None:
+        """Run the chain check on a worker; the result shows in words and colour."""
+        workspace = self.ctx.workspace
+        if workspace is None:
+            return
+
+        def job(_progress: JobProgress) -> ChainReport:
+            with workspace.session() as session:
+                return verify_chain(session)
+
+        self.verify_button.setEnabled(False)
+        self.result_label.setText("Verifying…")
+        self.verify_job = self.ctx.workers.start(
+            job, on_result=self._on_verify_result, on_error=self._on_verify_error
+        )
+
+    def _on_verify_result(self, report: ChainReport) -> None:
+        self.verify_button.setEnabled(True)
+        if report.ok:
+            text = (f"✓ Verified: all {report.event_count} events are intact. "
+                    f"Head hash {report.head_hash[:16]}…")
+            color = BLUISH_GREEN
+        else:
+            text = f"✖ Verification FAILED at event {report.first_broken_seq}: {report.problem}"
+            color = VERMILLION
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(f"color: {color}; font-weight: 600;")
+
+    def _on_verify_error(self, exc: BaseException) -> None:
+        self.verify_button.setEnabled(True)
+        self.result_label.setText(f"✖ Verification could not run: {exc}")
+        self.result_label.setStyleSheet(f"color: {VERMILLION}; font-weight: 600;")
+
+    def _on_ctx_data_changed(self, _kind: str, _code: str) -> None:
+        # Large trails: reload only while visible; otherwise on the next show.
+        if self.isVisible():
+            self.reload()
+        else:
+            self._dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._dirty:
+            self.reload()
+        super().showEvent(event)

@@ -1,0 +1,293 @@
+"""Dashboard: readiness per area and overall, coverage, findings by class × area, open by age.
+
+Everything comes from ``build_report`` — the same ``ReadinessReport`` the Excel and PDF packs
+render — built on a worker (the audit chain check reads every event) and only while visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsr_ready.core.report import ReadinessReport, build_report
+from qmsr_ready.core.vocab import FindingStatus
+from qmsr_ready.ui.models.class_area_model import ClassAreaModel
+from qmsr_ready.ui.presentation import (
+    DATETIME_FORMAT,
+    GREY,
+    MARGIN,
+    ORANGE,
+    SPACING,
+    VERMILLION,
+    readiness_look,
+)
+from qmsr_ready.ui.widgets.banner import LockBanner
+from qmsr_ready.ui.widgets.charts import Bar, ColumnChart, HorizontalBarChart
+
+if TYPE_CHECKING:
+    from qmsr_ready.ui.context import AppContext
+
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0–30 days", 0, 30),
+    ("31–60 days", 31, 60),
+    ("61–90 days", 61, 90),
+    ("Over 90 days", 91, None),
+)
+AGE_COLORS = (GREY, ORANGE, ORANGE, VERMILLION)
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} %"
+
+
+def open_findings_by_age(report: ReadinessReport) -> list[int]:
+    """Counts of not-closed findings per age bucket (age from when they were raised)."""
+    counts = [0] * len(AGE_BUCKETS)
+    for finding in report.findings:
+        if finding.status == FindingStatus.CLOSED or finding.created_at is None:
+            continue
+        age = (report.today - finding.created_at.date()).days
+        for i, (_label, low, high) in enumerate(AGE_BUCKETS):
+            if age >= low and (high is None or age <= high):
+                counts[i] += 1
+                break
+    return counts
+
+
+@dataclass(frozen=True)
+class _Card:
+    frame: QFrame
+    value: QLabel
+    caption: QLabel
+
+
+def _card(title: str) -> _Card:
+    frame = QFrame()
+    frame.setObjectName("dashboardCard")
+    frame.setStyleSheet(
+        "#dashboardCard { border: 1px solid palette(mid); border-radius: 6px; }"
+    )
+    heading = QLabel(title)
+    heading.setStyleSheet("color: palette(placeholder-text);")
+    value = QLabel("—")
+    font = value.font()
+    font.setPointSizeF(font.pointSizeF() * 2.0)
+    font.setBold(True)
+    value.setFont(font)
+    caption = QLabel()
+    caption.setWordWrap(True)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(MARGIN, SPACING, MARGIN, SPACING)
+    layout.setSpacing(2)
+    layout.addWidget(heading)
+    layout.addWidget(value)
+    layout.addWidget(caption)
+    value.setAccessibleName(title)
+    return _Card(frame, value, caption)
+
+
+class DashboardView(QWidget):
+    """Read-only overview of one inspection's readiness."""
+
+    report_loaded = Signal(object)  # the ReadinessReport shown
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._code = ""
+        self._dirty = False
+        self._running = False
+        self.report: ReadinessReport | None = None
+        self.setObjectName("dashboard")
+
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.subheading = QLabel()
+        self.subheading.setStyleSheet("color: palette(placeholder-text);")
+        self.message = LockBanner(self, tone="problem")
+
+        self.overall = _card("Overall readiness")
+        self.coverage = _card("Coverage")
+        self.findings_card = _card("Open findings")
+        self.overdue_card = _card("Overdue actions")
+        cards = QHBoxLayout()
+        cards.setSpacing(SPACING)
+        for card in (self.overall, self.coverage, self.findings_card, self.overdue_card):
+            cards.addWidget(card.frame, 1)
+
+        self.area_chart = HorizontalBarChart("Readiness by area", parent=self)
+        area_box = QGroupBox("Readiness by area (thin grey bar: coverage)")
+        QVBoxLayout(area_box).addWidget(self.area_chart)
+        self.age_chart = ColumnChart("Open findings by age", parent=self)
+        age_box = QGroupBox("Open findings by age")
+        QVBoxLayout(age_box).addWidget(self.age_chart)
+
+        self.matrix_model = ClassAreaModel(self)
+        self.matrix = QTableView(self)
+        self.matrix.setModel(self.matrix_model)
+        self.matrix.setAccessibleName("Findings by class and area")
+        self.matrix.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.matrix.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.matrix.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.matrix.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        matrix_box = QGroupBox("Findings by class × area")
+        QVBoxLayout(matrix_box).addWidget(self.matrix)
+
+        grid = QGridLayout()
+        grid.setSpacing(SPACING)
+        grid.addWidget(area_box, 0, 0)
+        grid.addWidget(age_box, 0, 1)
+        grid.addWidget(matrix_box, 1, 0, 1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setRowStretch(0, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        layout.setSpacing(SPACING)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        layout.addWidget(self.message)
+        layout.addLayout(cards)
+        layout.addLayout(grid, 1)
+
+        # Many edits arrive in bursts (autosave); rebuild once they settle.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.refresh)
+        ctx.data_changed.connect(self._on_ctx_data_changed)
+        ctx.current_inspection_changed.connect(self.set_inspection)
+        ctx.workspace_changed.connect(lambda: self.set_inspection(""))
+        self.show_report(None)
+
+    # -- loading ------------------------------------------------------------------------
+    def set_inspection(self, code: str) -> None:
+        self._code = code
+        self.report = None
+        self.show_report(None)
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def _on_ctx_data_changed(self, _kind: str, code: str) -> None:
+        if self._code and (not code or code == self._code):
+            self._dirty = True
+            if self.isVisible():
+                self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._timer.start(0)
+
+    def refresh(self) -> None:
+        """Build the report on a worker and show it when it arrives."""
+        if not self._code or self._ctx.workspace is None:
+            return
+        if self._running:
+            self._dirty = True  # rebuild again once the running job is done
+            return
+        self._dirty = False
+        self._running = True
+        code, workspace = self._code, self._ctx.workspace
+
+        def job(_progress: Any) -> ReadinessReport:
+            with workspace.session() as session:
+                return build_report(session, code)
+
+        self._ctx.workers.start(job, on_result=self._on_job_result, on_error=self._on_job_error)
+
+    def _on_job_result(self, report: object) -> None:
+        self._running = False
+        if isinstance(report, ReadinessReport) and report.inspection.code == self._code:
+            self.show_report(report)
+        if self._dirty and self._code:
+            self._timer.start()
+
+    def _on_job_error(self, error: object) -> None:
+        self._running = False
+        self.message.show_text(f"The dashboard could not be built: {error}")
+
+    # -- showing ------------------------------------------------------------------------
+    def show_report(self, report: ReadinessReport | None) -> None:
+        """Fill every panel from one report (``None`` clears them)."""
+        self.report = report
+        self.message.show_text("")
+        if report is None:
+            self.heading.setText("Dashboard")
+            self.subheading.setText("Choose an inspection to see its readiness."
+                                    if not self._code else "Building the readiness report…")
+            for card in (self.overall, self.coverage, self.findings_card, self.overdue_card):
+                card.value.setText("—")
+                card.caption.setText("")
+            self.area_chart.set_bars([])
+            self.age_chart.set_bars([])
+            self.matrix_model.set_matrix(None)
+            return
+        info, overall = report.inspection, report.overall
+        self.heading.setText(f"{info.code} · {report.site.name}")
+        generated = report.generated_at.strftime(DATETIME_FORMAT)
+        self.subheading.setText(
+            f"{info.inspection_type_label} (Model {info.model}) · {info.status_label} · "
+            f"template {report.template.title} {report.template.version} · as of {generated}"
+        )
+        look = readiness_look(overall.score)
+        self.overall.value.setText(percent(overall.score))
+        self.overall.value.setStyleSheet(f"color: {look.color};")
+        self.overall.caption.setText(look.text)
+        self.coverage.value.setText(percent(overall.coverage))
+        self.coverage.caption.setText(
+            f"{overall.assessed} of {overall.applicable} applicable questions assessed"
+        )
+        open_count = sum(f.status != FindingStatus.CLOSED for f in report.findings)
+        self.findings_card.value.setText(str(open_count))
+        self.findings_card.caption.setText(f"of {len(report.findings)} raised")
+        overdue = len(report.overdue_actions)
+        self.overdue_card.value.setText(str(overdue))
+        self.overdue_card.value.setStyleSheet(f"color: {VERMILLION};" if overdue else "")
+        self.overdue_card.caption.setText("past their due date" if overdue else "none overdue")
+
+        self.area_chart.set_bars([
+            Bar(
+                label=f"{a.area_id} {a.title}",
+                value=a.score,
+                color=readiness_look(a.score).color,
+                caption=f"{percent(a.score)} · coverage {percent(a.coverage)}",
+                secondary=a.coverage,
+            )
+            for a in report.areas
+        ])  # fmt: skip
+        counts = open_findings_by_age(report)
+        self.age_chart.set_bars([
+            Bar(label, float(n), AGE_COLORS[i], str(n))
+            for i, ((label, _lo, _hi), n) in enumerate(zip(AGE_BUCKETS, counts, strict=True))
+        ])  # fmt: skip
+        self.matrix_model.set_matrix(report.findings_by_class_area)
+        self._fit_matrix_height()
+        self.report_loaded.emit(report)
+
+    def _fit_matrix_height(self) -> None:
+        """Size the table to its rows so the charts get the spare height."""
+        rows = self.matrix_model.rowCount()
+        height = self.matrix.horizontalHeader().height() + 2 * self.matrix.frameWidth()
+        height += sum(self.matrix.rowHeight(r) for r in range(rows))
+        self.matrix.setFixedHeight(max(height, 60))
+

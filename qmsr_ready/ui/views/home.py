@@ -1,0 +1,269 @@
+"""Home: the inspections list (sortable, filterable) or, on an empty workspace, the first steps."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.paths import user_data_dir
+from qmsr_ready.core.report.build import build_report
+from qmsr_ready.core.services.queries import list_inspections
+from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.errors import show_error
+from qmsr_ready.ui.icons import icon
+from qmsr_ready.ui.models.inspections_model import (
+    CODE_ROLE,
+    COLUMNS,
+    SORT_ROLE,
+    InspectionRow,
+    InspectionsModel,
+)
+from qmsr_ready.ui.presentation import MARGIN, SPACING
+from qmsr_ready.ui.workers import Job, JobProgress
+
+log = logging.getLogger(__name__)
+
+
+def _readiness_job(ctx: AppContext, codes: list[str]):  # type: ignore[no-untyped-def]
+    workspace = ctx.workspace
+
+    def job(progress: JobProgress) -> dict[str, float | None]:
+        values: dict[str, float | None] = {}
+        if workspace is None:
+            return values
+        with workspace.session() as session:
+            for i, code in enumerate(codes):
+                progress.check()
+                values[code] = build_report(session, code).overall.score
+                progress.report(i + 1, len(codes), code)
+        return values
+
+    return job
+
+
+class HomeView(QWidget):
+    """Lists inspections; picking one makes it the current inspection for every view."""
+
+    new_inspection_requested = Signal()
+    open_workspace_requested = Signal(str)
+    inspection_activated = Signal(str)  # double-click / Enter: open it in the checklist
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._readiness: Job | None = None
+        self._dirty = False
+        self.model = InspectionsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._build_list_page())
+        self.pages.addWidget(self._build_empty_page())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        ctx.workspace_changed.connect(self.reload)
+        ctx.data_changed.connect(self._on_ctx_data_changed)
+        ctx.current_inspection_changed.connect(self.set_inspection)
+        self.reload()
+
+    # -- construction -----------------------------------------------------------------------
+    def _build_list_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        layout.setSpacing(SPACING)
+        top = QHBoxLayout()
+        title = QLabel("Inspections", page)
+        title.setObjectName("viewTitle")
+        top.addWidget(title)
+        top.addStretch(1)
+        self.filter_edit = QLineEdit(page)
+        self.filter_edit.setPlaceholderText("Filter by code, site, type, status…")
+        self.filter_edit.setAccessibleName("Filter inspections")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(280)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        top.addWidget(self.filter_edit)
+        self.new_button = QPushButton(icon("new"), "New inspection…", page)
+        self.new_button.setAccessibleName("New inspection")
+        self.new_button.clicked.connect(self.new_inspection_requested)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+        self.table = QTableView(page)
+        self.table.setObjectName("inspectionsTable")
+        self.table.setAccessibleName("Inspections")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Title"), QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.table.activated.connect(self._on_table_activated)
+        layout.addWidget(self.table, 1)
+        self.count_label = QLabel(page)
+        self.count_label.setAccessibleName("Inspection count")
+        layout.addWidget(self.count_label)
+        return page
+
+    def _build_empty_page(self) -> QWidget:
+        page = QWidget(self)
+        outer = QVBoxLayout(page)
+        outer.addStretch(2)
+        logo = QLabel(page)
+        logo.setPixmap(icon("app").pixmap(72, 72))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(logo)
+        title = QLabel("Get ready for your FDA inspection", page)
+        title.setObjectName("emptyTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(title)
+        text = QLabel(
+            "This workspace has no inspections yet. Plan a mock inspection of your site from the "
+            "QMSR checklist, or explore a demonstration workspace with one already under way.",
+            page,
+        )
+        text.setObjectName("emptyText")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setFixedWidth(560)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(text)
+        row.addStretch(1)
+        outer.addLayout(row)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(MARGIN * 2)
+        buttons.addStretch(1)
+        self.start_button = QPushButton(icon("new"), "Start a new inspection", page)
+        self.demo_button = QPushButton(icon("open"), "Open a demonstration workspace", page)
+        for button in (self.start_button, self.demo_button):
+            button.setIconSize(QSize(22, 22))
+            button.setObjectName("bigButton")
+            button.setAccessibleName(button.text())
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.start_button.clicked.connect(self.new_inspection_requested)
+        self.demo_button.clicked.connect(self.open_demo)
+        outer.addSpacing(MARGIN)
+        outer.addLayout(buttons)
+        outer.addStretch(3)
+        return page
+
+    # -- behaviour --------------------------------------------------------------------------
+    def set_inspection(self, code: str) -> None:
+        """Select ``code`` in the table (no-op when already current or absent)."""
+        row = self.model.row_of(code)
+        if row < 0:
+            return
+        proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if proxy_index.isValid() and self.table.currentIndex().row() != proxy_index.row():
+            self.table.setCurrentIndex(proxy_index)
+
+    def reload(self) -> None:
+        """Re-read the inspection list; readiness is recomputed on a worker."""
+        self._dirty = False
+        if self.ctx.workspace is None:
+            self.model.set_rows([])
+            self.pages.setCurrentIndex(0)
+            self.count_label.setText("No workspace is open.")
+            return
+        with self.ctx.read() as session:
+            rows = [InspectionRow.from_summary(s) for s in list_inspections(session)]
+        self.model.set_rows(rows)
+        self.pages.setCurrentIndex(0 if rows else 1)
+        self.start_button.setEnabled(not self.ctx.read_only)
+        self.new_button.setEnabled(not self.ctx.read_only)
+        self.count_label.setText(f"{len(rows)} inspection{'s' if len(rows) != 1 else ''}")
+        self.set_inspection(self.ctx.current_inspection)
+        self._start_readiness([r.code for r in rows if not r.readiness_known])
+
+    def _start_readiness(self, codes: list[str]) -> None:
+        if self._readiness is not None and not self._readiness.done:
+            self._readiness.cancel()
+        if not codes:
+            return
+        self._readiness = self.ctx.workers.start(
+            _readiness_job(self.ctx, codes),
+            on_result=self.model.set_readiness,
+            on_error=self._on_readiness_failed,
+        )
+
+    def _on_readiness_failed(self, exc: BaseException) -> None:
+        log.warning("readiness computation failed: %s", exc)
+
+    def _on_ctx_data_changed(self, kind: str, code: str) -> None:
+        # Readiness of the edited inspection is stale; recompute just that one.
+        if kind in ("response", "finding", "inspection", "signoff", "site"):
+            self.model.forget_readiness(code)
+            # Autosaves in the checklist fire often: re-read only while the list is on screen.
+            if self.isVisible():
+                self.reload()
+            else:
+                self._dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._dirty:
+            self.reload()
+        super().showEvent(event)
+
+    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        code = current.data(CODE_ROLE) if current.isValid() else None
+        if code:
+            self.ctx.set_current_inspection(code)
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        code = index.data(CODE_ROLE)
+        if code:
+            self.ctx.set_current_inspection(code)
+            self.inspection_activated.emit(code)
+
+    def open_demo(self) -> None:
+        """Build (once) and open the demonstration workspace, using the same code as the CLI."""
+        try:
+            demo = importlib.import_module("qmsr_ready.core.demo")
+            build_demo = demo.build_demo
+        except (ImportError, AttributeError):
+            message = "The demonstration workspace is not available in this build."
+            show_error(self, QmsrError(message))
+            return
+        path = user_data_dir() / "demo.qmsr"
+        if path.exists():
+            self.open_workspace_requested.emit(str(path))
+            return
+        self.demo_button.setEnabled(False)
+        self.ctx.workers.start(
+            lambda _progress: build_demo(Path(path)),
+            on_result=lambda _r: self.open_workspace_requested.emit(str(path)),
+            on_error=self._on_demo_failed,
+        )
+
+    def _on_demo_failed(self, exc: BaseException) -> None:
+        self.demo_button.setEnabled(True)
+        show_error(self, exc)

@@ -1,0 +1,345 @@
+"""The right-hand side of the checklist runner: one question, its guidance and the answer.
+
+The panel only shows and collects; it emits ``changes_committed`` with the fields that changed
+and the runner turns them into undoable commands. Text boxes autosave (see ``autosave_text``).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsr_ready.core.vocab import Result
+from qmsr_ready.ui import icons
+from qmsr_ready.ui.models.checklist_data import ChecklistData, QuestionView, ResponseView
+from qmsr_ready.ui.presentation import (
+    DATETIME_FORMAT,
+    MARGIN,
+    RESULT_LOOK,
+    RESULT_SHORTCUTS,
+    SPACING,
+)
+from qmsr_ready.ui.widgets.autosave_text import AutosaveTextEdit
+from qmsr_ready.ui.widgets.crosswalk_text import legacy_lines
+from qmsr_ready.ui.widgets.evidence_list import EvidenceListWidget
+
+if TYPE_CHECKING:
+    from qmsr_ready.ui.context import AppContext
+
+RESULT_ORDER = (
+    Result.CONFORMS,
+    Result.MINOR_GAP,
+    Result.MAJOR_GAP,
+    Result.NOT_APPLICABLE,
+    Result.NOT_ASSESSED,
+)
+
+
+def _muted(label: QLabel) -> QLabel:
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+
+
+def _wrapping(text: str = "", selectable: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+def guidance_html(question: QuestionView) -> str:
+    """Guidance, sampling hints, citations and the legacy crosswalk as one block of HTML."""
+
+    def section(title: str, lines: list[str]) -> str:
+        body = "<br>".join(escape(line) for line in lines if line) or "—"
+        return f"<p style='margin:0 0 8px 0'><b>{escape(title)}</b><br>{body}</p>"
+
+    parts = [
+        section("Look at", [question.look_at]),
+        section("Good looks like", [question.good_looks_like]),
+        section("Weak spots", [question.weak_spots]),
+        section("Records to sample", [f"• {r}" for r in question.records_to_sample]),
+        section("Citations", list(question.citations)),
+        section("Legacy QSR section (crosswalk)", legacy_lines(question.legacy)),
+    ]
+    if question.note:
+        parts.append(f"<p style='margin:0'><i>{escape(question.note)}</i></p>")
+    return "".join(parts)
+
+
+class _SpinOrBlank(QSpinBox):
+    """A count that may be unknown: 0 shows as "—" and means "not recorded"."""
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 1_000_000)
+        self.setSpecialValueText("—")
+        self.setAccessibleName(accessible_name)
+        self.setMinimumWidth(90)
+
+    def value_or_none(self) -> int | None:
+        return self.value() or None
+
+    def set_value_silently(self, value: int | None) -> None:
+        self.blockSignals(True)
+        self.setValue(value or 0)
+        self.blockSignals(False)
+
+
+class QuestionPanel(QWidget):
+    """Question, guidance, references and the assessment inputs for one question."""
+
+    changes_committed = Signal(str, dict)  # question_id, {field: value}
+    raise_finding_requested = Signal(str)  # question_id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._question: QuestionView | None = None
+        self._response: ResponseView | None = None
+        self._editable = True
+
+        self.breadcrumb = _muted(_wrapping(selectable=False))
+        self.id_label = QLabel()
+        self.id_label.setStyleSheet("font-weight: 600;")
+        self.badges = _muted(QLabel())
+        self.text_label = _wrapping()
+        font = self.text_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.text_label.setFont(font)
+        self.assessed_label = _muted(QLabel())
+
+        # Result buttons: symbol + word + the key that sets it.
+        self.result_group = QButtonGroup(self)
+        self.result_group.setExclusive(True)
+        self.result_buttons: dict[str, QPushButton] = {}
+        results_row = QHBoxLayout()
+        results_row.setSpacing(SPACING // 2)
+        for result in RESULT_ORDER:
+            look = RESULT_LOOK[result]
+            key = RESULT_SHORTCUTS[result]
+            button = QPushButton(icons.icon(look.icon), f"{look.label}  [{key}]", self)
+            button.setCheckable(True)
+            button.setAccessibleName(f"{look.label} (key {key})")
+            button.setToolTip(f"Record “{look.label}” — press {key}")
+            button.clicked.connect(lambda _c=False, r=result.value: self.choose_result(r))
+            self.result_group.addButton(button)
+            self.result_buttons[result.value] = button
+            results_row.addWidget(button)
+        results_row.addStretch(1)
+        self.raise_button = QPushButton(icons.icon("warning"), "Raise finding…", self)
+        self.raise_button.setAccessibleName("Raise a finding from this question")
+        self.raise_button.clicked.connect(self._on_raise_button_clicked)
+        results_row.addWidget(self.raise_button)
+
+        # Reference material (left column): a read-only browser wraps and scrolls by itself.
+        self.guide_text = QTextBrowser()
+        self.guide_text.setOpenLinks(False)
+        self.guide_text.setAccessibleName("Guidance and references")
+        self.guide_text.setFrameShape(QFrame.Shape.NoFrame)
+        self.guide_text.viewport().setAutoFillBackground(False)
+        guide_scroll = QGroupBox("Guidance and references")
+        guide_layout = QVBoxLayout(guide_scroll)
+        guide_layout.setContentsMargins(SPACING, SPACING, SPACING, SPACING)
+        guide_layout.addWidget(self.guide_text)
+
+        # Assessment inputs (right column).
+        self.notes = AutosaveTextEdit()
+        self.notes.setPlaceholderText("What you saw, asked and were shown — saved as you type")
+        self.notes.setAccessibleName("Notes")
+        self.notes.committed.connect(lambda text: self._commit({"notes": text}))
+        self.population = _SpinOrBlank("Sample population")
+        self.sample_size = _SpinOrBlank("Sample size")
+        self.population.editingFinished.connect(self._on_sampling_edited)
+        self.sample_size.editingFinished.connect(self._on_sampling_edited)
+        self.records_reviewed = AutosaveTextEdit()
+        self.records_reviewed.setPlaceholderText("Record IDs reviewed, one per line")
+        self.records_reviewed.setAccessibleName("Records reviewed")
+        self.records_reviewed.committed.connect(
+            lambda text: self._commit({"records_reviewed": text})
+        )
+        self.interviewees = AutosaveTextEdit()
+        self.interviewees.setPlaceholderText("Name — role, one per line")
+        self.interviewees.setAccessibleName("Interviewees")
+        self.interviewees.committed.connect(lambda text: self._commit({"interviewees": text}))
+        self.evidence = EvidenceListWidget(ctx)
+        for box in (self.records_reviewed, self.interviewees):
+            box.setMaximumHeight(72)
+
+        sampling_row = QHBoxLayout()
+        sampling_row.addWidget(QLabel("Population"))
+        sampling_row.addWidget(self.population)
+        sampling_row.addSpacing(SPACING)
+        sampling_row.addWidget(QLabel("Sample size"))
+        sampling_row.addWidget(self.sample_size)
+        sampling_row.addStretch(1)
+        inputs = QFormLayout()
+        inputs.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        inputs.setVerticalSpacing(SPACING // 2)
+        inputs.addRow("&Notes", self.notes)
+        inputs.addRow("Sampling", sampling_row)
+        inputs.addRow("&Records reviewed", self.records_reviewed)
+        inputs.addRow("&Interviewees", self.interviewees)
+        inputs.addRow("Evidence (drop files on the list)", self.evidence)
+        input_box = QGroupBox("Assessment")
+        input_box.setLayout(inputs)
+
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        columns.addWidget(guide_scroll)
+        columns.addWidget(input_box)
+        columns.setStretchFactor(0, 1)
+        columns.setStretchFactor(1, 1)
+        columns.setChildrenCollapsible(False)
+
+        header = QHBoxLayout()
+        header.addWidget(self.id_label)
+        header.addWidget(self.badges)
+        header.addStretch(1)
+        header.addWidget(self.assessed_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        layout.setSpacing(SPACING)
+        layout.addWidget(self.breadcrumb)
+        layout.addLayout(header)
+        layout.addWidget(self.text_label)
+        layout.addLayout(results_row)
+        layout.addWidget(columns, 1)
+        self.show_question(None, None, None)
+
+    # -- showing ----------------------------------------------------------------------
+    @property
+    def question_id(self) -> str:
+        return self._question.question_id if self._question else ""
+
+    def show_question(
+        self,
+        data: ChecklistData | None,
+        question: QuestionView | None,
+        breadcrumb: str | None,
+    ) -> None:
+        """Display a question (flushing edits of the previous one first)."""
+        self.flush()
+        self._question = question
+        self._response = data.response(question.question_id) if data and question else None
+        has = question is not None
+        for widget in (self.text_label, self.notes, self.records_reviewed, self.interviewees):
+            widget.setVisible(True)
+        if question is None:
+            self.guide_text.clear()
+            self.breadcrumb.setText("")
+            self.id_label.setText("No question selected")
+            self.badges.setText("")
+            self.text_label.setText("Pick a question in the tree on the left, or press F8 for "
+                                    "the next unanswered one.")
+        else:
+            self.breadcrumb.setText(breadcrumb or "")
+            self.id_label.setText(question.question_id)
+            badges = [f"weight {question.weight}"]
+            if question.risk_focus:
+                badges.insert(0, "◆ risk focus")
+            self.badges.setText("  ·  ".join(badges))
+            self.text_label.setText(question.text)
+            self.guide_text.setHtml(guidance_html(question))
+        self._show_response(data)
+        self._apply_enabled(has)
+
+    def _show_response(self, data: ChecklistData | None) -> None:
+        response = self._response
+        result = response.result if response else Result.NOT_ASSESSED.value
+        self.result_group.setExclusive(False)
+        for value, button in self.result_buttons.items():
+            button.setChecked(value == result and response is not None)
+        self.result_group.setExclusive(True)
+        self.notes.set_saved_text(response.notes if response else "")
+        self.records_reviewed.set_saved_text(response.records_reviewed if response else "")
+        self.interviewees.set_saved_text(response.interviewees if response else "")
+        self.population.set_value_silently(response.sample_population if response else None)
+        self.sample_size.set_value_silently(response.sample_size if response else None)
+        if response and response.assessed_at:
+            when = response.assessed_at.strftime(DATETIME_FORMAT)
+            self.assessed_label.setText(f"Last recorded by {response.assessed_by}, {when}")
+        else:
+            self.assessed_label.setText("")
+        if data is not None and self._question is not None:
+            self.evidence.set_target(
+                data.inspection_code,
+                data.evidence.get(self._question.question_id, ()),
+                question_id=self._question.question_id,
+            )
+        else:
+            self.evidence.set_target("", ())
+
+    def refresh(self, data: ChecklistData) -> None:
+        """Show fresh stored values for the same question (after undo or another view's edit)."""
+        if self._question is None:
+            return
+        self._response = data.response(self._question.question_id)
+        self._show_response(data)
+
+    def set_editable(self, editable: bool) -> None:
+        self._editable = editable
+        self._apply_enabled(self._question is not None)
+
+    def _apply_enabled(self, has_question: bool) -> None:
+        live = has_question and self._editable
+        for button in self.result_buttons.values():
+            button.setEnabled(live)
+        self.raise_button.setEnabled(live)
+        for box in (self.notes, self.records_reviewed, self.interviewees):
+            box.setReadOnly(not live)
+        self.population.setEnabled(live)
+        self.sample_size.setEnabled(live)
+        self.evidence.setEnabled(has_question)
+        self.evidence.set_editable(live)
+
+    # -- editing ----------------------------------------------------------------------
+    def choose_result(self, result: str) -> None:
+        """Record a result for the shown question (buttons and keyboard shortcuts land here)."""
+        if self._question is None or not self._editable:
+            return
+        self.flush()
+        self._commit({"result": result})
+
+    def flush(self) -> None:
+        """Save any text still waiting for its autosave pause."""
+        for box in (self.notes, self.records_reviewed, self.interviewees):
+            box.flush()
+
+    def _on_sampling_edited(self) -> None:
+        if self._response is None:
+            return
+        changes: dict[str, Any] = {}
+        if self.population.value_or_none() != self._response.sample_population:
+            changes["sample_population"] = self.population.value_or_none()
+        if self.sample_size.value_or_none() != self._response.sample_size:
+            changes["sample_size"] = self.sample_size.value_or_none()
+        if changes:
+            self._commit(changes)
+
+    def _commit(self, changes: dict[str, Any]) -> None:
+        if self._question is not None and self._editable:
+            self.changes_committed.emit(self._question.question_id, changes)
+
+    def _on_raise_button_clicked(self) -> None:
+        if self._question is not None:
+            self.flush()
+            self.raise_finding_requested.emit(self._question.question_id)

@@ -1,0 +1,89 @@
+"""Dashboard: every panel is filled from the shared ReadinessReport; models pass the tester."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from views_fixtures import ACTOR, ViewsEnv, views_env_for
+
+from qmsr_ready.core import services
+from qmsr_ready.core.report import build_report
+from qmsr_ready.ui.models.checklist_data import EvidenceView
+from qmsr_ready.ui.models.class_area_model import ClassAreaModel
+from qmsr_ready.ui.views.dashboard import DashboardView, open_findings_by_age
+from qmsr_ready.ui.widgets.evidence_list import EvidenceListModel
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def views_env(qtbot, tmp_path: Path) -> Iterator[ViewsEnv]:
+    yield from views_env_for(tmp_path)
+
+
+def _seed(env) -> None:
+    with env.ctx.workspace.begin() as s:
+        for qid, result in (("MO-05-Q01", "conforms"), ("MO-05-Q02", "major_gap"),
+                            ("MA-03-Q01", "minor_gap"), ("MA-03-Q02", "not_applicable")):
+            services.record_response(s, ACTOR, inspection_code=env.code, question_id=qid,
+                                     result=result)
+        services.raise_finding(s, ACTOR, inspection_code=env.code, title="MDF gap",
+                               classification="major", question_ids=["MO-05-Q02"])
+        services.raise_finding(s, ACTOR, inspection_code=env.code, title="Complaint gap",
+                               classification="minor", question_ids=["MA-03-Q01"])
+
+
+def test_dashboard_shows_report_numbers(qtbot, views_env) -> None:
+    _seed(views_env)
+    view = DashboardView(views_env.ctx)
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(view.report_loaded, timeout=5000):
+        view.set_inspection(views_env.code)
+    with views_env.ctx.read() as s:
+        report = build_report(s, views_env.code)
+    overall = report.overall
+    assert view.overall.value.text() == f"{overall.score:.0f} %"
+    assert view.coverage.value.text() == f"{overall.coverage:.0f} %"
+    assert view.findings_card.value.text() == "2"
+    labels = [bar.label for bar in view.area_chart.bars()]
+    assert labels == ["MO Management Oversight", "MA Measurement, Analysis and Improvement"]
+    assert [bar.value for bar in view.area_chart.bars()] == [a.score for a in report.areas]
+    assert [b.value for b in view.age_chart.bars()] == [2.0, 0.0, 0.0, 0.0]
+    # Class × area table: Major in MO and Minor in MA, totals in the last row/column.
+    model = view.matrix_model
+    majors = report.findings_by_class_area.classifications.index("major")
+    mo = report.findings_by_class_area.area_ids.index("MO")
+    assert model.index(majors, mo).data() == "1"
+    assert model.index(model.rowCount() - 1, model.columnCount() - 1).data() == "2"
+    # A new finding refreshes the dashboard by itself.
+    with (
+        qtbot.waitSignal(view.report_loaded, timeout=5000),
+        views_env.ctx.write("finding", views_env.code) as s,
+    ):
+        services.raise_finding(s, ACTOR, inspection_code=views_env.code, title="Third",
+                               classification="observation")
+    assert view.findings_card.value.text() == "3"
+
+
+def test_age_buckets_count_only_open_findings(views_env) -> None:
+    _seed(views_env)
+    with views_env.ctx.read() as s:
+        report = build_report(s, views_env.code, today=dt.date.today() + dt.timedelta(days=45))
+    assert open_findings_by_age(report) == [0, 2, 0, 0]
+
+
+def test_small_models_pass_modeltester(qtmodeltester, views_env) -> None:
+    _seed(views_env)
+    with views_env.ctx.read() as s:
+        report = build_report(s, views_env.code)
+    matrix = ClassAreaModel()
+    matrix.set_matrix(report.findings_by_class_area)
+    qtmodeltester.check(matrix)
+    evidence = EvidenceListModel()
+    evidence.set_rows([EvidenceView("E-001", "a.pdf", "application/pdf", 2048, ACTOR, None)])
+    qtmodeltester.check(evidence)
+    assert evidence.index(0, 0).data() == "E-001  a.pdf  (2.0 KB)"
