@@ -1,0 +1,76 @@
+"""Never a half file: write beside the target, then rename over it in one step.
+
+``atomic_target(path)`` yields a temporary path in the target's folder (same file system, so
+``os.replace`` is atomic). On success it replaces the target; on any error or cancel it removes
+the temporary file, so the target is either the previous file or the complete new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from qmsr_ready.core.errors import Cancelled, ExportFailed, QmsrError
+
+
+def check_target(path: Path) -> None:
+    """Refuse early, with a clear message, a target the export could never be written to."""
+    folder = path.parent
+    if not folder.exists():
+        raise ExportFailed(f"Cannot export to {path}: the folder {folder} does not exist.")
+    if not folder.is_dir():
+        raise ExportFailed(f"Cannot export to {path}: {folder} is not a folder.")
+    if path.is_dir():
+        raise ExportFailed(f"Cannot export to {path}: a folder with that name exists.")
+
+
+def describe_os_error(path: Path, exc: OSError) -> str:
+    """Turn an OSError into a message a user can act on."""
+    if exc.errno == errno.ENOSPC:
+        return f"Cannot export to {path}: the disk is full. Free some space and try again."
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"Cannot export to {path}: permission denied. The file may be open in another "
+            "program, or the folder is read-only."
+        )
+    if exc.errno == errno.ENOENT:
+        return f"Cannot export to {path}: the folder {path.parent} does not exist."
+    if exc.errno == errno.EROFS:
+        return f"Cannot export to {path}: the disk is read-only."
+    return f"Cannot export to {path}: {exc.strerror or exc}."
+
+
+@contextlib.contextmanager
+def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary file path; move it onto ``path`` only if the block succeeds."""
+    target = Path(path)
+    check_target(target)
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.stem}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise ExportFailed(describe_os_error(target, exc)) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except (Cancelled, QmsrError):
+        _remove(tmp)
+        raise
+    except OSError as exc:
+        _remove(tmp)
+        raise ExportFailed(describe_os_error(target, exc)) from exc
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(tmp: Path) -> None:
+    with contextlib.suppress(OSError):
+        tmp.unlink()

@@ -1,0 +1,1 @@
+"""PDF readiness pack: one module per section, run in order by ``writer.write_pdf``."""

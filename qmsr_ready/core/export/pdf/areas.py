@@ -1,0 +1,115 @@
+"""Area-by-area detail: the plan for each area, then every question with result and notes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from reportlab.platypus import Flowable, PageBreak
+
+from qmsr_ready.core.export.pdf.context import PdfContext, chunks, grid_table
+from qmsr_ready.core.export.pdf.styles import CONTENT_WIDTH, RESULT_FILL, Para, esc, fmt_datetime
+from qmsr_ready.core.export.progress import check
+from qmsr_ready.core.report.model import PlannedElement, QuestionRow
+from qmsr_ready.core.report.scoring import format_percent
+
+TITLE = "Area-by-area detail"
+_W = CONTENT_WIDTH
+WIDTHS = [_W * 0.12, _W * 0.38, _W * 0.12, _W * 0.38]
+
+
+def outline(ctx: PdfContext) -> list[tuple[int, str, str]]:
+    """Contents entries of this section: the section and one per area."""
+    return [(0, TITLE, "sec-areas")] + [
+        (1, f"{a.area_id} — {a.title}", f"area-{a.area_id}") for a in ctx.report.areas
+    ]
+
+
+def build(ctx: PdfContext) -> list[Flowable]:
+    """One bookmarked block per area."""
+    r, st = ctx.report, ctx.styles
+    by_area: dict[str, list[QuestionRow]] = defaultdict(list)
+    for q in r.questions:
+        if not ctx.options.gaps_only or q.is_gap:
+            by_area[q.area_id].append(q)
+    elements: dict[str, list[PlannedElement]] = defaultdict(list)
+    for e in r.planned_elements:
+        elements[e.area_id].append(e)
+    intro = ("Only questions with a minor or major gap are listed." if ctx.options.gaps_only
+             else "Every question of the planned elements is listed with its result and notes.")
+    out: list[Flowable] = [ctx.heading(TITLE, "sec-areas"), Para(intro, st.body)]
+    for area in r.areas:
+        check(ctx.progress)
+        out.append(ctx.heading(f"{area.area_id} — {esc(area.title)}", f"area-{area.area_id}", 1))
+        out.append(Para(
+            esc(f"Readiness {format_percent(area.score)} · coverage "
+                f"{format_percent(area.coverage)} ({area.assessed} of {area.applicable}) · "
+                f"{area.major_gaps} major, {area.minor_gaps} minor gaps · "
+                f"{area.open_findings} open findings"), st.muted))
+        out.append(_plan(ctx, elements[area.area_id]))
+        questions = by_area.get(area.area_id, [])
+        if not questions:
+            out.append(Para("No gaps recorded in this area." if ctx.options.gaps_only
+                                 else "No questions planned in this area.", st.body))
+            continue
+        by_element: dict[str, list[QuestionRow]] = defaultdict(list)
+        for q in questions:
+            by_element[q.element_id].append(q)
+        for element_id, rows in by_element.items():
+            out.append(Para(esc(f"{element_id} {rows[0].element_title}"), st.h3))
+            for part in chunks(rows, 25):
+                out.append(_question_table(ctx, part))
+    out.append(PageBreak())
+    return out
+
+
+def _plan(ctx: PdfContext, elements: list[PlannedElement]) -> Flowable:
+    st = ctx.styles
+    rows: list[list[object]] = [[Para(h, st.cell_head) for h in
+                                 ("Element", "Covered", "Why")]]
+    for e in elements:
+        covered = "Yes" if e.counted else ("Not applicable" if e.selected else "Not selected")
+        m2 = " (Model 2 minimum)" if e.model2_minimum else ""
+        rows.append([Para(esc(f"{e.element_id} {e.title}{m2}"), st.cell),
+                     Para(covered, st.cell), Para(esc(e.reason or "—"), st.cell)])
+    return grid_table(rows, [_W * 0.4, _W * 0.14, _W * 0.46])
+
+
+def _question_table(ctx: PdfContext, questions: list[QuestionRow]) -> Flowable:
+    st = ctx.styles
+    rows: list[list[object]] = [[Para(h, st.cell_head)
+                                 for h in ("ID", "Question", "Result", "Notes and sampling")]]
+    extra = []
+    for i, q in enumerate(questions, start=1):
+        question = esc(q.text)
+        if q.citations:
+            question += f'<br/><font color="#5A6675" size="7">{esc("; ".join(q.citations))}</font>'
+        rows.append([
+            Para(esc(q.question_id), st.cell_bold),
+            Para(question, st.cell),
+            Para(esc(q.result_label), st.cell_bold),
+            *_notes(ctx, q),
+        ])
+        extra.append(("BACKGROUND", (2, i), (2, i), RESULT_FILL.get(q.result, RESULT_FILL[
+            "not_assessed"])))
+    return grid_table(rows, WIDTHS, extra=extra, zebra=False)
+
+
+def _notes(ctx: PdfContext, q: QuestionRow) -> list[Flowable]:
+    """Notes as their own paragraph (so very long notes split across pages), then sampling."""
+    st = ctx.styles
+    facts = []
+    if q.sample_size is not None or q.sample_population is not None:
+        facts.append(f"Sample {q.sample_size or 0} of {q.sample_population or '?'}")
+    if q.records_reviewed:
+        facts.append("Records: " + ", ".join(q.records_reviewed.split()))
+    if q.interviewees:
+        facts.append("Interviewed: " + "; ".join(q.interviewees.splitlines()))
+    if q.assessed_by:
+        facts.append(f"Assessed by {q.assessed_by} {fmt_datetime(q.assessed_at)}".strip())
+    if q.finding_codes:
+        facts.append("Findings: " + ", ".join(q.finding_codes))
+    text = esc(q.notes) if q.notes else '<font color="#5A6675">No notes.</font>'
+    cell: list[Flowable] = [Para(text, st.cell)]
+    if facts:
+        cell.append(Para(esc(" · ".join(facts)), st.muted))
+    return [cell]  # type: ignore[list-item]

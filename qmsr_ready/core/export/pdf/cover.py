@@ -1,0 +1,95 @@
+"""Cover page: site, inspection, team, dates and the overall readiness at a glance."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    NextPageTemplate,
+    PageBreak,
+    Spacer,
+    Table,
+)
+
+from qmsr_ready.core.errors import ExportFailed
+from qmsr_ready.core.export.pdf.context import PdfContext, grid_table
+from qmsr_ready.core.export.pdf.doc import Heading
+from qmsr_ready.core.export.pdf.styles import CONTENT_WIDTH, Para, esc, fmt_date, score_colour
+from qmsr_ready.core.report.scoring import format_percent
+
+TITLE = "Cover"
+
+
+def build(ctx: PdfContext) -> list[Flowable]:
+    """The first page (its own page template: no header or footer)."""
+    r, st = ctx.report, ctx.styles
+    out: list[Flowable] = []
+    if ctx.options.logo_path:
+        out.append(_logo(str(ctx.options.logo_path)))
+    out += [
+        Spacer(1, 28 * mm if not ctx.options.logo_path else 8 * mm),
+        Heading("Inspection Readiness Pack", st.title, "sec-cover", 0, outline=TITLE),
+        Spacer(1, 4 * mm),
+        Para(esc(r.site.name), st.subtitle),
+        Para(esc(f"{r.inspection.code} · {r.inspection.inspection_type_label} "
+                      f"(Model {r.inspection.model})"), st.subtitle),
+        Spacer(1, 14 * mm),
+    ]
+    colour = score_colour(r.overall.score).hexval()[2:]
+    kpi = Table(
+        [[Para(f'<font color="#{colour}">{format_percent(r.overall.score)}</font>', st.kpi)],
+         [Para("Overall readiness", st.center)],
+         [Para(esc(f"Coverage {format_percent(r.overall.coverage)} "
+                        f"({r.overall.assessed} of {r.overall.applicable} applicable questions "
+                        f"assessed)"), st.muted_center)]],
+        colWidths=[CONTENT_WIDTH], hAlign="LEFT",
+    )
+    kpi.setStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOX", (0, 0), (-1, -1), 0.6,
+                                                          score_colour(r.overall.score)),
+                  ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    out += [kpi, Spacer(1, 12 * mm)]
+    facts = [
+        ("Site", f"{r.site.name} ({r.site.code})"),
+        ("FEI number", r.site.fei_number or "—"),
+        ("Inspection", f"{r.inspection.code} — {r.inspection.title}" if r.inspection.title
+         else r.inspection.code),
+        ("Type", f"{r.inspection.inspection_type_label}, Model {r.inspection.model}"),
+        ("Planned dates", _dates(r)),
+        ("Lead", r.inspection.lead or "—"),
+        ("Team", ", ".join(r.inspection.team) or "—"),
+        ("Status", r.inspection.status_label),
+        ("Checklist", f"{r.template.title} (version {r.template.version})"),
+        ("Prepared", f"{r.generated_at:%Y-%m-%d %H:%M} UTC with QMSR Ready {r.app_version}"),
+    ]
+    rows = [[Para(esc(k), st.cell_bold), Para(esc(v), st.cell)] for k, v in facts]
+    out.append(grid_table(rows, [40 * mm, CONTENT_WIDTH - 40 * mm], header=False, zebra=False))
+    out += [
+        Spacer(1, 10 * mm),
+        Para(
+            "Mock inspection prepared for internal readiness. It follows the structure of FDA "
+            "Compliance Program 7382.850 but is not an FDA document. "
+            + esc(r.template.basis), st.muted),
+        NextPageTemplate("body"),
+        PageBreak(),
+    ]
+    return out
+
+
+def _dates(r: object) -> str:
+    insp = r.inspection  # type: ignore[attr-defined]
+    if insp.planned_start and insp.planned_end:
+        return f"{fmt_date(insp.planned_start)} to {fmt_date(insp.planned_end)}"
+    return fmt_date(insp.planned_start) or "Not planned"
+
+
+def _logo(path: str) -> Flowable:
+    try:
+        img = Image(path)
+    except OSError as exc:
+        raise ExportFailed(f"The cover logo {path} could not be read: {exc}") from exc
+    max_w, max_h = 50 * mm, 22 * mm
+    scale = min(max_w / img.imageWidth, max_h / img.imageHeight, 1.0)
+    img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
+    img.hAlign = "RIGHT"
+    return img

@@ -1,0 +1,154 @@
+"""Executive summary: readiness chart, area table, findings by class × area, top risks."""
+
+from __future__ import annotations
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Spacer
+
+from qmsr_ready.core.export.pdf.context import PdfContext, grid_table
+from qmsr_ready.core.export.pdf.fonts import BOLD, REGULAR
+from qmsr_ready.core.export.pdf.styles import (
+    CLASS_FILL,
+    CONTENT_WIDTH,
+    GRID,
+    LIGHT,
+    MUTED,
+    NAVY,
+    Para,
+    esc,
+    fmt_date,
+    score_colour,
+)
+from qmsr_ready.core.report.model import UNLINKED_AREA, AreaScore
+from qmsr_ready.core.report.scoring import format_percent
+
+TITLE = "Executive summary"
+
+
+def build(ctx: PdfContext) -> list[Flowable]:
+    """The page a director reads first."""
+    r, st = ctx.report, ctx.styles
+    o = r.overall
+    out: list[Flowable] = [
+        ctx.heading(TITLE, "sec-summary"),
+        Para(
+            esc(f"Overall readiness is {format_percent(o.score)} with "
+                f"{format_percent(o.coverage)} of applicable questions assessed "
+                f"({o.assessed} of {o.applicable}). {o.major_gaps} major and {o.minor_gaps} "
+                f"minor gaps were recorded; {_n(o.open_findings, 'finding')} open and "
+                f"{_n(len(r.overdue_actions), 'action')} overdue as of {r.today:%Y-%m-%d}."),
+            st.body),
+        Spacer(1, 4 * mm),
+        readiness_chart(r.areas, o),
+        Para("Readiness = weighted credit of assessed questions (conforms 1, minor gap "
+                  "0.5, major gap 0) over their weights; not applicable excluded; not assessed "
+                  "lowers coverage only. Bars: green ≥ 85%, amber ≥ 70%, red below.", st.muted),
+        Para("Readiness by area", st.h2),
+        _area_table(ctx),
+        Para("Findings by classification and area", st.h2),
+        _matrix(ctx),
+        Para("Top risks", st.h2),
+        _top_risks(ctx),
+        PageBreak(),
+    ]
+    return out
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun} is" if count == 1 else f"{count} {noun}s are"
+
+
+def readiness_chart(areas: tuple[AreaScore, ...], overall: AreaScore) -> Drawing:
+    """Horizontal bars per area plus overall, coloured by threshold, value at the bar end."""
+    items = [*areas, overall]
+    bar_h = 13
+    height = len(items) * bar_h * 1.45 + 30
+    d = Drawing(CONTENT_WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 18
+    chart.width, chart.height = CONTENT_WIDTH - 190, height - 26
+    # Top-down reading order: reportlab draws the first category at the bottom.
+    ordered = list(reversed(items))
+    chart.data = [[a.score or 0 for a in ordered]]
+    chart.categoryAxis.categoryNames = [
+        (a.title if len(a.title) <= 36 else a.title[:35] + "…") for a in ordered
+    ]
+    chart.categoryAxis.labels.fontName = REGULAR
+    chart.categoryAxis.labels.fontSize = 7.5
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.strokeColor = GRID
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+    chart.valueAxis.labels.fontName = REGULAR
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.strokeColor = GRID
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = LIGHT
+    chart.bars.strokeColor = None
+    chart.barWidth = bar_h
+    for i, a in enumerate(ordered):
+        chart.bars[(0, i)].fillColor = NAVY if a.area_id == "ALL" else score_colour(a.score)
+    d.add(chart)
+    step = chart.height / len(ordered)
+    for i, a in enumerate(ordered):
+        x = chart.x + chart.width * (a.score or 0) / 100 + 4
+        y = chart.y + step * (i + 0.5) - 3
+        d.add(String(x, y, format_percent(a.score), fontName=BOLD if a.area_id == "ALL"
+                     else REGULAR, fontSize=7.5, fillColor=MUTED))
+    return d
+
+
+def _area_table(ctx: PdfContext) -> Flowable:
+    st = ctx.styles
+    head = ["Area", "Ready", "Covered", "Assessed", "Minor", "Major", "N/A", "Findings"]
+    rows: list[list[object]] = [[Para(h, st.cell_head) for h in head]]
+    for a in (*ctx.report.areas, ctx.report.overall):
+        style = st.cell_bold if a.area_id == "ALL" else st.cell
+        rows.append([
+            Para(esc(a.title if a.area_id == "ALL" else f"{a.area_id} — {a.title}"), style),
+            Para(format_percent(a.score), style), Para(format_percent(a.coverage), style),
+            Para(f"{a.assessed}/{a.applicable}", style), Para(str(a.minor_gaps), style),
+            Para(str(a.major_gaps), style), Para(str(a.not_applicable), style),
+            Para(f"{a.open_findings} open / {a.findings}", style),
+        ])
+    w = CONTENT_WIDTH
+    return grid_table(rows, [w * 0.3, w * 0.1, w * 0.11, w * 0.11, w * 0.08, w * 0.08, w * 0.06,
+                             w * 0.16])
+
+
+def _matrix(ctx: PdfContext) -> Flowable:
+    st = ctx.styles
+    m = ctx.report.findings_by_class_area
+    names = [a if a != UNLINKED_AREA else "Unlinked" for a in m.area_ids]
+    rows: list[list[object]] = [[Para("Classification", st.cell_head)]
+                                + [Para(h, st.head_right) for h in [*names, "Total"]]]
+    extra = []
+    for i, (cls, label) in enumerate(zip(m.classifications, m.classification_labels,
+                                         strict=True), start=1):
+        rows.append([Para(esc(label), st.cell)]
+                    + [Para(str(c) if c else "·", st.right) for c in m.counts[i - 1]]
+                    + [Para(f"<b>{m.row_total(cls)}</b>", st.right)])
+        if cls in CLASS_FILL:
+            extra.append(("BACKGROUND", (0, i), (0, i), CLASS_FILL[cls]))
+    first = 45 * mm
+    rest = (CONTENT_WIDTH - first) / (len(names) + 1)
+    return grid_table(rows, [first] + [rest] * (len(names) + 1), extra=extra, zebra=False)
+
+
+def _top_risks(ctx: PdfContext) -> Flowable:
+    st = ctx.styles
+    if not ctx.report.top_risks:
+        return Para("No open findings.", st.body)
+    head = ["ID", "Finding", "Class", "Risk", "Owner", "Due"]
+    rows: list[list[object]] = [[Para(h, st.cell_head) for h in head]]
+    for f in ctx.report.top_risks:
+        due = fmt_date(f.due_date) + (" (overdue)" if f.overdue else "")
+        rows.append([
+            Para(esc(f.code), st.cell_bold), Para(esc(f.title), st.cell),
+            Para(esc(f.classification_label), st.cell),
+            Para(f"{f.risk_score}{' · 483' if f.likely_483 else ''}", st.cell),
+            Para(esc(f.owner), st.cell), Para(esc(due), st.cell),
+        ])
+    w = CONTENT_WIDTH
+    return grid_table(rows, [w * 0.08, w * 0.42, w * 0.13, w * 0.1, w * 0.15, w * 0.12])

@@ -1,0 +1,46 @@
+"""Formula-injection guard for spreadsheet cells.
+
+A workbook goes round the team and may be opened anywhere, so user text must never become a
+formula. Any string starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is written
+as a plain string cell (``data_type = "s"``) carrying the quote-prefix style, which is how Excel
+and LibreOffice mark "typed as text"; the visible value is exactly what the user typed (no added
+apostrophe), so an import reads back the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot carry
+
+
+def is_risky(value: Any) -> bool:
+    """Whether a value would be read as a formula (or DDE payload) by a spreadsheet."""
+    return isinstance(value, str) and value.startswith(TRIGGERS)
+
+
+def write_text(cell: Cell, value: Any) -> None:
+    """Set ``cell`` to ``value``, forcing risky strings to be literal text."""
+    if is_risky(value):
+        cell.value = value
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def clean_for_cell(value: Any) -> Any:
+    """Drop control characters openpyxl refuses and turn CR/CRLF into LF.
+
+    XML readers turn a raw CR into LF anyway, so normalising here keeps the row fingerprints in
+    the metadata sheet equal to what an import reads back.
+    """
+    if not isinstance(value, str):
+        return value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value) if _CONTROL.search(value) else value

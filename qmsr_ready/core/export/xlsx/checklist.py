@@ -1,0 +1,72 @@
+"""Checklist sheet: one row per question with its response; the sheet the team edits."""
+
+from __future__ import annotations
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+
+from qmsr_ready.core.export.xlsx.styles import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
+from qmsr_ready.core.export.xlsx.table import (
+    Column,
+    SheetContext,
+    add_list_validation,
+    column_index,
+    write_table,
+)
+from qmsr_ready.core.vocab import RESULT_LABELS
+
+SHEET = "Checklist"
+COLUMNS = (
+    Column("Question ID", 14),
+    Column("Area", 8),
+    Column("Element ID", 10),
+    Column("Element", 24, "wrap"),
+    Column("Question", 60, "wrap"),
+    Column("Citations", 22, "wrap"),
+    Column("Weight", 8, "int"),
+    Column("Result", 15),
+    Column("Notes", 50, "wrap"),
+    Column("Sample population", 11, "int"),
+    Column("Sample size", 9, "int"),
+    Column("Records reviewed", 26, "wrap"),
+    Column("Interviewees", 22, "wrap"),
+    Column("Assessed by", 16),
+    Column("Assessed at (UTC)", 17, "datetime"),
+    Column("Legacy QSR", 12, "wrap"),
+    Column("Findings", 12, "wrap"),
+    Column("Counts toward readiness", 11),
+)
+
+
+def write(ctx: SheetContext) -> None:
+    """One row per question of the planned elements (gaps only if asked)."""
+    ws = ctx.wb.create_sheet(SHEET)
+    questions = [
+        q for q in ctx.report.questions if not ctx.options.gaps_only or q.is_gap
+    ]
+    rows = (
+        (
+            q.question_id,
+            (
+                q.question_id, q.area_id, q.element_id, q.element_title, q.text, q.citations,
+                q.weight, q.result_label, q.notes, q.sample_population, q.sample_size,
+                q.records_reviewed, q.interviewees, q.assessed_by, q.assessed_at, q.legacy,
+                q.finding_codes, q.counted,
+            ),
+        )
+        for q in questions
+    )
+    last = write_table(ctx, ws, COLUMNS, rows, title="Checklist")
+    col = column_index(COLUMNS, "Result")
+    add_list_validation(ws, col, last, list(RESULT_LABELS.values()), "Result")
+    if last >= 2:
+        letter = get_column_letter(col)
+        span = f"A2:{get_column_letter(len(COLUMNS))}{last}"
+        ws.conditional_formatting.add(
+            span,
+            FormulaRule(formula=[f'${letter}2="Major gap"'], fill=RED_FILL, font=RED_FONT),
+        )
+        ws.conditional_formatting.add(
+            span,
+            FormulaRule(formula=[f'${letter}2="Minor gap"'], fill=AMBER_FILL, font=AMBER_FONT),
+        )

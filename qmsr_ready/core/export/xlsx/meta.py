@@ -1,0 +1,69 @@
+"""Hidden ``_meta`` sheet: what a later import needs to match rows and spot edits.
+
+Layout (one table, header in row 1)::
+
+    kind | sheet | row | id | value
+
+``kind == "info"`` rows carry key/value facts (``id`` is the key: format, inspection_code,
+workspace_id, template_key, template_version, template_sha256, generated_at, app_version).
+``kind == "row"`` rows name a data row of a visible sheet by its stable ID and give the SHA-256
+``fingerprint`` of the values exported in that row; an importer recomputes it with
+``fingerprint()`` over the row as read back and treats a difference as an edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.workbook import Workbook
+
+META_SHEET = "_meta"
+FORMAT_VERSION = "1"
+
+
+def normalise(value: Any) -> str:
+    """The canonical text of one cell value, identical for written and read-back values."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day).isoformat(sep=" ")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(round(value, 6))
+    return str(value)
+
+
+def fingerprint(values: Sequence[Any]) -> str:
+    """SHA-256 over a row's normalised values joined by the unit separator."""
+    text = "\x1f".join(normalise(v) for v in values)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class MetaCollector:
+    """Rows for the metadata sheet, filled by each visible sheet as it writes."""
+
+    info: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[tuple[str, int, str, str]] = field(default_factory=list)
+
+    def add_row(self, sheet: str, row: int, row_id: str, values: Sequence[Any]) -> None:
+        self.rows.append((sheet, row, row_id, fingerprint(values)))
+
+
+def write(wb: Workbook, meta: MetaCollector) -> None:
+    """Write the hidden metadata sheet (always last, never optional)."""
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "hidden"
+    ws.append(["kind", "sheet", "row", "id", "value"])
+    ws.append(["info", "", None, "format", FORMAT_VERSION])
+    for key, value in meta.info:
+        ws.append(["info", "", None, key, value])
+    for sheet, row, row_id, fp in meta.rows:
+        ws.append(["row", sheet, row, row_id, fp])

@@ -1,0 +1,154 @@
+"""Summary sheet: the one-page picture — key facts, readiness by area, findings, top risks.
+
+Charts are native Excel charts over the tables on this sheet, so they stay live if the numbers
+are edited and render in LibreOffice as well.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from qmsr_ready.core.export.safe_text import is_risky
+from qmsr_ready.core.export.xlsx.table import SheetContext, excel_value, print_setup
+from qmsr_ready.core.report.model import UNLINKED_AREA
+from qmsr_ready.core.report.scoring import format_percent
+
+SHEET = "Summary"
+
+
+def _put(ctx: SheetContext, ws: Worksheet, row: int, col: int, value: Any, style: str) -> None:
+    value = excel_value(value)
+    cell = ws.cell(row=row, column=col, value=value)
+    risky = is_risky(value)
+    if risky:
+        cell.data_type = "s"
+    ctx.styles.apply(cell, style, quoted=risky)
+
+
+def write(ctx: SheetContext) -> None:
+    """Facts block, area table with a bar chart, class × area table with a stacked chart."""
+    r = ctx.report
+    ws = ctx.wb.create_sheet(SHEET, 0)
+    ws.sheet_view.showGridLines = False
+    for col, width in zip("ABCDEFGHIJ", (34, 40, 13, 13, 10, 10, 10, 10, 10, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    # Charts sit to the right of the widest table so they never cover a column.
+    chart_col = get_column_letter(max(7, len(r.findings_by_class_area.area_ids) + 2) + 2)
+    _put(ctx, ws, 1, 1, "Inspection readiness pack", "title")
+    _put(ctx, ws, 2, 1, f"{r.template.title} — generated {r.generated_at:%Y-%m-%d %H:%M} UTC",
+         "subtitle")
+    facts = [
+        ("Site", f"{r.site.name} ({r.site.code})"),
+        ("FEI number", r.site.fei_number),
+        ("Inspection", f"{r.inspection.code} {r.inspection.title}".strip()),
+        ("Type / model", f"{r.inspection.inspection_type_label} / Model {r.inspection.model}"),
+        ("Planned dates", _dates(r.inspection.planned_start, r.inspection.planned_end)),
+        ("Lead / team", ", ".join(t for t in (r.inspection.lead, *r.inspection.team) if t)),
+        ("Status", r.inspection.status_label),
+    ]
+    row = 4
+    for label, value in facts:
+        _put(ctx, ws, row, 1, label, "label")
+        _put(ctx, ws, row, 2, value, "plain")
+        row += 1
+    _put(ctx, ws, row, 1, "Overall readiness", "label")
+    _put(ctx, ws, row, 2, format_percent(r.overall.score), "kpi")
+    _put(ctx, ws, row + 1, 1, "Coverage (assessed / applicable)", "label")
+    _put(ctx, ws, row + 1, 2,
+         f"{format_percent(r.overall.coverage)} ({r.overall.assessed} of {r.overall.applicable})",
+         "plain")
+    _put(ctx, ws, row + 2, 1, "Open findings / overdue actions", "label")
+    _put(ctx, ws, row + 2, 2, f"{r.overall.open_findings} / {len(r.overdue_actions)}", "plain")
+    row += 5
+
+    area_top = _area_table(ctx, ws, row)
+    n_areas = len(r.areas)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Readiness by area (%)"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.title = "%"
+    chart.legend = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first area on top, as in the table
+    chart.height, chart.width = 7.5, 15
+    if n_areas:
+        chart.add_data(Reference(ws, min_col=3, min_row=area_top, max_row=area_top + n_areas),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=area_top + 1,
+                                       max_row=area_top + n_areas))
+        ws.add_chart(chart, f"{chart_col}4")
+
+    row = area_top + n_areas + 3
+    matrix_top = _matrix_table(ctx, ws, row)
+    m = r.findings_by_class_area
+    if m.area_ids and any(any(c) for c in m.counts):
+        stacked = BarChart()
+        stacked.type = "col"
+        stacked.grouping = "stacked"
+        stacked.overlap = 100
+        stacked.title = "Findings by classification and area"
+        stacked.height, stacked.width = 7.5, 15
+        stacked.add_data(Reference(ws, min_col=2, max_col=1 + len(m.area_ids),
+                                   min_row=matrix_top, max_row=matrix_top + len(m.classifications)),
+                         titles_from_data=True, from_rows=False)
+        stacked.set_categories(Reference(ws, min_col=1, min_row=matrix_top + 1,
+                                         max_row=matrix_top + len(m.classifications)))
+        ws.add_chart(stacked, f"{chart_col}20")
+    row = matrix_top + len(m.classifications) + 3
+    _top_risks(ctx, ws, row)
+    print_setup(ws, title="Summary", report=r)
+    ws.page_setup.orientation = "portrait"
+
+
+def _dates(start: Any, end: Any) -> str:
+    if start and end:
+        return f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+    return f"{start:%Y-%m-%d}" if start else "Not planned"
+
+
+def _area_table(ctx: SheetContext, ws: Worksheet, row: int) -> int:
+    _put(ctx, ws, row - 1, 1, "Readiness by area", "section")
+    for col, head in enumerate(("Area", "Title", "Readiness %", "Coverage %"), start=1):
+        _put(ctx, ws, row, col, head, "header")
+    for i, a in enumerate(ctx.report.areas, start=1):
+        _put(ctx, ws, row + i, 1, a.area_id, "text")
+        _put(ctx, ws, row + i, 2, a.title, "wrap")
+        _put(ctx, ws, row + i, 3, None if a.score is None else round(a.score, 1), "pct")
+        _put(ctx, ws, row + i, 4, None if a.coverage is None else round(a.coverage, 1), "pct")
+    return row
+
+
+def _matrix_table(ctx: SheetContext, ws: Worksheet, row: int) -> int:
+    m = ctx.report.findings_by_class_area
+    _put(ctx, ws, row - 1, 1, "Findings by classification and area", "section")
+    _put(ctx, ws, row, 1, "Classification", "header")
+    for j, area in enumerate(m.area_ids, start=2):
+        _put(ctx, ws, row, j, area if area != UNLINKED_AREA else "Unlinked", "header")
+    _put(ctx, ws, row, len(m.area_ids) + 2, "Total", "header")
+    for i, (cls, label) in enumerate(zip(m.classifications, m.classification_labels,
+                                         strict=True), start=1):
+        _put(ctx, ws, row + i, 1, label, "text")
+        for j, count in enumerate(m.counts[i - 1], start=2):
+            _put(ctx, ws, row + i, j, count, "int")
+        _put(ctx, ws, row + i, len(m.area_ids) + 2, m.row_total(cls), "int")
+    return row
+
+
+def _top_risks(ctx: SheetContext, ws: Worksheet, row: int) -> None:
+    _put(ctx, ws, row - 1, 1, "Top risks (open findings, worst first)", "section")
+    heads = ("Finding", "Title", "Classification", "Risk", "Owner", "Due", "Overdue")
+    for col, head in enumerate(heads, start=1):
+        _put(ctx, ws, row, col, head, "header")
+    if not ctx.report.top_risks:
+        _put(ctx, ws, row + 1, 1, "No open findings.", "plain")
+    for i, f in enumerate(ctx.report.top_risks, start=1):
+        values = (f.code, f.title, f.classification_label, f.risk_score, f.owner, f.due_date,
+                  f.overdue)
+        styles = ("text", "wrap", "text", "int", "text", "date", "text")
+        for col, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+            _put(ctx, ws, row + i, col, value, style)

@@ -1,0 +1,161 @@
+"""Shared machinery for the data sheets: typed columns, guarded cells, filters, print setup.
+
+Every data sheet is "one header row + one row per record"; this module writes that shape the
+same way everywhere (frozen header, autofilter, widths, wrapped text, landscape fit-to-width
+printing with header and footer) and records each row's fingerprint for the metadata sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from qmsr_ready.core.export.options import ExportOptions
+from qmsr_ready.core.export.progress import Progress, check
+from qmsr_ready.core.export.safe_text import clean_for_cell, is_risky
+from qmsr_ready.core.export.xlsx.meta import MetaCollector, fingerprint
+from qmsr_ready.core.export.xlsx.styles import StyleCache
+from qmsr_ready.core.report.model import ReadinessReport
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: header text, width in characters and value kind (text, wrap, int, pct,
+    date, datetime)."""
+
+    header: str
+    width: float
+    kind: str = "text"
+
+
+@dataclass
+class SheetContext:
+    """What every sheet function receives."""
+
+    wb: Workbook
+    report: ReadinessReport
+    options: ExportOptions
+    styles: StyleCache
+    meta: MetaCollector
+    progress: Progress
+
+
+def excel_value(value: Any) -> Any:
+    """Convert a report value to something a cell holds (Excel has no time zones)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.replace(microsecond=0)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (tuple, list)):
+        return "; ".join(str(v) for v in value)
+    return clean_for_cell(value)
+
+
+def write_table(
+    ctx: SheetContext,
+    ws: Worksheet,
+    columns: Sequence[Column],
+    rows: Iterable[tuple[str, Sequence[Any]]],
+    *,
+    title: str,
+) -> int:
+    """Write header and ``(row_id, values)`` rows; return the last row number written."""
+    styles = ctx.styles
+    ws.append([c.header for c in columns])
+    for cell in ws[1]:
+        styles.apply(cell, "header")
+    ws.row_dimensions[1].height = 30
+    kinds = [c.kind for c in columns]
+    r = 1
+    for r, (row_id, raw) in enumerate(rows, start=2):
+        values = [excel_value(v) for v in raw]
+        ws.append(values)
+        for i, (kind, value) in enumerate(zip(kinds, values, strict=False), start=1):
+            cell = ws.cell(row=r, column=i)
+            if is_risky(value):
+                cell.data_type = "s"
+                styles.apply(cell, kind, quoted=True)
+            else:
+                styles.apply(cell, kind)
+        ctx.meta.add_row(ws.title, r, row_id, values)
+        if r % 200 == 0:
+            check(ctx.progress)
+    finish_sheet(ws, columns, r, title=title, report=ctx.report)
+    return r
+
+
+def finish_sheet(
+    ws: Worksheet,
+    columns: Sequence[Column],
+    last_row: int,
+    *,
+    title: str,
+    report: ReadinessReport,
+) -> None:
+    """Freeze the header, add the filter, set widths and print setup."""
+    for i, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(last_row, 1)}"
+    ws.print_title_rows = "1:1"
+    print_setup(ws, title=title, report=report)
+
+
+def print_setup(ws: Worksheet, *, title: str, report: ReadinessReport) -> None:
+    """Landscape, fit to one page wide, header with site/inspection, footer with page x of y."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddHeader.left.text = _hf(f"{report.site.name} — {report.inspection.code}")
+    ws.oddHeader.right.text = _hf(title)
+    ws.oddFooter.left.text = _hf(f"QMSR Ready {report.app_version}")
+    ws.oddFooter.center.text = "Page &P of &N"
+    ws.oddFooter.right.text = _hf(f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC")
+
+
+def _hf(text: str) -> str:
+    """Escape ``&`` (a header/footer control character) and keep it short."""
+    return text.replace("&", "&&")[:120]
+
+
+def add_list_validation(
+    ws: Worksheet, col: int, last_row: int, choices: Sequence[str], prompt: str
+) -> None:
+    """A drop-down on one column of the data rows."""
+    if last_row < 2:
+        return
+    letter = get_column_letter(col)
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showDropDown=False,
+        showErrorMessage=True,
+        errorTitle="Not in the list",
+        error=f"Choose one of: {', '.join(choices)}.",
+        promptTitle=prompt,
+        prompt=f"Choose one of: {', '.join(choices)}.",
+    )
+    dv.add(f"{letter}2:{letter}{last_row}")
+    ws.add_data_validation(dv)
+
+
+def column_index(columns: Sequence[Column], header: str) -> int:
+    """1-based index of the column with this header."""
+    return [c.header for c in columns].index(header) + 1
+
+
+__all__ = ["Column", "SheetContext", "add_list_validation", "fingerprint", "write_table"]

@@ -1,0 +1,76 @@
+"""Runs the workbook's sections in order; adding a sheet is adding one entry to SECTIONS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from qmsr_ready.core.export.options import ExportOptions
+from qmsr_ready.core.export.progress import Progress, Steps
+from qmsr_ready.core.export.xlsx import (
+    about,
+    actions,
+    areas,
+    checklist,
+    crosswalk,
+    elements,
+    findings,
+    meta,
+    summary,
+)
+from qmsr_ready.core.export.xlsx.meta import MetaCollector
+from qmsr_ready.core.export.xlsx.styles import StyleCache
+from qmsr_ready.core.export.xlsx.table import SheetContext
+from qmsr_ready.core.report.model import ReadinessReport
+
+SheetWriter = Callable[[SheetContext], None]
+
+SECTIONS: tuple[tuple[str, SheetWriter], ...] = (
+    ("summary", summary.write),
+    ("areas", areas.write),
+    ("elements", elements.write),
+    ("checklist", checklist.write),
+    ("findings", findings.write),
+    ("actions", actions.write),
+    ("crosswalk", crosswalk.write),
+    ("about", about.write),
+)
+
+
+def write_workbook(
+    report: ReadinessReport, path: Path, options: ExportOptions, progress: Progress
+) -> None:
+    """Render the chosen sheets plus the hidden metadata sheet and save to ``path``."""
+    chosen = [(key, fn) for key, fn in SECTIONS if options.wants(key)]
+    steps = Steps(progress, len(chosen) + 1)
+    wb = Workbook()
+    ctx = SheetContext(
+        wb=wb, report=report, options=options, styles=StyleCache(wb), meta=MetaCollector(),
+        progress=progress,
+    )
+    default = wb.active
+    for key, fn in chosen:
+        steps.start(f"Writing {key} sheet")
+        fn(ctx)
+        steps.finish(f"Wrote {key} sheet")
+    if default is not None and len(wb.worksheets) > 1:
+        wb.remove(default)
+    elif default is not None:
+        default.title = "Empty"
+    ctx.meta.info.extend(about.facts(ctx)[:10])
+    meta.write(wb, ctx.meta)
+    wb.active = 0
+    _set_properties(wb, report)
+    steps.start("Saving workbook")
+    wb.save(path)
+    steps.finish("Workbook saved")
+
+
+def _set_properties(wb: Workbook, report: ReadinessReport) -> None:
+    props = wb.properties
+    props.title = f"Readiness pack {report.inspection.code} — {report.site.name}"[:250]
+    props.subject = f"Mock inspection readiness ({report.template.title})"[:250]
+    props.creator = f"QMSR Ready {report.app_version}"
+    props.keywords = f"QMSR; {report.inspection.code}; {report.template.key}"

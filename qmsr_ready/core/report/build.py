@@ -1,0 +1,388 @@
+"""Builds a ``ReadinessReport`` from the database in one pass with a fixed number of queries.
+
+The report is read-only: it runs a handful of SELECTs (inspection with site, template, elements
+and sign-offs; all responses; all findings with their question links; the audit chain) and then
+works in memory, so 400 questions and thousands of findings cost the same number of round trips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from qmsr_ready import __version__
+from qmsr_ready.core import audit
+from qmsr_ready.core.errors import NotFound
+from qmsr_ready.core.models import (
+    AuditEvent,
+    Finding,
+    Inspection,
+    Response,
+    WorkspaceInfo,
+)
+from qmsr_ready.core.profile import BOOL_FIELDS
+from qmsr_ready.core.report.model import (
+    UNLINKED_AREA,
+    ActionRow,
+    AreaScore,
+    AuditSummary,
+    ClassAreaMatrix,
+    FindingRow,
+    InspectionInfo,
+    PlannedElement,
+    QuestionRow,
+    ReadinessReport,
+    SignOffRow,
+    SiteInfo,
+    TemplateInfo,
+)
+from qmsr_ready.core.report.scoring import Tally
+from qmsr_ready.core.template_content import iter_areas, iter_questions
+from qmsr_ready.core.vocab import (
+    CLASSIFICATION_LABELS,
+    FINDING_STATUS_LABELS,
+    INSPECTION_TYPE_LABELS,
+    RESULT_LABELS,
+    Classification,
+    FindingStatus,
+    InspectionStatus,
+    InspectionType,
+    Result,
+)
+
+TOP_RISK_COUNT = 10
+_CLASS_RANK = {c.value: i for i, c in enumerate(Classification)}
+
+
+def build_report(
+    session: Session, inspection_code: str, today: dt.date | None = None
+) -> ReadinessReport:
+    """Read one inspection and everything the packs show about it.
+
+    ``today`` decides which actions are overdue (defaults to the local date).
+    """
+    today = today or dt.date.today()
+    inspection = session.scalars(
+        select(Inspection)
+        .where(Inspection.code == inspection_code)
+        .options(
+            joinedload(Inspection.site),
+            joinedload(Inspection.template),
+            selectinload(Inspection.elements),
+            selectinload(Inspection.signoffs),
+        )
+    ).unique().one_or_none()
+    if inspection is None:
+        raise NotFound(f"Inspection {inspection_code} does not exist in this workspace.")
+    content: dict[str, Any] = inspection.template.content
+    responses = {
+        r.question_id: r
+        for r in session.scalars(select(Response).where(Response.inspection_id == inspection.id))
+    }
+    findings = list(
+        session.scalars(
+            select(Finding)
+            .where(Finding.inspection_id == inspection.id)
+            .options(selectinload(Finding.question_links))
+            .order_by(Finding.code)
+        )
+    )
+    choices = {e.element_id: e for e in inspection.elements}
+    question_area: dict[str, str] = {}
+    findings_by_question: dict[str, list[str]] = defaultdict(list)
+    for f in findings:
+        for link in f.question_links:
+            findings_by_question[link.question_id].append(f.code)
+
+    # Questions, element stats and area tallies in one walk of the template.
+    questions: list[QuestionRow] = []
+    tallies: dict[str, Tally] = {a["id"]: Tally() for a in iter_areas(content)}
+    elem_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for ref in iter_questions(content):
+        qid, eid, aid = ref.question_id, ref.element_id, ref.area_id
+        question_area[qid] = aid
+        choice = choices.get(eid)
+        selected = bool(choice and choice.selected)
+        counted = selected and bool(choice and choice.applicable)
+        resp = responses.get(qid)
+        result = resp.result if resp else Result.NOT_ASSESSED.value
+        stats = elem_stats[eid]
+        stats[0] += 1
+        if result in ("conforms", "minor_gap", "major_gap"):
+            stats[1] += 1
+        if result in ("minor_gap", "major_gap"):
+            stats[2] += 1
+        if counted:
+            tallies[aid].add(ref.weight, result)
+        if not selected and resp is None:
+            continue  # not planned and never answered: not part of this inspection's checklist
+        q = ref.question
+        questions.append(
+            QuestionRow(
+                question_id=qid,
+                area_id=aid,
+                area_title=str(ref.area.get("title", "")),
+                element_id=eid,
+                element_title=str(ref.element.get("title", "")),
+                text=" ".join(str(q.get("text", "")).split()),
+                citations=tuple(q.get("citations", ())),
+                legacy=tuple(q.get("legacy", ())),
+                weight=ref.weight,
+                risk_focus=bool(q.get("risk_focus", False)),
+                counted=counted,
+                result=result,
+                result_label=_label(RESULT_LABELS, Result, result),
+                notes=resp.notes if resp else "",
+                sample_population=resp.sample_population if resp else None,
+                sample_size=resp.sample_size if resp else None,
+                records_reviewed=resp.records_reviewed if resp else "",
+                interviewees=resp.interviewees if resp else "",
+                assessed_by=resp.assessed_by if resp else "",
+                assessed_at=resp.assessed_at if resp else None,
+                response_revision=resp.revision if resp else 0,
+                finding_codes=tuple(findings_by_question.get(qid, ())),
+            )
+        )
+
+    finding_rows = tuple(_finding_row(f, question_area, today) for f in findings)
+    areas, overall = _area_scores(content, tallies, finding_rows)
+    planned = _planned_elements(content, choices, elem_stats)
+    return ReadinessReport(
+        site=_site_info(inspection.site),
+        inspection=_inspection_info(inspection),
+        template=TemplateInfo(
+            key=inspection.template.key,
+            version=inspection.template.version,
+            title=inspection.template.title,
+            sha256=inspection.template.sha256,
+            basis=" ".join(str(content.get("basis", "")).split()),
+        ),
+        planned_elements=planned,
+        areas=areas,
+        overall=overall,
+        findings_by_class_area=_matrix(areas, finding_rows),
+        top_risks=_top_risks(finding_rows),
+        actions=_actions(finding_rows),
+        questions=tuple(questions),
+        findings=finding_rows,
+        audit=_audit_summary(session, inspection_code),
+        signoffs=tuple(
+            SignOffRow(s.name, s.meaning, s.signed_at, s.superseded_at, s.superseded_reason or "")
+            for s in inspection.signoffs
+        ),
+        app_version=__version__,
+        workspace_id=_workspace_id(session),
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        today=today,
+    )
+
+
+def _label(labels: dict[Any, str], enum: type, value: str) -> str:
+    try:
+        return labels[enum(value)]
+    except ValueError:
+        return value
+
+
+def _site_info(site: Any) -> SiteInfo:
+    return SiteInfo(
+        code=site.code,
+        name=site.name,
+        fei_number=site.fei_number or "",
+        address=site.address or "",
+        device_classes=tuple(site.device_classes or ()),
+        profile_flags=tuple((name, bool(getattr(site, name))) for name in BOOL_FIELDS),
+    )
+
+
+def _inspection_info(insp: Inspection) -> InspectionInfo:
+    return InspectionInfo(
+        code=insp.code,
+        title=insp.title or "",
+        inspection_type=insp.inspection_type,
+        inspection_type_label=_label(INSPECTION_TYPE_LABELS, InspectionType, insp.inspection_type),
+        model=insp.model,
+        status=insp.status,
+        status_label=_status_label(insp.status),
+        planned_start=insp.planned_start,
+        planned_end=insp.planned_end,
+        lead=insp.lead or "",
+        team=tuple(str(t) for t in insp.team or ()),
+        scope_notes=insp.scope_notes or "",
+        revision=insp.revision,
+    )
+
+
+def _status_label(status: str) -> str:
+    try:
+        return InspectionStatus(status).label
+    except ValueError:
+        return status
+
+
+def _finding_row(f: Finding, question_area: dict[str, str], today: dt.date) -> FindingRow:
+    qids = tuple(link.question_id for link in f.question_links)
+    area = next((question_area[q] for q in qids if q in question_area), UNLINKED_AREA)
+    overdue = f.due_date is not None and f.due_date < today and f.status != "closed"
+    return FindingRow(
+        code=f.code,
+        title=f.title,
+        classification=f.classification,
+        classification_label=_label(CLASSIFICATION_LABELS, Classification, f.classification),
+        status=f.status,
+        status_label=_label(FINDING_STATUS_LABELS, FindingStatus, f.status),
+        likely_483=bool(f.likely_483),
+        severity=f.severity,
+        likelihood=f.likelihood,
+        risk_score=f.severity * f.likelihood,
+        owner=f.owner or "",
+        due_date=f.due_date,
+        overdue=overdue,
+        days_overdue=(today - f.due_date).days if overdue and f.due_date else 0,
+        objective_evidence=f.objective_evidence or "",
+        requirement=f.requirement or "",
+        correction=f.correction or "",
+        root_cause=f.root_cause or "",
+        corrective_action=f.corrective_action or "",
+        capa_reference=f.capa_reference or "",
+        effectiveness_check=f.effectiveness_check or "",
+        question_ids=qids,
+        area_id=area,
+        created_at=f.created_at,
+        updated_at=f.updated_at,
+        closed_at=f.closed_at,
+        revision=f.revision,
+    )
+
+
+def _area_scores(
+    content: dict[str, Any], tallies: dict[str, Tally], findings: tuple[FindingRow, ...]
+) -> tuple[tuple[AreaScore, ...], AreaScore]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for f in findings:
+        counts[f.area_id][0] += 1
+        counts[f.area_id][1] += f.status != "closed"
+    areas = tuple(
+        _area_score(a["id"], str(a.get("title", "")), str(a.get("kind", "")),
+                    tallies[a["id"]], *counts[a["id"]])
+        for a in iter_areas(content)
+    )
+    total = Tally()
+    for t in tallies.values():
+        total.merge(t)
+    overall = _area_score(
+        "ALL", "Overall", "overall", total, len(findings),
+        sum(f.status != "closed" for f in findings),
+    )
+    return areas, overall
+
+
+def _area_score(
+    area_id: str, title: str, kind: str, t: Tally, findings: int, open_findings: int
+) -> AreaScore:
+    return AreaScore(
+        area_id=area_id, title=title, kind=kind, score=t.score, coverage=t.coverage,
+        applicable=t.applicable, assessed=t.assessed, conforms=t.conforms,
+        minor_gaps=t.minor_gaps, major_gaps=t.major_gaps, not_applicable=t.not_applicable,
+        not_assessed=t.not_assessed, weight_assessed=t.weight_assessed,
+        weight_credit=t.weight_credit, findings=findings, open_findings=open_findings,
+    )
+
+
+def _planned_elements(
+    content: dict[str, Any], choices: dict[str, Any], stats: dict[str, list[int]]
+) -> tuple[PlannedElement, ...]:
+    rows = []
+    for area in iter_areas(content):
+        for el in area.get("elements", []):
+            choice = choices.get(el["id"])
+            n, assessed, gaps = stats.get(el["id"], [0, 0, 0])
+            rows.append(
+                PlannedElement(
+                    area_id=area["id"], area_title=str(area.get("title", "")),
+                    element_id=el["id"], title=str(el.get("title", "")),
+                    selected=bool(choice and choice.selected),
+                    applicable=bool(choice.applicable) if choice else True,
+                    reason=(choice.reason or "") if choice else "Not part of this inspection.",
+                    model2_minimum=bool(el.get("model2_minimum", False)),
+                    iso_clauses=tuple(el.get("iso_clauses", ())),
+                    qmsr_hooks=tuple(el.get("qmsr_hooks", ())),
+                    legacy_sections=tuple(el.get("legacy_sections", ())),
+                    question_count=n, assessed_count=assessed, gap_count=gaps,
+                )
+            )
+    return tuple(rows)
+
+
+def _matrix(areas: tuple[AreaScore, ...], findings: tuple[FindingRow, ...]) -> ClassAreaMatrix:
+    classes = [c.value for c in Classification]
+    classes += sorted({f.classification for f in findings} - set(classes))
+    area_ids = [a.area_id for a in areas]
+    if any(f.area_id == UNLINKED_AREA for f in findings):
+        area_ids.append(UNLINKED_AREA)
+    counts = [[0] * len(area_ids) for _ in classes]
+    col = {a: i for i, a in enumerate(area_ids)}
+    row = {c: i for i, c in enumerate(classes)}
+    for f in findings:
+        counts[row[f.classification]][col.get(f.area_id, col.get(UNLINKED_AREA, 0))] += 1
+    return ClassAreaMatrix(
+        classifications=tuple(classes),
+        classification_labels=tuple(
+            _label(CLASSIFICATION_LABELS, Classification, c) for c in classes
+        ),
+        area_ids=tuple(area_ids),
+        counts=tuple(tuple(r) for r in counts),
+    )
+
+
+def _top_risks(findings: tuple[FindingRow, ...]) -> tuple[FindingRow, ...]:
+    """Open findings, worst first: classification, then risk score, then likely-483."""
+    live = [f for f in findings if f.status != "closed"]
+    live.sort(
+        key=lambda f: (_CLASS_RANK.get(f.classification, 99), -f.risk_score,
+                       not f.likely_483, f.code)
+    )
+    return tuple(live[:TOP_RISK_COUNT])
+
+
+def _actions(findings: tuple[FindingRow, ...]) -> tuple[ActionRow, ...]:
+    """Every finding not yet closed, by due date (undated last)."""
+    live = sorted(
+        (f for f in findings if f.status != "closed"),
+        key=lambda f: (f.due_date is None, f.due_date or dt.date.max, f.code),
+    )
+    return tuple(
+        ActionRow(
+            finding_code=f.code, title=f.title, classification=f.classification,
+            classification_label=f.classification_label, owner=f.owner, due_date=f.due_date,
+            status=f.status, status_label=f.status_label, overdue=f.overdue,
+            days_overdue=f.days_overdue, corrective_action=f.corrective_action,
+            capa_reference=f.capa_reference,
+        )
+        for f in live
+    )
+
+
+def _audit_summary(session: Session, inspection_code: str) -> AuditSummary:
+    chain = audit.verify_chain(session)
+    count = session.scalar(
+        select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.inspection_code == inspection_code
+        )
+    )
+    return AuditSummary(
+        event_count=chain.event_count,
+        inspection_event_count=int(count or 0),
+        chain_verified=bool(chain.ok),
+        head_hash=chain.head_hash or "",
+        problem=chain.problem or "",
+    )
+
+
+def _workspace_id(session: Session) -> str:
+    value = session.scalar(select(WorkspaceInfo.value).where(WorkspaceInfo.key == "workspace_id"))
+    return value or ""
