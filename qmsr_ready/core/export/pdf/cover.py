@@ -17,6 +17,7 @@ from qmsr_ready.core.export.pdf.context import PdfContext, grid_table
 from qmsr_ready.core.export.pdf.doc import Heading
 from qmsr_ready.core.export.pdf.styles import CONTENT_WIDTH, Para, esc, fmt_date, score_colour
 from qmsr_ready.core.report.scoring import format_percent
+from qmsr_ready.core.report.verdict import readiness_verdict
 
 TITLE = "Cover"
 
@@ -37,12 +38,14 @@ def build(ctx: PdfContext) -> list[Flowable]:
         Spacer(1, 14 * mm),
     ]
     colour = score_colour(r.overall.score).hexval()[2:]
+    verdict = readiness_verdict(r)
     kpi = Table(
         [[Para(f'<font color="#{colour}">{format_percent(r.overall.score)}</font>', st.kpi)],
          [Para("Overall readiness", st.center)],
          [Para(esc(f"Coverage {format_percent(r.overall.coverage)} "
                         f"({r.overall.assessed} of {r.overall.applicable} applicable questions "
-                        f"assessed)"), st.muted_center)]],
+                        f"assessed)"), st.muted_center)],
+         [Para(esc(f"Verdict: {verdict.summary}"), st.center)]],
         colWidths=[CONTENT_WIDTH], hAlign="LEFT",
     )
     kpi.setStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOX", (0, 0), (-1, -1), 0.6,

@@ -23,6 +23,7 @@ from qmsr_ready.core.export.pdf.styles import (
 )
 from qmsr_ready.core.report.model import UNLINKED_AREA, AreaScore
 from qmsr_ready.core.report.scoring import format_percent
+from qmsr_ready.core.report.verdict import readiness_verdict
 
 TITLE = "Executive summary"
 
@@ -40,6 +41,7 @@ def build(ctx: PdfContext) -> list[Flowable]:
                 f"minor gaps were recorded; {_n(o.open_findings, 'finding')} open and "
                 f"{_n(len(r.overdue_actions), 'action')} overdue as of {r.today:%Y-%m-%d}."),
             st.body),
+        Para(esc(f"Verdict: {readiness_verdict(r).summary}."), st.body),
         Spacer(1, 4 * mm),
         readiness_chart(r.areas, o),
         Para("Readiness = weighted credit of assessed questions (conforms 1, minor gap "

@@ -16,6 +16,7 @@ from qmsr_ready.core.export.safe_text import is_risky
 from qmsr_ready.core.export.xlsx.table import SheetContext, excel_value, print_setup
 from qmsr_ready.core.report.model import UNLINKED_AREA
 from qmsr_ready.core.report.scoring import format_percent
+from qmsr_ready.core.report.verdict import readiness_verdict
 
 SHEET = "Summary"
 
@@ -63,7 +64,9 @@ def write(ctx: SheetContext) -> None:
          "plain")
     _put(ctx, ws, row + 2, 1, "Open findings / overdue actions", "label")
     _put(ctx, ws, row + 2, 2, f"{r.overall.open_findings} / {len(r.overdue_actions)}", "plain")
-    row += 5
+    _put(ctx, ws, row + 3, 1, "Verdict", "label")
+    _put(ctx, ws, row + 3, 2, readiness_verdict(r).summary, "plain")
+    row += 6
 
     area_top = _area_table(ctx, ws, row)
     n_areas = len(r.areas)
