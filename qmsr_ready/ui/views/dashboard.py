@@ -6,6 +6,7 @@ render — built on a worker (the audit chain check reads every event) and only 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,15 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.report import ReadinessReport, build_report
-from qmsr_ready.core.vocab import FindingStatus
+from qmsr_ready.core.report.verdict import VerdictLevel, readiness_verdict
+from qmsr_ready.core.vocab import FindingStatus, Result
 from qmsr_ready.ui.models.class_area_model import ClassAreaModel
 from qmsr_ready.ui.presentation import (
     DATETIME_FORMAT,
     GREY,
     MARGIN,
     ORANGE,
+    RESULT_LOOK,
     SPACING,
     VERMILLION,
+    StatusLook,
     readiness_look,
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
@@ -73,6 +77,20 @@ class _Card:
     frame: QFrame
     value: QLabel
     caption: QLabel
+
+
+_VERDICT_LOOK_RESULT = {
+    VerdictLevel.READY: "conforms",
+    VerdictLevel.AT_RISK: "minor_gap",
+    VerdictLevel.NOT_READY: "major_gap",
+    VerdictLevel.NOT_ASSESSED: "not_assessed",
+}
+
+
+def verdict_look(level: VerdictLevel) -> StatusLook:
+    """Colour and symbol of a verdict: the result looks, relabelled with the verdict's word."""
+    look = RESULT_LOOK[Result(_VERDICT_LOOK_RESULT[level])]
+    return dataclasses.replace(look, label=level.label)
 
 
 def _card(title: str) -> _Card:
@@ -127,6 +145,10 @@ class DashboardView(QWidget):
         self.coverage = _card("Coverage")
         self.findings_card = _card("Open findings")
         self.overdue_card = _card("Overdue actions")
+        # Why the verdict is what it is: a percentage alone hides an open critical finding.
+        self.verdict_reasons = QLabel()
+        self.verdict_reasons.setWordWrap(True)
+        self.verdict_reasons.setAccessibleName("Readiness verdict reasons")
         cards = QHBoxLayout()
         cards.setSpacing(SPACING)
         for card in (self.overall, self.coverage, self.findings_card, self.overdue_card):
@@ -166,6 +188,7 @@ class DashboardView(QWidget):
         layout.addWidget(self.subheading)
         layout.addWidget(self.message)
         layout.addLayout(cards)
+        layout.addWidget(self.verdict_reasons)
         layout.addLayout(grid, 1)
 
         # Many edits arrive in bursts (autosave); rebuild once they settle.
@@ -238,6 +261,7 @@ class DashboardView(QWidget):
             for card in (self.overall, self.coverage, self.findings_card, self.overdue_card):
                 card.value.setText("—")
                 card.caption.setText("")
+            self.verdict_reasons.setText("")
             self.area_chart.set_bars([])
             self.age_chart.set_bars([])
             self.matrix_model.set_matrix(None)
@@ -249,10 +273,15 @@ class DashboardView(QWidget):
             f"{info.inspection_type_label} (Model {info.model}) · {info.status_label} · "
             f"template {report.template.title} {report.template.version} · as of {generated}"
         )
-        look = readiness_look(overall.score)
+        verdict = readiness_verdict(report)
+        look = verdict_look(verdict.level)
         self.overall.value.setText(percent(overall.score))
         self.overall.value.setStyleSheet(f"color: {look.color};")
         self.overall.caption.setText(look.text)
+        self.overall.caption.setToolTip(verdict.summary)
+        self.verdict_reasons.setText(
+            "\n".join(f"• {reason}" for reason in verdict.reasons) or "No blocking issues."
+        )
         self.coverage.value.setText(percent(overall.coverage))
         self.coverage.caption.setText(
             f"{overall.assessed} of {overall.applicable} applicable questions assessed"
