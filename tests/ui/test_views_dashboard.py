@@ -49,6 +49,11 @@ def test_dashboard_shows_report_numbers(qtbot, views_env) -> None:
     assert view.overall.value.text() == f"{overall.score:.0f} %"
     assert view.coverage.value.text() == f"{overall.coverage:.0f} %"
     assert view.findings_card.value.text() == "2"
+    # An open major finding keeps the verdict from reading "Ready", whatever the percentage.
+    assert view.overall.caption.text() == "✖ Not ready"
+    reasons = view.verdict_reasons.text()
+    assert f"overall readiness {overall.score:.0f}% is below 70%" in reasons
+    assert "1 open major or likely-483 finding (F-001)" in reasons
     labels = [bar.label for bar in view.area_chart.bars()]
     assert labels == ["MO Management Oversight", "MA Measurement, Analysis and Improvement"]
     assert [bar.value for bar in view.area_chart.bars()] == [a.score for a in report.areas]

@@ -10,7 +10,8 @@ The verdict gates the score on what would most likely be cited. Rules, first mat
 * **Not assessed** — nothing assessed yet.
 
 "Open" means any status but closed. Every verdict lists its reasons, so the dashboard and the
-packs can say *why*, not just *what*. The same rules are in docs/report-formula.md.
+packs can say *why*, not just *what*; a "Not ready" verdict lists the
+at-risk reasons too. The same rules are in docs/report-formula.md.
 """
 
 from __future__ import annotations
@@ -93,9 +94,6 @@ def readiness_verdict(report: ReadinessReport) -> Verdict:
         )
     if score is not None and score < NOT_READY_BELOW:
         blocking.append(f"overall readiness {score:.0f}% is below {NOT_READY_BELOW:.0f}%")
-    if blocking:
-        return Verdict(VerdictLevel.NOT_READY, tuple(blocking))
-
     warnings: list[str] = []
     if other_serious:
         warnings.append(
@@ -104,10 +102,12 @@ def readiness_verdict(report: ReadinessReport) -> Verdict:
         )
     if overdue:
         warnings.append(f"{_count(len(overdue), 'overdue action')}")
-    if score is not None and score < AT_RISK_BELOW:
+    if score is not None and NOT_READY_BELOW <= score < AT_RISK_BELOW:
         warnings.append(f"overall readiness {score:.0f}% is below {AT_RISK_BELOW:.0f}%")
     if coverage is not None and coverage < COVERAGE_AT_LEAST:
         warnings.append(f"only {coverage:.0f}% of applicable questions assessed")
+    if blocking:
+        return Verdict(VerdictLevel.NOT_READY, (*blocking, *warnings))
     if score is None:
         return Verdict(VerdictLevel.NOT_ASSESSED, tuple(warnings))
     if warnings:
