@@ -47,11 +47,12 @@ class InspectionRow:
     open_findings: int
     readiness: float | None = None
     readiness_known: bool = False
+    site_code: str = ""
 
     @classmethod
     def from_summary(cls, s: InspectionSummary) -> InspectionRow:
         return cls(
-            code=s.code, title=s.title, site=f"{s.site_name} ({s.site_code})",
+            code=s.code, title=s.title, site=s.site_name, site_code=s.site_code,
             inspection_type=s.inspection_type, model=s.model, status=s.status,
             planned_start=s.planned_start, planned_end=s.planned_end,
             answered=s.questions_answered, in_scope=s.questions_in_scope,
@@ -163,8 +164,13 @@ class InspectionsModel(QAbstractTableModel):
             "Model", "Progress", "Readiness", "Open findings"
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == "Readiness" and row.readiness_known:
-            return readiness_look(row.readiness).label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "Readiness" and row.readiness_known:
+                return readiness_look(row.readiness).label
+            if column == "Site":
+                return f"{row.site} ({row.site_code})" if row.site_code else row.site
+            if column == "Title":
+                return row.title
         return None
 
     @staticmethod

@@ -37,7 +37,6 @@ class AuditView(QWidget):
         self.ctx = ctx
         self.code = ""
         self.verify_job: Job | None = None
-        self._dirty = False
         self.model = AuditModel(self)
         self.proxy = AuditFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -74,10 +73,10 @@ class AuditView(QWidget):
         layout.addWidget(self.table, 1)
         self.count_label = QLabel(self)
         layout.addWidget(self.count_label)
-        ctx.workspace_changed.connect(self.reload)
+        ctx.workspace_changed.connect(self._on_ctx_workspace_changed)
         ctx.data_changed.connect(self._on_ctx_data_changed)
         ctx.current_inspection_changed.connect(self.set_inspection)
-        self.reload()
+        self._dirty = True  # a long trail is read when the view is first shown, not at start-up
 
     def _build_filters(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -114,7 +113,7 @@ class AuditView(QWidget):
     def set_inspection(self, code: str) -> None:
         self.code = code
         if self.only_current.isChecked():
-            self.reload()
+            self._on_ctx_data_changed("inspection", code)
 
     def reload(self) -> None:
         if self.ctx.workspace is None:
@@ -184,6 +183,11 @@ class AuditView(QWidget):
         self.verify_button.setEnabled(True)
         self.result_label.setText(f"✖ Verification could not run: {exc}")
         self.result_label.setStyleSheet(f"color: {VERMILLION}; font-weight: 600;")
+
+    def _on_ctx_workspace_changed(self) -> None:
+        self.result_label.setText("The chain has not been verified in this session.")
+        self.result_label.setStyleSheet("")
+        self._on_ctx_data_changed("workspace", "")
 
     def _on_ctx_data_changed(self, _kind: str, _code: str) -> None:
         # Large trails: reload only while visible; otherwise on the next show.

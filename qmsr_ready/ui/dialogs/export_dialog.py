@@ -1,0 +1,211 @@
+"""Export dialog: which packs (and where), which sections, gaps only; runs on a worker.
+
+The report is built once and fed to both renderers (``core.export.api``), which write atomically,
+report progress and honour cancel; afterwards the dialog offers to open the folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsr_ready.core.errors import Cancelled
+from qmsr_ready.core.export.api import export_pdf, export_xlsx
+from qmsr_ready.core.export.options import PDF_SECTIONS, XLSX_SECTIONS, ExportOptions
+from qmsr_ready.core.report.build import build_report
+from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.errors import show_error
+from qmsr_ready.ui.icons import icon
+from qmsr_ready.ui.workers import Job, JobProgress
+
+
+class _PackBox(QGroupBox):
+    """One pack: include it, where to write it, which sections."""
+
+    def __init__(self, title: str, suffix: str, default: Path, sections, parent: QWidget):  # type: ignore[no-untyped-def]
+        super().__init__(title, parent)
+        self.suffix = suffix
+        self.setCheckable(True)
+        self.setChecked(True)
+        self.setAccessibleName(title)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit(str(default), self)
+        self.path_edit.setAccessibleName(f"{title} file")
+        browse = QPushButton("Browse…", self)
+        browse.setAccessibleName(f"Choose {title} file")
+        browse.clicked.connect(self._on_browse_clicked)
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        grid = QGridLayout()
+        self.section_checks: dict[str, QCheckBox] = {}
+        for i, (key, label) in enumerate(sections):
+            box = QCheckBox(label, self)
+            box.setChecked(True)
+            self.section_checks[key] = box
+            grid.addWidget(box, i // 4, i % 4)
+        layout.addLayout(grid)
+
+    def _on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Save {self.title()}", self.path_edit.text(), f"*{self.suffix}"
+        )
+        if path:
+            self.path_edit.setText(path if path.endswith(self.suffix) else path + self.suffix)
+
+    def target(self) -> Path:
+        return Path(self.path_edit.text().strip()).expanduser()
+
+    def sections(self) -> frozenset[str]:
+        return frozenset(k for k, box in self.section_checks.items() if box.isChecked())
+
+
+class ExportDialog(QDialog):
+    """Choose and run the readiness-pack export for one inspection."""
+
+    def __init__(self, ctx: AppContext, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.code = code
+        self.job: Job | None = None
+        self.written: list[Path] = []
+        self.setWindowTitle(f"Export readiness pack — {code}")
+        folder = Path(ctx.settings.last_export_folder() or (
+            ctx.workspace.path.parent if ctx.workspace else Path.home()))
+        layout = QVBoxLayout(self)
+        self.xlsx_box = _PackBox("Excel workbook", ".xlsx", folder / f"{code}-readiness.xlsx",
+                                 XLSX_SECTIONS, self)
+        self.pdf_box = _PackBox("PDF report", ".pdf", folder / f"{code}-readiness.pdf",
+                                PDF_SECTIONS, self)
+        layout.addWidget(self.xlsx_box)
+        layout.addWidget(self.pdf_box)
+        self.gaps_only = QCheckBox("Area detail shows &gaps only", self)
+        layout.addWidget(self.gaps_only)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Export progress")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.hide()  # shown once an export runs
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Export status")
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton(icon("open"), "Open &folder", self)
+        self.open_button.setVisible(False)
+        self.open_button.clicked.connect(self.open_folder)
+        self.export_button = QPushButton(icon("export"), "&Export", self)
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.resize(720, self.sizeHint().height())
+
+    def start(self) -> None:
+        """Start the export job (no-op while one runs)."""
+        workspace = self.ctx.workspace
+        if workspace is None or (self.job is not None and not self.job.done):
+            return
+        packs = []
+        logo = self.ctx.settings.logo_path()
+        for box, writer in ((self.xlsx_box, export_xlsx), (self.pdf_box, export_pdf)):
+            if box.isChecked():
+                options = ExportOptions(
+                    sections=box.sections(), gaps_only=self.gaps_only.isChecked(),
+                    logo_path=Path(logo) if logo else None,
+                )
+                packs.append((writer, box.target(), options))
+        if not packs:
+            self.status.setText("Choose at least one pack.")
+            return
+        code = self.code
+
+        def job(progress: JobProgress) -> list[Path]:
+            with workspace.session() as session:
+                report = build_report(session, code)
+            written = []
+            for writer, target, options in packs:
+                progress.check()
+                written.append(writer(report, target, progress, options))
+            return written
+
+        self.written = []
+        self.export_button.setEnabled(False)
+        self.open_button.setVisible(False)
+        self.cancel_button.setText("Stop")
+        self.status.setText("Exporting…")
+        self.progress.show()
+        self.progress.setRange(0, 0)
+        self.job = self.ctx.workers.start(
+            job, on_result=self._on_job_result, on_error=self._on_job_error,
+            on_progress=self._on_job_progress,
+        )
+
+    def _on_job_progress(self, done: int, total: int, msg: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        if msg:
+            self.status.setText(msg)
+
+    def _finish(self) -> None:
+        self.export_button.setEnabled(True)
+        self.cancel_button.setText("Close")
+        self.progress.setRange(0, 1)
+
+    def _on_job_result(self, written: list[Path]) -> None:
+        self._finish()
+        self.progress.setValue(1)
+        self.written = list(written)
+        if written:
+            self.ctx.settings.set_last_export_folder(str(written[0].parent))
+        self.status.setText("✓ Saved:\n" + "\n".join(str(p) for p in written))
+        self.open_button.setVisible(True)
+
+    def _on_job_error(self, exc: BaseException) -> None:
+        self._finish()
+        self.progress.setValue(0)
+        if isinstance(exc, Cancelled):
+            self.status.setText("Export cancelled; no file was written.")
+        else:
+            self.status.setText(f"✖ Export failed: {exc}")
+            show_error(self, exc)
+
+    def _on_cancel_clicked(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+            self.status.setText("Stopping…")
+        else:
+            self.reject()
+
+    def open_folder(self) -> None:
+        if self.written:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written[0].parent)))
+
+    def reject(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+            return  # closes once the job has stopped (Close button)
+        super().reject()

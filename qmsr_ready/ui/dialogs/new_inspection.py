@@ -1,0 +1,309 @@
+"""The New inspection wizard: site and profile, type and template, planned elements, team.
+
+The planner (``core.library.plan``) proposes elements with a reason for each; the user can add or
+remove any. Finish creates the site (if new) and starts the inspection in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.library import Catalogue, LoadedTemplate, plan
+from qmsr_ready.core.profile import BOOL_FIELDS, DEVICE_CLASSES, SiteProfile
+from qmsr_ready.core.services.inspections import ElementChoice, start_inspection
+from qmsr_ready.core.services.queries import list_sites
+from qmsr_ready.core.services.sites import create_site
+from qmsr_ready.core.vocab import InspectionType
+from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.errors import show_error
+
+PROFILE_LABELS: dict[str, str] = {
+    "sterile_products": "Sterile products",
+    "implantable_devices": "Implantable devices",
+    "life_supporting_devices": "Life-supporting or life-sustaining devices",
+    "software_in_device": "Software in or as a device",
+    "class_i_design_listed": "Class I devices listed under 820.10(c)(2)",
+    "tracking_orders": "Devices under tracking orders",
+    "pma_holder": "PMA holder",
+    "mdsap": "MDSAP-audited",
+    "servicing": "Servicing",
+    "installation": "Installation",
+}
+
+
+def _labelled(form: QFormLayout, text: str, widget: QWidget) -> None:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+    form.addRow(label, widget)
+
+
+class SitePage(QWizardPage):
+    """Pick an existing site or describe a new one with its full profile."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.setTitle("Site")
+        self.setSubTitle("Which site is being inspected? Its profile decides what applies.")
+        self.ctx = ctx
+        with ctx.read() as session:
+            self.sites = [(s.code, s.name, SiteProfile.of(s)) for s in list_sites(session)]
+        layout = QVBoxLayout(self)
+        self.existing_radio = QRadioButton("&Existing site", self)
+        self.new_radio = QRadioButton("&New site", self)
+        self.site_combo = QComboBox(self)
+        self.site_combo.setAccessibleName("Existing site")
+        for code, name, _profile in self.sites:
+            self.site_combo.addItem(f"{name} ({code})", code)
+        layout.addWidget(self.existing_radio)
+        layout.addWidget(self.site_combo)
+        layout.addWidget(self.new_radio)
+        self.new_box = QGroupBox("New site", self)
+        form = QFormLayout(self.new_box)
+        self.name_edit = QLineEdit(self.new_box)
+        self.fei_edit = QLineEdit(self.new_box)
+        self.address_edit = QLineEdit(self.new_box)
+        _labelled(form, "Site &name:", self.name_edit)
+        _labelled(form, "&FEI number:", self.fei_edit)
+        _labelled(form, "&Address:", self.address_edit)
+        classes = QWidget(self.new_box)
+        row = QGridLayout(classes)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.class_checks = {c: QCheckBox(f"Class {c}", classes) for c in DEVICE_CLASSES}
+        for i, box in enumerate(self.class_checks.values()):
+            row.addWidget(box, 0, i)
+        form.addRow("Device classes:", classes)
+        flags = QWidget(self.new_box)
+        grid = QGridLayout(flags)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.flag_checks = {name: QCheckBox(PROFILE_LABELS[name], flags) for name in BOOL_FIELDS}
+        for i, box in enumerate(self.flag_checks.values()):
+            grid.addWidget(box, i // 2, i % 2)
+        form.addRow("Profile:", flags)
+        layout.addWidget(self.new_box)
+        has_sites = bool(self.sites)
+        self.existing_radio.setEnabled(has_sites)
+        (self.existing_radio if has_sites else self.new_radio).setChecked(True)
+        for widget in (self.existing_radio, self.new_radio):
+            widget.toggled.connect(self._on_mode_toggled)
+        self.name_edit.textChanged.connect(self.completeChanged)
+        self._on_mode_toggled()
+
+    def _on_mode_toggled(self, *_args: object) -> None:
+        new = self.new_radio.isChecked()
+        self.new_box.setEnabled(new)
+        self.site_combo.setEnabled(not new)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return bool(self.name_edit.text().strip()) if self.is_new() else bool(self.sites)
+
+    def is_new(self) -> bool:
+        return self.new_radio.isChecked()
+
+    def profile(self) -> SiteProfile:
+        if not self.is_new():
+            return self.sites[self.site_combo.currentIndex()][2]
+        return SiteProfile(
+            device_classes=tuple(c for c, box in self.class_checks.items() if box.isChecked()),
+            **{name: box.isChecked() for name, box in self.flag_checks.items()},
+        )
+
+
+class TypePage(QWizardPage):
+    """Inspection type (decides Model 1 or 2) and checklist template."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.setTitle("Inspection type and checklist")
+        self.setSubTitle("The type decides the inspection model and which elements are proposed.")
+        form = QFormLayout(self)
+        self.type_combo = QComboBox(self)
+        for itype in InspectionType:
+            self.type_combo.addItem(f"{itype.label} (Model {itype.model})", itype.value)
+        self.template_combo = QComboBox(self)
+        self.templates: list[LoadedTemplate] = catalogue.latest()
+        for t in self.templates:
+            self.template_combo.addItem(f"{t.title} — {t.key} v{t.version}", t.key)
+        _labelled(form, "Inspection &type:", self.type_combo)
+        _labelled(form, "Checklist &template:", self.template_combo)
+
+    def isComplete(self) -> bool:
+        return bool(self.templates)
+
+    def inspection_type(self) -> str:
+        return str(self.type_combo.currentData())
+
+    def template(self) -> LoadedTemplate:
+        return self.templates[self.template_combo.currentIndex()]
+
+
+class ElementsPage(QWizardPage):
+    """The planner's proposal, one checkable row per element with its reason."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Planned elements")
+        self.setSubTitle("Tick the elements to cover. Each row says why it was proposed or not.")
+        self.model = QStandardItemModel(0, 4, self)
+        self.model.setHorizontalHeaderLabels(["Element", "Area", "Title", "Reason"])
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Planned elements")
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        self.model.itemChanged.connect(self._on_model_item_changed)
+        self._applicable: dict[str, bool] = {}
+
+    def initializePage(self) -> None:
+        wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]
+        template = wizard.type_page.template()
+        itype = wizard.type_page.inspection_type()
+        proposals = plan(template.content, wizard.site_page.profile(), itype)
+        self.model.removeRows(0, self.model.rowCount())
+        self._applicable = {}
+        for p in proposals:
+            check = QStandardItem(p.element_id)
+            check.setCheckable(True)
+            check.setEditable(False)
+            check.setCheckState(Qt.CheckState.Checked if p.selected else Qt.CheckState.Unchecked)
+            cells = [check] + [QStandardItem(v) for v in (p.area_id, p.title, p.reason)]
+            for cell in cells[1:]:
+                cell.setEditable(False)
+            cells[3].setToolTip(p.reason)
+            self._applicable[p.element_id] = p.applicable
+            self.model.appendRow(cells)
+        self.table.resizeRowsToContents()
+        self._on_model_item_changed()
+
+    def choices(self) -> list[ElementChoice]:
+        out = []
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row, 0)
+            eid = item.text()
+            out.append(
+                ElementChoice(
+                    eid,
+                    selected=item.checkState() == Qt.CheckState.Checked,
+                    applicable=self._applicable.get(eid, True),
+                    reason=self.model.item(row, 3).text(),
+                )
+            )
+        return out
+
+    def _on_model_item_changed(self, *_args: Any) -> None:
+        chosen = sum(1 for c in self.choices() if c.selected)
+        self.summary.setText(f"{chosen} of {self.model.rowCount()} elements selected")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return any(c.selected for c in self.choices())
+
+
+class DetailsPage(QWizardPage):
+    """Title, lead, team and planned dates."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.setTitle("Team and dates")
+        form = QFormLayout(self)
+        self.title_edit = QLineEdit(self)
+        self.lead_edit = QLineEdit(ctx.actor, self)
+        self.team_edit = QLineEdit(self)
+        self.team_edit.setPlaceholderText("Names separated by commas")
+        today = QDate.currentDate()
+        self.start_edit = QDateEdit(today, self)
+        self.end_edit = QDateEdit(today.addDays(2), self)
+        for edit in (self.start_edit, self.end_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        _labelled(form, "T&itle:", self.title_edit)
+        _labelled(form, "&Lead:", self.lead_edit)
+        _labelled(form, "T&eam:", self.team_edit)
+        _labelled(form, "Planned &start:", self.start_edit)
+        _labelled(form, "Planned &end:", self.end_edit)
+
+    def team(self) -> list[str]:
+        return [n.strip() for n in self.team_edit.text().split(",") if n.strip()]
+
+
+class NewInspectionWizard(QWizard):
+    """Plans and starts a mock inspection; ``created_code`` is set after Finish succeeds."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.created_code = ""
+        self.setWindowTitle("New inspection")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.site_page = SitePage(ctx)
+        self.type_page = TypePage(Catalogue())
+        self.elements_page = ElementsPage()
+        self.details_page = DetailsPage(ctx)
+        for page in (self.site_page, self.type_page, self.elements_page, self.details_page):
+            self.addPage(page)
+        self.resize(900, 640)
+
+    def accept(self) -> None:
+        site, details = self.site_page, self.details_page
+        start = details.start_edit.date().toPython()
+        end = details.end_edit.date().toPython()
+        try:
+            with self.ctx.write("inspection") as session:
+                if site.is_new():
+                    site_code = create_site(
+                        session, self.ctx.actor, name=site.name_edit.text().strip(),
+                        fei_number=site.fei_edit.text().strip(),
+                        address=site.address_edit.text().strip(), profile=site.profile(),
+                    ).code
+                else:
+                    site_code = site.site_combo.currentData()
+                insp = start_inspection(
+                    session, self.ctx.actor, site_code=site_code,
+                    template=self.type_page.template().snapshot(),
+                    inspection_type=self.type_page.inspection_type(),
+                    elements=self.elements_page.choices(),
+                    title=details.title_edit.text().strip(), lead=details.lead_edit.text().strip(),
+                    team=details.team(), planned_start=_date(start), planned_end=_date(end),
+                )
+                code = insp.code
+        except QmsrError as exc:
+            show_error(self, exc)
+            return
+        self.created_code = code
+        super().accept()
+
+
+def _date(value: Any) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None

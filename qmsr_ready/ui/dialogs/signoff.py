@@ -1,0 +1,140 @@
+"""Sign-off (name, meaning, time) and reopen (with a required reason) dialogs.
+
+Both call the core service inside ``ctx.write`` so the change and its audit event commit together;
+a refusal (``QmsrError``) is shown and the dialog stays open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.services.inspections import reopen_inspection, sign_off
+from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.errors import show_error
+from qmsr_ready.ui.presentation import DATETIME_FORMAT
+
+MEANINGS: tuple[str, ...] = (
+    "Reviewed and approved as lead auditor",
+    "Reviewed as quality management representative",
+    "Acknowledged as site management",
+)
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class SignOffDialog(QDialog):
+    """Records who signs, what the signature means, and when (shown, stamped by the service)."""
+
+    def __init__(self, ctx: AppContext, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.code = code
+        self.setWindowTitle(f"Sign off {code}")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"Signing off makes {code} read-only in every view until someone reopens it "
+            "with a reason. The signature is kept in the audit trail.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.name_edit = QLineEdit(ctx.actor, self)
+        self.name_edit.setAccessibleName("Signer name")
+        self.meaning_combo = QComboBox(self)
+        self.meaning_combo.setEditable(True)
+        self.meaning_combo.addItems(MEANINGS)
+        self.meaning_combo.setAccessibleName("Meaning of the signature")
+        now = dt.datetime.now(dt.UTC)
+        self.time_label = QLabel(now.strftime(DATETIME_FORMAT), self)
+        self.time_label.setAccessibleName("Signing time")
+        for text, widget in (("&Name:", self.name_edit), ("&Meaning:", self.meaning_combo)):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        form.addRow("Time:", self.time_label)
+        layout.addLayout(form)
+        self.buttons = _buttons(self, "Sign off")
+        layout.addWidget(self.buttons)
+        self.name_edit.textChanged.connect(self._on_input_changed)
+        self.meaning_combo.currentTextChanged.connect(self._on_input_changed)
+        self._on_input_changed()
+        self.resize(520, self.sizeHint().height())
+
+    def _on_input_changed(self, *_args: object) -> None:
+        ok = bool(self.name_edit.text().strip() and self.meaning_combo.currentText().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def accept(self) -> None:
+        try:
+            with self.ctx.write("signoff", self.code) as session:
+                sign_off(
+                    session, self.ctx.actor, self.code,
+                    name=self.name_edit.text().strip(),
+                    meaning=self.meaning_combo.currentText().strip(),
+                )
+        except QmsrError as exc:
+            show_error(self, exc)
+            return
+        super().accept()
+
+
+class ReopenDialog(QDialog):
+    """Asks why a signed-off inspection is being reopened; the reason is required and audited."""
+
+    def __init__(self, ctx: AppContext, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.code = code
+        self.setWindowTitle(f"Reopen {code}")
+        layout = QVBoxLayout(self)
+        label = QLabel(f"&Why are you reopening {code}? The reason is kept in the audit trail.")
+        label.setWordWrap(True)
+        self.reason_edit = QPlainTextEdit(self)
+        self.reason_edit.setAccessibleName("Reason for reopening")
+        self.reason_edit.setTabChangesFocus(True)
+        label.setBuddy(self.reason_edit)
+        layout.addWidget(label)
+        layout.addWidget(self.reason_edit)
+        self.buttons = _buttons(self, "Reopen")
+        layout.addWidget(self.buttons)
+        self.reason_edit.textChanged.connect(self._on_reason_edit_text_changed)
+        self._on_reason_edit_text_changed()
+        self.resize(480, 260)
+
+    def _on_reason_edit_text_changed(self) -> None:
+        ok = bool(self.reason_edit.toPlainText().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def accept(self) -> None:
+        try:
+            with self.ctx.write("signoff", self.code) as session:
+                reopen_inspection(
+                    session, self.ctx.actor, self.code,
+                    reason=self.reason_edit.toPlainText().strip(),
+                )
+        except QmsrError as exc:
+            show_error(self, exc)
+            return
+        super().accept()

@@ -1,0 +1,410 @@
+"""The main window: menus, navigation, the stacked views and the open workspace's lifecycle.
+
+Views are looked up in one registry (``VIEW_REGISTRY``) and imported lazily, so the window still
+opens (showing a placeholder page) while a view module is missing or broken.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qmsr_ready import __version__
+from qmsr_ready.core.db import WORKSPACE_SUFFIX, Workspace, open_workspace
+from qmsr_ready.core.errors import QmsrError, WorkspaceLocked
+from qmsr_ready.ui.actions import VIEW_KEYS, build_actions
+from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.errors import show_error
+from qmsr_ready.ui.icons import icon
+from qmsr_ready.ui.inspection_ops import InspectionOps
+from qmsr_ready.ui.presentation import MARGIN, READ_ONLY, inspection_status_look
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ViewEntry:
+    key: str
+    title: str
+    icon: str
+    module: str
+    cls: str
+
+
+VIEW_REGISTRY: tuple[ViewEntry, ...] = (
+    ViewEntry("home", "Inspections", "home", "qmsr_ready.ui.views.home", "HomeView"),
+    ViewEntry("checklist", "Checklist", "checklist", "qmsr_ready.ui.views.checklist_runner",
+              "ChecklistRunnerView"),
+    ViewEntry("findings", "Findings", "findings", "qmsr_ready.ui.views.findings_register",
+              "FindingsRegisterView"),
+    ViewEntry("dashboard", "Dashboard", "dashboard", "qmsr_ready.ui.views.dashboard",
+              "DashboardView"),
+    ViewEntry("audit", "Audit trail", "audit", "qmsr_ready.ui.views.audit_view", "AuditView"),
+)  # fmt: skip
+WORKSPACE_FILTER = f"QMSR Ready workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
+
+
+class PlaceholderView(QWidget):
+    """Shown in place of a view whose module is not available (yet)."""
+
+    def __init__(self, ctx: AppContext, title: str, reason: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        label = QLabel(f"The {title} view is not available in this build.\n\n{reason}", self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        label.setAccessibleName(f"{title} unavailable")
+        layout.addWidget(label)
+
+    def set_inspection(self, code: str) -> None:
+        """Nothing to show."""
+
+
+def _make_view(entry: ViewEntry, ctx: AppContext, parent: QWidget) -> QWidget:
+    try:
+        module = importlib.import_module(entry.module)
+        cls = getattr(module, entry.cls)
+    except (ImportError, AttributeError) as exc:
+        log.info("view %s unavailable: %s", entry.key, exc)
+        return PlaceholderView(ctx, entry.title, "It has not been installed yet.", parent)
+    try:
+        return cls(ctx, parent)
+    except Exception as exc:  # a broken view must not take the whole window down
+        log.exception("view %s failed to start", entry.key)
+        return PlaceholderView(ctx, entry.title, f"It failed to start: {exc}", parent)
+
+
+class MainWindow(QMainWindow):
+    """Hosts the views for the workspace held by ``ctx``."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = ctx.settings
+        self.setWindowIcon(icon("app"))
+        self.setMinimumSize(QSize(900, 600))
+        self.ops = InspectionOps(ctx, self)
+        self.actions = build_actions(self, self._handlers())
+        self._build_undo_actions()
+        self._build_body()
+        self._build_menus()
+        self._build_status_bar()
+        ctx.workspace_changed.connect(self._on_ctx_workspace_changed)
+        ctx.current_inspection_changed.connect(self._on_ctx_current_inspection_changed)
+        ctx.data_changed.connect(self._on_ctx_data_changed)
+        self.show_view("home")
+        self._refresh_chrome()
+        if not self.settings.geometry().isEmpty():
+            self.restoreGeometry(self.settings.geometry())
+
+    # -- construction -----------------------------------------------------------------------
+    def _handlers(self) -> dict[str, object]:
+        handlers: dict[str, object] = {
+            "new_workspace": self.new_workspace,
+            "open_workspace": self.choose_workspace,
+            "backup": self.backup_workspace,
+            "close_workspace": self.close_workspace,
+            "quit": self.close,
+            "display_name": self.ops.change_display_name,
+            "new_inspection": self.ops.new_inspection,
+            "sign_off": self.ops.sign_off,
+            "reopen": self.ops.reopen,
+            "export": self.ops.export,
+            "about": self._show_about,
+        }
+        for key in VIEW_KEYS:
+            handlers[f"view_{key}"] = lambda k=key: self.show_view(k)
+        return handlers  # type: ignore[return-value]
+
+    def _build_undo_actions(self) -> None:
+        stack = self.ctx.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.undo_action.setObjectName("action_undo")
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        self.redo_action.setObjectName("action_redo")
+
+    def _build_body(self) -> None:
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.banner = QFrame(central)
+        self.banner.setObjectName("banner")
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(MARGIN, 6, MARGIN, 6)
+        self.banner_icon = QLabel(self.banner)
+        self.banner_icon.setPixmap(icon("lock").pixmap(18, 18))
+        self.banner_label = QLabel(self.banner)
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setAccessibleName("Read-only notice")
+        banner_layout.addWidget(self.banner_icon)
+        banner_layout.addWidget(self.banner_label, 1)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        self.nav = QListWidget(central)
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Views")
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setFixedWidth(180)
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        self.stack = QStackedWidget(central)
+        self.views: dict[str, QWidget] = {}
+        for entry in VIEW_REGISTRY:
+            item = QListWidgetItem(icon(entry.icon), entry.title, self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            keys = self.actions[f"view_{entry.key}"].shortcut().toString()
+            item.setToolTip(f"{entry.title} ({keys})")
+            view = _make_view(entry, self.ctx, self.stack)
+            view.setObjectName(f"view_{entry.key}")
+            self.views[entry.key] = view
+            self.stack.addWidget(view)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        self._connect_home(self.views["home"])
+        body.addWidget(self.nav)
+        separator = QFrame(central)
+        separator.setFrameShape(QFrame.Shape.VLine)
+        separator.setFrameShadow(QFrame.Shadow.Sunken)
+        body.addWidget(separator)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([a.new_workspace, a.open_workspace])
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addActions([a.backup, a.close_workspace])
+        file_menu.addSeparator()
+        file_menu.addAction(a.display_name)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        insp_menu = bar.addMenu("&Inspection")
+        insp_menu.addActions([a.new_inspection, a.sign_off, a.reopen])
+        insp_menu.addSeparator()
+        insp_menu.addAction(a.export)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([a[f"view_{k}"] for k in VIEW_KEYS])
+        bar.addMenu("&Help").addAction(a.about)
+        self._fill_recent_menu()
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_workspace = QLabel(self)
+        self.status_workspace.setAccessibleName("Workspace")
+        self.status_inspection = QLabel(self)
+        self.status_inspection.setAccessibleName("Current inspection")
+        self.status_actor = QLabel(self)
+        self.status_actor.setAccessibleName("Signed in as")
+        bar.addWidget(self.status_workspace, 1)
+        bar.addPermanentWidget(self.status_inspection)
+        bar.addPermanentWidget(self.status_actor)
+
+    def _connect_home(self, home: QWidget) -> None:
+        if hasattr(home, "new_inspection_requested"):
+            home.new_inspection_requested.connect(self.ops.new_inspection)
+            home.open_workspace_requested.connect(self.open_workspace_path)
+            home.inspection_activated.connect(lambda _code: self.show_view("checklist"))
+
+    # -- views ------------------------------------------------------------------------------
+    def show_view(self, key: str) -> None:
+        """Switch to the view ``key`` (one of ``VIEW_KEYS``)."""
+        index = list(self.views).index(key)
+        self.nav.setCurrentRow(index)
+        self.stack.setCurrentIndex(index)
+
+    def current_view_key(self) -> str:
+        return list(self.views)[self.stack.currentIndex()]
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        for i, key in enumerate(self.views):
+            self.actions[f"view_{key}"].setChecked(i == row)
+
+    # -- workspace lifecycle ----------------------------------------------------------------
+    def open_workspace_path(self, path: str | Path, *, create: bool = False) -> bool:
+        """Open ``path`` (offering read-only if another process writes it); True on success."""
+        path = Path(path)
+        try:
+            try:
+                workspace = open_workspace(path, create=create)
+            except WorkspaceLocked as exc:
+                if not self.ask_read_only(exc):
+                    return False
+                workspace = open_workspace(path, read_only=True)
+        except QmsrError as exc:
+            show_error(self, exc)
+            if not path.exists():
+                self.settings.remove_recent_file(str(path))
+            return False
+        self._swap_workspace(workspace)
+        self.settings.add_recent_file(str(workspace.path))
+        self.settings.set_last_workspace(str(workspace.path))
+        return True
+
+    def ask_read_only(self, exc: WorkspaceLocked) -> bool:
+        """Ask whether to open a workspace that another process holds, read-only."""
+        answer = QMessageBox.question(
+            self,
+            "Workspace in use",
+            f"{exc.message}\n\nOpen it read-only instead? You can look at everything "
+            "and export, but not change anything.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def new_workspace(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New workspace", self._default_folder(), WORKSPACE_FILTER
+        )
+        if path:
+            if not path.endswith(WORKSPACE_SUFFIX):
+                path += WORKSPACE_SUFFIX
+            if Path(path).exists():
+                show_error(self, QmsrError(f"{path} already exists; open it instead."))
+                return
+            self.open_workspace_path(path, create=True)
+
+    def choose_workspace(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open workspace", self._default_folder(), WORKSPACE_FILTER
+        )
+        if path:
+            self.open_workspace_path(path)
+
+    def backup_workspace(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        suggestion = str(ws.path.with_name(f"{ws.path.stem}-copy{WORKSPACE_SUFFIX}"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save a copy", suggestion, WORKSPACE_FILTER)
+        if not path:
+            return
+        try:
+            ws.backup_to(path)
+        except QmsrError as exc:
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage(f"Copy saved to {path}", 8000)
+
+    def close_workspace(self) -> None:
+        self._swap_workspace(None)
+
+    def _swap_workspace(self, workspace: Workspace | None) -> None:
+        """Stop background jobs that read the old file, then switch and close it."""
+        previous = self.ctx.workspace
+        self.ctx.workers.cancel_all()
+        self.ctx.workers.wait()
+        self.ctx.set_workspace(workspace)
+        if previous is not None:
+            previous.close()
+
+    def _default_folder(self) -> str:
+        ws = self.ctx.workspace
+        return str(ws.path.parent) if ws else str(Path.home())
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for i, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{i} {Path(path).name}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_workspace_path(p))
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self.settings.clear_recent_files)
+        self.recent_menu.setEnabled(bool(recent))
+
+    # -- reactions --------------------------------------------------------------------------
+    def _on_ctx_workspace_changed(self) -> None:
+        self._refresh_chrome()
+
+    def _on_ctx_current_inspection_changed(self, _code: str) -> None:
+        # Each view listens to the context itself (the view contract); only chrome changes here.
+        self._refresh_chrome()
+
+    def _on_ctx_data_changed(self, kind: str, _code: str) -> None:
+        if kind in ("inspection", "signoff", "settings"):
+            self._refresh_chrome()
+
+    def _refresh_chrome(self) -> None:
+        """Title, banner, status bar and which actions are enabled."""
+        ws = self.ctx.workspace
+        read_only = self.ctx.read_only
+        if ws is None:
+            self.setWindowTitle("QMSR Ready")
+            self.status_workspace.setText("No workspace open")
+        else:
+            suffix = " — read-only" if ws.read_only else ""
+            self.setWindowTitle(f"{ws.path.stem}{suffix} — QMSR Ready")
+            self.status_workspace.setText(str(ws.path))
+        self.banner.setVisible(ws is not None and ws.read_only)
+        if ws is not None and ws.read_only:
+            self.banner_label.setText(
+                f"{READ_ONLY.label}: another window or process has "
+                f"{ws.path.name} open for writing. You can browse and export; changes are refused."
+            )
+        code = self.ctx.current_inspection
+        status = self.ops.inspection_status(code) if code else ""
+        self.status_inspection.setText(
+            f"{code} · {inspection_status_look(status).text}" if code and status else ""
+        )
+        self.status_actor.setText(f"You: {self.ctx.actor or '—'}")
+        a = self.actions
+        for key in ("backup", "close_workspace", "export"):
+            a[key].setEnabled(ws is not None)
+        a.new_inspection.setEnabled(not read_only)
+        a.sign_off.setEnabled(not read_only and bool(code) and status != "signed_off")
+        a.reopen.setEnabled(not read_only and bool(code) and status == "signed_off")
+        a.export.setEnabled(ws is not None and bool(code))
+
+    def _show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About QMSR Ready",
+            f"QMSR Ready {__version__}\n\nOffline mock-inspection workbench for FDA QMSR "
+            "(21 CFR 820) and Compliance Program 7382.850 readiness.",
+        )
+
+    # -- shutdown ---------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.sync()
+        self._swap_workspace(None)
+        super().closeEvent(event)

@@ -1,0 +1,110 @@
+"""Typed application settings over an INI-format ``QSettings`` file.
+
+Keys and defaults are declared once (``_KEYS``); every reader goes through a typed accessor so a
+misspelt key is an ``AttributeError``, not a silent default. Tests pass a ``tmp_path`` file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QObject, QSettings
+
+from qmsr_ready.core.paths import user_config_dir
+
+MAX_RECENT = 8
+
+_KEYS: dict[str, object] = {
+    "window/geometry": QByteArray(),
+    "window/state": QByteArray(),
+    "user/display_name": "",
+    "workspace/last": "",
+    "workspace/recent": [],
+    "export/logo_path": "",
+    "export/last_folder": "",
+}
+
+
+class AppSettings(QObject):
+    """The user's persistent preferences (geometry, recent files, display name, logo)."""
+
+    def __init__(self, path: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = Path(path) if path else user_config_dir() / "settings.ini"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat, self)
+
+    def _get(self, key: str) -> object:
+        default = _KEYS[key]
+        value = self._qs.value(key, default)
+        return default if value is None else value
+
+    def _set(self, key: str, value: object) -> None:
+        if key not in _KEYS:
+            raise KeyError(key)
+        self._qs.setValue(key, value)
+
+    def sync(self) -> None:
+        """Flush to disk (QSettings also does this on destruction and periodically)."""
+        self._qs.sync()
+
+    # -- user -----------------------------------------------------------------
+    def display_name(self) -> str:
+        """The actor written to the audit trail; empty until asked on first run."""
+        return str(self._get("user/display_name") or "")
+
+    def set_display_name(self, name: str) -> None:
+        self._set("user/display_name", name.strip())
+
+    # -- window ---------------------------------------------------------------
+    def geometry(self) -> QByteArray:
+        value = self._get("window/geometry")
+        return value if isinstance(value, QByteArray) else QByteArray()
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self._set("window/geometry", value)
+
+    def window_state(self) -> QByteArray:
+        value = self._get("window/state")
+        return value if isinstance(value, QByteArray) else QByteArray()
+
+    def set_window_state(self, value: QByteArray) -> None:
+        self._set("window/state", value)
+
+    # -- workspaces -----------------------------------------------------------
+    def last_workspace(self) -> str:
+        return str(self._get("workspace/last") or "")
+
+    def set_last_workspace(self, path: str) -> None:
+        self._set("workspace/last", str(path))
+
+    def recent_files(self) -> list[str]:
+        value = self._get("workspace/recent")
+        if isinstance(value, str):  # QSettings returns a bare string for a one-item list
+            value = [value] if value else []
+        return [str(v) for v in (value or []) if v]
+
+    def add_recent_file(self, path: str) -> None:
+        """Move ``path`` to the top of the recent list, keeping at most ``MAX_RECENT``."""
+        path = str(Path(path))
+        items = [p for p in self.recent_files() if p != path]
+        self._set("workspace/recent", [path, *items][:MAX_RECENT])
+
+    def remove_recent_file(self, path: str) -> None:
+        self._set("workspace/recent", [p for p in self.recent_files() if p != str(path)])
+
+    def clear_recent_files(self) -> None:
+        self._set("workspace/recent", [])
+
+    # -- export ---------------------------------------------------------------
+    def logo_path(self) -> str:
+        return str(self._get("export/logo_path") or "")
+
+    def set_logo_path(self, path: str) -> None:
+        self._set("export/logo_path", str(path))
+
+    def last_export_folder(self) -> str:
+        return str(self._get("export/last_folder") or "")
+
+    def set_last_export_folder(self, path: str) -> None:
+        self._set("export/last_folder", str(path))

@@ -1,0 +1,49 @@
+"""Export dialog runs both packs on a worker and writes files that read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def test_export_dialog_writes_both_packs(qtbot, ctx, add_inspection, tmp_path: Path) -> None:
+    pytest.importorskip("qmsr_ready.core.export.xlsx.writer")
+    pytest.importorskip("qmsr_ready.core.export.pdf.writer")
+    import openpyxl
+    from pypdf import PdfReader
+
+    from qmsr_ready.ui.dialogs.export_dialog import ExportDialog
+
+    code = add_inspection(ctx)
+    dialog = ExportDialog(ctx, code)
+    qtbot.addWidget(dialog)
+    dialog.xlsx_box.path_edit.setText(str(tmp_path / "out" / "pack.xlsx"))
+    dialog.pdf_box.path_edit.setText(str(tmp_path / "out" / "pack.pdf"))
+    (tmp_path / "out").mkdir()
+    with qtbot.waitSignal(ctx.workers.job_finished, timeout=60000):
+        dialog.start()
+    assert dialog.status.text().startswith("✓ Saved"), dialog.status.text()
+    assert dialog.open_button.isVisibleTo(dialog)
+    book = openpyxl.load_workbook(tmp_path / "out" / "pack.xlsx")
+    assert "Checklist" in book.sheetnames
+    pages = PdfReader(tmp_path / "out" / "pack.pdf").pages
+    text = "".join(page.extract_text() or "" for page in pages)
+    assert code in text
+    assert ctx.settings.last_export_folder() == str(tmp_path / "out")
+
+
+def test_export_cancel_leaves_no_file(qtbot, ctx, add_inspection, tmp_path: Path) -> None:
+    from qmsr_ready.ui.dialogs.export_dialog import ExportDialog
+
+    code = add_inspection(ctx)
+    dialog = ExportDialog(ctx, code)
+    qtbot.addWidget(dialog)
+    dialog.pdf_box.setChecked(False)
+    target = tmp_path / "cancelled.xlsx"
+    dialog.xlsx_box.path_edit.setText(str(target))
+    with qtbot.waitSignal(ctx.workers.job_finished, timeout=60000):
+        dialog.start()
+        dialog.job.cancel()
+    assert "cancelled" in dialog.status.text()
+    assert not target.exists()
