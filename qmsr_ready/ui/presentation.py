@@ -7,10 +7,12 @@ the dashboard import from here so the checklist, the register and the charts agr
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
+from qmsr_ready.core.report.verdict import VerdictLevel
 from qmsr_ready.core.vocab import (
     Classification,
     FindingStatus,
@@ -134,3 +136,16 @@ SPACING = 8
 MARGIN = 12
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%d %H:%M UTC"
+
+
+_VERDICT_AS_RESULT = {
+    VerdictLevel.READY: Result.CONFORMS,
+    VerdictLevel.AT_RISK: Result.MINOR_GAP,
+    VerdictLevel.NOT_READY: Result.MAJOR_GAP,
+    VerdictLevel.NOT_ASSESSED: Result.NOT_ASSESSED,
+}
+
+
+def verdict_look(level: VerdictLevel) -> StatusLook:
+    """A readiness verdict drawn like the matching result, labelled with the verdict's word."""
+    return dataclasses.replace(RESULT_LOOK[_VERDICT_AS_RESULT[level]], label=level.label)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from sqlalchemy import text
 
+from qmsr_ready.core.report.verdict import Verdict, VerdictLevel
 from qmsr_ready.ui.models.audit_model import AuditFilterProxy, AuditModel, AuditRow
 from qmsr_ready.ui.models.inspections_model import InspectionRow, InspectionsModel
 
@@ -69,7 +71,12 @@ def test_models_pass_modeltester(qtmodeltester) -> None:
         for i in range(3)
     ]
     insp.set_rows(rows)
-    insp.set_readiness({"MI-2026-001": 72.0, "MI-2026-002": None})
+    insp.set_readiness({"MI-2026-001": (72.0, None), "MI-2026-002": (None, None)})
     qtmodeltester.check(insp)
-    assert insp.index(1, 8).data().endswith("72%")
+    assert "72%" in insp.index(1, 8).data()
+    # A verdict gates the percentage: 95 % with an open critical finding reads "Not ready".
+    blocked = Verdict(VerdictLevel.NOT_READY, ("1 open critical finding (F-001)",))
+    insp.set_readiness({"MI-2026-002": (95.0, blocked)})
+    assert insp.index(2, 8).data() == "✖ 95% Not ready"
+    assert "F-001" in insp.index(2, 8).data(Qt.ItemDataRole.ToolTipRole)
     assert insp.index(0, 8).data() == "…"

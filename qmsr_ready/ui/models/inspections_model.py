@@ -15,10 +15,17 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from qmsr_ready.core.report.scoring import format_percent
+from qmsr_ready.core.report.verdict import Verdict
 from qmsr_ready.core.services.queries import InspectionSummary
 from qmsr_ready.core.vocab import InspectionType
 from qmsr_ready.ui.icons import icon
-from qmsr_ready.ui.presentation import DATE_FORMAT, inspection_status_look, readiness_look
+from qmsr_ready.ui.presentation import (
+    DATE_FORMAT,
+    StatusLook,
+    inspection_status_look,
+    readiness_look,
+    verdict_look,
+)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -28,6 +35,15 @@ COLUMNS: tuple[str, ...] = (
     "Open findings",
 )  # fmt: skip
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+# A computed readiness: the percentage and the verdict that gates it.
+Readiness = tuple[float | None, Verdict | None]
+
+
+def _readiness_look(row: InspectionRow) -> StatusLook:
+    """The verdict's look when known (it gates the percentage), else the percentage band."""
+    return verdict_look(row.verdict.level) if row.verdict else readiness_look(row.readiness)
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,7 @@ class InspectionRow:
     open_findings: int
     readiness: float | None = None
     readiness_known: bool = False
+    verdict: Verdict | None = None
     site_code: str = ""
 
     @classmethod
@@ -92,18 +109,21 @@ class InspectionsModel(QAbstractTableModel):
         for row in rows:
             old = known.get(row.code)
             if old is not None:
-                row = replace(row, readiness=old.readiness, readiness_known=True)
+                row = replace(row, readiness=old.readiness, verdict=old.verdict,
+                              readiness_known=True)
             merged.append(row)
         self.beginResetModel()
         self._rows = merged
         self.endResetModel()
 
-    def set_readiness(self, values: dict[str, float | None]) -> None:
-        """Fill in readiness percentages by inspection code."""
+    def set_readiness(self, values: dict[str, Readiness]) -> None:
+        """Fill in readiness percentages and verdicts by inspection code."""
         col = COLUMNS.index("Readiness")
         for i, row in enumerate(self._rows):
             if row.code in values:
-                self._rows[i] = replace(row, readiness=values[row.code], readiness_known=True)
+                score, verdict = values[row.code]
+                self._rows[i] = replace(row, readiness=score, verdict=verdict,
+                                        readiness_known=True)
                 idx = self.index(i, col)
                 self.dataChanged.emit(idx, idx)
 
@@ -159,14 +179,14 @@ class InspectionsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == "Status":
             return icon(inspection_status_look(row.status).icon)
         if role == Qt.ItemDataRole.ForegroundRole and column == "Readiness" and row.readiness_known:
-            return readiness_look(row.readiness).qcolor
+            return _readiness_look(row).qcolor
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             "Model", "Progress", "Readiness", "Open findings"
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == "Readiness" and row.readiness_known:
-                return readiness_look(row.readiness).label
+                return row.verdict.summary if row.verdict else _readiness_look(row).label
             if column == "Site":
                 return f"{row.site} ({row.site_code})" if row.site_code else row.site
             if column == "Title":
@@ -194,8 +214,8 @@ class InspectionsModel(QAbstractTableModel):
         if column == "Readiness":
             if not row.readiness_known:
                 return "…"
-            look = readiness_look(row.readiness)
-            return f"{look.symbol} {format_percent(row.readiness)}"
+            look = _readiness_look(row)
+            return f"{look.symbol} {format_percent(row.readiness)} {look.label}"
         return str(row.open_findings)
 
     @staticmethod

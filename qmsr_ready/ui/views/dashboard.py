@@ -6,7 +6,6 @@ render — built on a worker (the audit chain check reads every event) and only 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,19 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.report import ReadinessReport, build_report
-from qmsr_ready.core.report.verdict import VerdictLevel, readiness_verdict
-from qmsr_ready.core.vocab import FindingStatus, Result
+from qmsr_ready.core.report.verdict import readiness_verdict
+from qmsr_ready.core.vocab import FindingStatus
 from qmsr_ready.ui.models.class_area_model import ClassAreaModel
 from qmsr_ready.ui.presentation import (
     DATETIME_FORMAT,
     GREY,
     MARGIN,
     ORANGE,
-    RESULT_LOOK,
     SPACING,
     VERMILLION,
-    StatusLook,
     readiness_look,
+    verdict_look,
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
 from qmsr_ready.ui.widgets.charts import Bar, ColumnChart, HorizontalBarChart
@@ -77,20 +75,6 @@ class _Card:
     frame: QFrame
     value: QLabel
     caption: QLabel
-
-
-_VERDICT_LOOK_RESULT = {
-    VerdictLevel.READY: "conforms",
-    VerdictLevel.AT_RISK: "minor_gap",
-    VerdictLevel.NOT_READY: "major_gap",
-    VerdictLevel.NOT_ASSESSED: "not_assessed",
-}
-
-
-def verdict_look(level: VerdictLevel) -> StatusLook:
-    """Colour and symbol of a verdict: the result looks, relabelled with the verdict's word."""
-    look = RESULT_LOOK[Result(_VERDICT_LOOK_RESULT[level])]
-    return dataclasses.replace(look, label=level.label)
 
 
 def _card(title: str) -> _Card:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.paths import user_data_dir
 from qmsr_ready.core.report.build import build_report
+from qmsr_ready.core.report.verdict import readiness_verdict
 from qmsr_ready.core.services.queries import list_inspections
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
@@ -34,6 +35,7 @@ from qmsr_ready.ui.models.inspections_model import (
     SORT_ROLE,
     InspectionRow,
     InspectionsModel,
+    Readiness,
 )
 from qmsr_ready.ui.presentation import MARGIN, SPACING
 from qmsr_ready.ui.workers import Job, JobProgress
@@ -44,14 +46,15 @@ log = logging.getLogger(__name__)
 def _readiness_job(ctx: AppContext, codes: list[str]):  # type: ignore[no-untyped-def]
     workspace = ctx.workspace
 
-    def job(progress: JobProgress) -> dict[str, float | None]:
-        values: dict[str, float | None] = {}
+    def job(progress: JobProgress) -> dict[str, Readiness]:
+        values: dict[str, Readiness] = {}
         if workspace is None:
             return values
         with workspace.session() as session:
             for i, code in enumerate(codes):
                 progress.check()
-                values[code] = build_report(session, code).overall.score
+                report = build_report(session, code)
+                values[code] = (report.overall.score, readiness_verdict(report))
                 progress.report(i + 1, len(codes), code)
         return values
 
