@@ -34,6 +34,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from qmsr_ready.core.db import open_workspace
     from qmsr_ready.core.export import ExportOptions, export_pdf, export_xlsx
     from qmsr_ready.core.report import build_report
+    from qmsr_ready.core.report.verdict import readiness_verdict
 
     if args.xlsx is None and args.pdf is None:
         raise InvalidInput("Nothing to export: give --xlsx PATH, --pdf PATH or both.")
@@ -48,6 +49,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         written.append({"kind": kind, "path": str(target.resolve()),
                         "size": target.stat().st_size})
     overall = report.overall
+    verdict = readiness_verdict(report)
     if args.json:
         json.dump(
             {
@@ -55,6 +57,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 "site": report.site.name,
                 "overall_readiness": None if overall.score is None else round(overall.score, 1),
                 "coverage": None if overall.coverage is None else round(overall.coverage, 1),
+                "verdict": verdict.level.value,
+                "verdict_reasons": list(verdict.reasons),
                 "files": written,
             },
             sys.stdout, indent=2, ensure_ascii=False,
@@ -64,5 +68,5 @@ def cmd_export(args: argparse.Namespace) -> int:
         for item in written:
             print(f"Wrote {item['path']} ({item['size']:,} bytes)")
         score = "—" if overall.score is None else f"{overall.score:.0f}%"
-        print(f"Overall readiness of {report.inspection.code}: {score}")
+        print(f"Overall readiness of {report.inspection.code}: {score} ({verdict.summary})")
     return 0

@@ -33,6 +33,8 @@ def test_export_both_packs_json(workspace: Path, tmp_path: Path) -> None:
     out = json.loads(proc.stdout)
     assert out["inspection"] == exp_data.INSPECTION
     assert out["overall_readiness"] == pytest.approx(58.3)
+    assert out["verdict"] == "not_ready"  # 58 % and an open major likely-483 finding
+    assert any("F-001" in reason for reason in out["verdict_reasons"])
     files = {f["kind"]: f for f in out["files"]}
     assert files["xlsx"]["size"] == xlsx.stat().st_size
     assert files["pdf"]["path"] == str(pdf.resolve())

@@ -15,7 +15,7 @@ from reportlab.platypus import (
 from qmsr_ready.core.errors import ExportFailed
 from qmsr_ready.core.export.pdf.context import PdfContext, grid_table
 from qmsr_ready.core.export.pdf.doc import Heading
-from qmsr_ready.core.export.pdf.styles import CONTENT_WIDTH, Para, esc, fmt_date, score_colour
+from qmsr_ready.core.export.pdf.styles import CONTENT_WIDTH, Para, esc, fmt_date, verdict_colour
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
 
@@ -37,8 +37,11 @@ def build(ctx: PdfContext) -> list[Flowable]:
                       f"(Model {r.inspection.model})"), st.subtitle),
         Spacer(1, 14 * mm),
     ]
-    colour = score_colour(r.overall.score).hexval()[2:]
+    # The verdict, not the bare percentage, sets the colour: 88 % with an open critical
+    # finding must not be printed in green.
     verdict = readiness_verdict(r)
+    frame_colour = verdict_colour(verdict.level)
+    colour = frame_colour.hexval()[2:]
     kpi = Table(
         [[Para(f'<font color="#{colour}">{format_percent(r.overall.score)}</font>', st.kpi)],
          [Para("Overall readiness", st.center)],
@@ -49,7 +52,7 @@ def build(ctx: PdfContext) -> list[Flowable]:
         colWidths=[CONTENT_WIDTH], hAlign="LEFT",
     )
     kpi.setStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOX", (0, 0), (-1, -1), 0.6,
-                                                          score_colour(r.overall.score)),
+                                                          frame_colour),
                   ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
     out += [kpi, Spacer(1, 12 * mm)]
     facts = [

@@ -54,6 +54,11 @@ def score_colour(score: float | None) -> colors.Color:
     return AMBER if score >= 70 else RED
 
 
+def verdict_colour(level: str) -> colors.Color:
+    """Colour of a readiness verdict (``VerdictLevel`` value); the word always goes with it."""
+    return {"ready": GREEN, "at_risk": AMBER, "not_ready": RED}.get(level, GRID)
+
+
 def esc(text: object) -> str:
     """Escape user text for a Paragraph and keep its line breaks."""
     return escape(str(text)).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>")
