@@ -10,7 +10,7 @@ from qmsr_ready.core.report.model import ActionRow
 
 TITLE = "Action plan"
 _W = CONTENT_WIDTH
-WIDTHS = [_W * 0.08, _W * 0.4, _W * 0.14, _W * 0.16, _W * 0.11, _W * 0.11]
+WIDTHS = [_W * 0.08, _W * 0.37, _W * 0.13, _W * 0.15, _W * 0.14, _W * 0.13]
 OVERDUE_FILL = "#F8D7DA"
 
 
@@ -40,10 +40,13 @@ def _table(ctx: PdfContext, actions: list[ActionRow]) -> Flowable:
         if a.corrective_action:
             action += f"<br/>{esc(a.corrective_action)}"
         if a.capa_reference:
-            action += f'<br/><font color="#5A6675">CAPA {esc(a.capa_reference)}</font>'
+            ref = a.capa_reference
+            label = ref if ref.upper().startswith("CAPA") else f"CAPA {ref}"
+            action += f'<br/><font color="#5A6675">{esc(label)}</font>'
         due = fmt_date(a.due_date) or "—"
         if a.overdue:
-            due += f"<br/><b>{a.days_overdue} days overdue</b>"
+            days = "1 day" if a.days_overdue == 1 else f"{a.days_overdue} days"
+            due += f"<br/><b>{days} overdue</b>"
             extra.append(("BACKGROUND", (0, i), (-1, i), OVERDUE_FILL))
         rows.append([
             Para(esc(a.finding_code), st.cell_bold), Para(action, st.cell),

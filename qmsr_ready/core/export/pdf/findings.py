@@ -56,7 +56,8 @@ def _table(ctx: PdfContext, findings: list[FindingRow]) -> Flowable:
             due = f'<font color="#{RED.hexval()[2:]}"><b>{due} — overdue</b></font>'
         owner = [esc(f.owner or "No owner"), due]
         if f.capa_reference:
-            owner.append(f"CAPA {esc(f.capa_reference)}")
+            ref = f.capa_reference
+            owner.append(esc(ref if ref.upper().startswith("CAPA") else f"CAPA {ref}"))
         if f.closed_at:
             owner.append(f"Closed {fmt_date(f.closed_at)}")
         rows.append([
