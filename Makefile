@@ -17,16 +17,16 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
-	$(BIN)/ruff check qmsr_ready tests bench
+	$(BIN)/ruff check qmsr_ready tests bench scripts
 
 lint: $(STAMP)
-	$(BIN)/ruff check qmsr_ready tests bench
+	$(BIN)/ruff check qmsr_ready tests bench scripts
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
