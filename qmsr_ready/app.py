@@ -107,7 +107,7 @@ def _open_quietly(window, path: Path, create: bool) -> None:  # type: ignore[no-
     from qmsr_ready.core.db import open_workspace
 
     try:
-        workspace = open_workspace(path, create=create)
+        workspace = open_workspace(path, create=create, actor=window.ctx.actor)
     except WorkspaceLocked:
         workspace = open_workspace(path, read_only=True)
     window.ctx.set_workspace(workspace)

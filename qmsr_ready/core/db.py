@@ -302,9 +302,15 @@ class Workspace:
 
 
 def open_workspace(
-    path: str | os.PathLike[str], create: bool = False, read_only: bool = False
+    path: str | os.PathLike[str],
+    create: bool = False,
+    read_only: bool = False,
+    actor: str | None = None,
 ) -> Workspace:
     """Open (or with ``create``, make) the workspace at ``path``.
+
+    ``actor`` is who the ``workspace.create`` audit event names when the file is created
+    (default: ``default_actor()``).
 
     Raises ``NotAWorkspace``, ``WorkspaceLocked``, ``SchemaTooNew`` or ``SchemaMigrationFailed``
     with a message naming the file; a file that is refused is left byte-identical.
@@ -312,7 +318,7 @@ def open_workspace(
     p = Path(path).expanduser().absolute()
     if create and not read_only and not p.exists() and not p.is_symlink():
         try:
-            return _create(p)
+            return _create(p, actor)
         except OSError as exc:
             raise NotAWorkspace(f"Cannot create a workspace at {p} ({exc.strerror}).") from exc
     revision = inspect_workspace_file(p)
@@ -373,7 +379,7 @@ def _backup_before_upgrade(path: Path, engine: Engine, revision: str) -> Path:
     return dest
 
 
-def _create(path: Path) -> Workspace:
+def _create(path: Path, actor: str | None) -> Workspace:
     if not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     lock = _acquire_writer_lock(path)
@@ -382,7 +388,7 @@ def _create(path: Path) -> Workspace:
             tmp = path.with_name(f".{path.name}.creating-{uuid.uuid4().hex[:8]}")
             try:
                 initialise_file(tmp)
-                _record_creation(tmp)
+                _record_creation(tmp, actor)
                 os.replace(tmp, path)
             finally:
                 for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -393,7 +399,7 @@ def _create(path: Path) -> Workspace:
     return open_workspace(path)
 
 
-def _record_creation(path: Path) -> None:
+def _record_creation(path: Path, actor: str | None) -> None:
     from qmsr_ready.core.audit import append_event, default_actor
 
     engine = _make_engine(path, read_only=False)
@@ -403,7 +409,7 @@ def _record_creation(path: Path) -> None:
                 text("SELECT value FROM workspace_info WHERE key = 'workspace_id'")
             ).scalar_one()
             append_event(
-                s, default_actor(), "workspace.create", "workspace", ws_id,
+                s, actor or default_actor(), "workspace.create", "workspace", ws_id,
                 {"app_version": [None, __version__]},
             )
     finally:

@@ -149,7 +149,7 @@ def build_demo(
     )
     tmp = target.with_name(f".{target.name}.demo-{uuid.uuid4().hex[:8]}")
     try:
-        ws = open_workspace(tmp, create=True)
+        ws = open_workspace(tmp, create=True, actor=actor)
         try:
             step = _stepper(progress)
             summary = _populate(ws, ctx, step)

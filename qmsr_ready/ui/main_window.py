@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         path = Path(path)
         try:
             try:
-                workspace = open_workspace(path, create=create)
+                workspace = open_workspace(path, create=create, actor=self.ctx.actor)
             except WorkspaceLocked as exc:
                 if not self.ask_read_only(exc):
                     return False

@@ -3,7 +3,9 @@
 The first run happens in :func:`execute` *before* the command is pushed, so a refused edit
 (signed-off inspection, invalid transition) never lands on the undo stack and the caller gets
 the :class:`QmsrError` to explain in words. Later redo/undo runs come from the Edit menu; a
-refusal there is handed to ``on_error`` because Qt gives undo no way to fail.
+refusal there is handed to ``on_error`` because Qt gives undo no way to fail; Qt has already
+moved the stack's index by then, so it is moved back on the next turn of the event loop
+(without running the service again), and the refused step stays available for later.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 from sqlalchemy.orm import Session
 
@@ -46,6 +49,7 @@ class ServiceCommand(QUndoCommand):
         self._inspection_code = inspection_code
         self._on_error = on_error
         self._skip_next_redo = False
+        self._skip_next_undo = False
         self.last_error: QmsrError | None = None
 
     # Subclasses implement these two; both run inside one write transaction.
@@ -59,12 +63,28 @@ class ServiceCommand(QUndoCommand):
         if self._skip_next_redo:
             self._skip_next_redo = False
             return
-        self._run(self.apply)
+        if not self._run(self.apply):
+            self._restore_index(undo=True)
 
     def undo(self) -> None:
-        self._run(self.revert)
+        if self._skip_next_undo:
+            self._skip_next_undo = False
+            return
+        if not self._run(self.revert):
+            self._restore_index(undo=False)
 
-    def _run(self, step: Callable[[Session], None]) -> None:
+    def _restore_index(self, *, undo: bool) -> None:
+        """Step the stack back over a refused run, as if it had never been asked for."""
+        stack = self._ctx.undo_stack
+        if undo:
+            self._skip_next_undo = True
+            QTimer.singleShot(0, stack, stack.undo)
+        else:
+            self._skip_next_redo = True
+            QTimer.singleShot(0, stack, stack.redo)
+
+    def _run(self, step: Callable[[Session], None]) -> bool:
+        """Run one step; on refusal report it and return False."""
         self.last_error = None
         try:
             self.run_in_transaction(step)
@@ -76,6 +96,8 @@ class ServiceCommand(QUndoCommand):
                     self._on_error(exc)
                 except RuntimeError:  # the widget that asked has been closed and deleted
                     log.info("no live widget to show %r", exc.message)
+            return False
+        return True
 
     def run_in_transaction(self, step: Callable[[Session], None]) -> None:
         if self._ctx.read_only:

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
 
+from qmsr_ready.ui.models.row_table import RowTableModel
 from qmsr_ready.ui.presentation import DATETIME_FORMAT
 
 COLUMNS: tuple[str, ...] = ("#", "When (UTC)", "Who", "Action", "Entity", "ID", "Changes")
@@ -69,12 +69,11 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RowTableModel):
     """Read-only table of audit events, newest last."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AuditRow] = []
+    COLUMNS = COLUMNS
+    _rows: list[AuditRow]
 
     def set_rows(self, rows: Sequence[AuditRow]) -> None:
         self.beginResetModel()
@@ -86,25 +85,6 @@ class AuditModel(QAbstractTableModel):
 
     def rows(self) -> list[AuditRow]:
         return list(self._rows)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

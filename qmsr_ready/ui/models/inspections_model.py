@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import Verdict
 from qmsr_ready.core.services.queries import InspectionSummary
 from qmsr_ready.core.vocab import InspectionType
 from qmsr_ready.ui.icons import icon
+from qmsr_ready.ui.models.row_table import RowTableModel
 from qmsr_ready.ui.presentation import (
     DATE_FORMAT,
     StatusLook,
@@ -94,12 +95,11 @@ class InspectionRow:
         return 100.0 * self.answered / self.in_scope if self.in_scope else None
 
 
-class InspectionsModel(QAbstractTableModel):
+class InspectionsModel(RowTableModel):
     """Read-only table of ``InspectionRow``; replaced wholesale on reload."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[InspectionRow] = []
+    COLUMNS = COLUMNS
+    _rows: list[InspectionRow]
 
     # -- updates ----------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[InspectionRow]) -> None:
@@ -146,25 +146,6 @@ class InspectionsModel(QAbstractTableModel):
         return -1
 
     # -- Qt model API ------------------------------------------------------------------------
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
