@@ -38,8 +38,15 @@ def test_new_inspection_wizard_creates_inspection(qtbot, ctx) -> None:
     first = elements.model.item(0, 0)
     wanted = Qt.CheckState.Unchecked if first.checkState() == Qt.CheckState.Checked \
         else Qt.CheckState.Checked
+    planner_reason = elements.model.item(0, 3).text()
     first.setCheckState(wanted)
+    # Overriding the planner is recorded in the reason, not left with the planner's words.
+    verb = "Added" if wanted == Qt.CheckState.Checked else "Removed"
+    assert elements.model.item(0, 3).text() == (
+        f"{verb} by the inspection lead (planner: {planner_reason})"
+    )
     chosen = {c.element_id: c.selected for c in elements.choices()}
+    reasons_chosen = {c.element_id: c.reason for c in elements.choices()}
     wizard.next()
     qtbot.keyClicks(wizard.details_page.title_edit, "For-cause mock")
     qtbot.keyClicks(wizard.details_page.team_edit, "Ana, Bo")
@@ -58,6 +65,10 @@ def test_new_inspection_wizard_creates_inspection(qtbot, ctx) -> None:
             for e in s.execute(select(InspectionElement)).scalars()
         }
         assert stored == chosen
+        stored_reasons = {
+            e.element_id: e.reason for e in s.execute(select(InspectionElement)).scalars()
+        }
+        assert stored_reasons == reasons_chosen
         actions = [e.action for e in s.execute(select(AuditEvent)).scalars()]
         assert "inspection.create" in actions
         assert "site.create" in actions
@@ -116,3 +127,29 @@ def test_display_name_dialog_requires_a_name(qtbot) -> None:
     qtbot.keyClicks(dialog.name_edit, "  Dana  ")
     assert ok.isEnabled()
     assert dialog.name() == "Dana"
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_wizard_full_mock_inspection_selects_every_applicable_element(qtbot, ctx) -> None:
+    from qmsr_ready.ui.dialogs.new_inspection import NewInspectionWizard
+
+    wizard = NewInspectionWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.site_page.name_edit.setText("Plain class I site")
+    wizard.site_page.class_checks["I"].setChecked(True)  # no sterile product, no software
+    wizard.next()
+    types = wizard.type_page.type_combo
+    types.setCurrentIndex(types.findData("baseline_surveillance"))
+    wizard.next()
+    page = wizard.elements_page
+    proposal = {c.element_id: c.selected for c in page.choices()}
+    qtbot.mouseClick(page.full_button, Qt.MouseButton.LeftButton)
+    full = page.choices()
+    assert sum(c.selected for c in full) > sum(proposal.values())
+    assert all(c.selected == c.applicable for c in full), "every applicable element, no N/A"
+    not_applicable = {c.element_id for c in full if not c.applicable}
+    assert "PS-07" in not_applicable, "sterile element is N/A without sterile product"
+    assert page.summary.text().startswith(f"{sum(c.selected for c in full)} of ")
+    qtbot.mouseClick(page.proposal_button, Qt.MouseButton.LeftButton)
+    assert {c.element_id: c.selected for c in page.choices()} == proposal

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QTableView,
     QVBoxLayout,
@@ -162,7 +164,11 @@ class TypePage(QWizardPage):
 
 
 class ElementsPage(QWizardPage):
-    """The planner's proposal, one checkable row per element with its reason."""
+    """The planner's proposal, one checkable row per element with its reason.
+
+    A reason is recorded on the inspection, so when the user overrides the planner the reason
+    says so ("Added by the inspection lead; planner: …") instead of keeping a stale one.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -176,34 +182,67 @@ class ElementsPage(QWizardPage):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(2, 250)
+        # Row heights follow the wrapped reason; recompute whenever a column width settles.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        self.proposal_button = QPushButton("&Planner's proposal", self)
+        self.proposal_button.setToolTip("Reset to the elements the planner proposes.")
+        self.full_button = QPushButton("&Full mock inspection", self)
+        self.full_button.setToolTip("Select every applicable element.")
+        self.proposal_button.clicked.connect(lambda: self._load(full=False))
+        self.full_button.clicked.connect(lambda: self._load(full=True))
         self.summary = QLabel(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.proposal_button)
+        buttons.addWidget(self.full_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
         self.model.itemChanged.connect(self._on_model_item_changed)
         self._applicable: dict[str, bool] = {}
+        self._proposed: dict[str, tuple[bool, str]] = {}  # element -> (selected, reason)
+        self._loading = False
 
     def initializePage(self) -> None:
+        self._load(full=False)
+
+    def _load(self, *, full: bool) -> None:
         wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]
         template = wizard.type_page.template()
         itype = wizard.type_page.inspection_type()
-        proposals = plan(template.content, wizard.site_page.profile(), itype)
-        self.model.removeRows(0, self.model.rowCount())
-        self._applicable = {}
-        for p in proposals:
-            check = QStandardItem(p.element_id)
-            check.setCheckable(True)
-            check.setEditable(False)
-            check.setCheckState(Qt.CheckState.Checked if p.selected else Qt.CheckState.Unchecked)
-            cells = [check] + [QStandardItem(v) for v in (p.area_id, p.title, p.reason)]
-            for cell in cells[1:]:
-                cell.setEditable(False)
-            cells[3].setToolTip(p.reason)
-            self._applicable[p.element_id] = p.applicable
-            self.model.appendRow(cells)
+        proposals = plan(template.content, wizard.site_page.profile(), itype, full=full)
+        self._loading = True
+        try:
+            self.model.removeRows(0, self.model.rowCount())
+            self._applicable = {}
+            self._proposed = {}
+            muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+            for p in proposals:
+                check = QStandardItem(p.element_id)
+                check.setCheckable(True)
+                check.setEditable(False)
+                state = Qt.CheckState.Checked if p.selected else Qt.CheckState.Unchecked
+                check.setCheckState(state)
+                check.setData(f"{p.element_id} {p.title}", Qt.ItemDataRole.AccessibleTextRole)
+                cells = [check] + [QStandardItem(v) for v in (p.area_id, p.title, p.reason)]
+                for cell in cells[1:]:
+                    cell.setEditable(False)
+                if not p.applicable:
+                    for cell in cells:
+                        cell.setForeground(muted)
+                cells[3].setToolTip(p.reason)
+                self._applicable[p.element_id] = p.applicable
+                self._proposed[p.element_id] = (p.selected, p.reason)
+                self.model.appendRow(cells)
+        finally:
+            self._loading = False
         self.table.resizeRowsToContents()
         self._on_model_item_changed()
 
@@ -222,10 +261,26 @@ class ElementsPage(QWizardPage):
             )
         return out
 
-    def _on_model_item_changed(self, *_args: Any) -> None:
+    def _on_model_item_changed(self, item: QStandardItem | None = None) -> None:
+        if item is not None and not self._loading and item.column() == 0:
+            self._explain_override(item)
         chosen = sum(1 for c in self.choices() if c.selected)
         self.summary.setText(f"{chosen} of {self.model.rowCount()} elements selected")
         self.completeChanged.emit()
+
+    def _explain_override(self, item: QStandardItem) -> None:
+        """Rewrite the row's reason when the user departs from the planner (or returns to it)."""
+        proposed_selected, proposed_reason = self._proposed.get(item.text(), (False, ""))
+        selected = item.checkState() == Qt.CheckState.Checked
+        if selected == proposed_selected:
+            reason = proposed_reason
+        else:
+            verb = "Added" if selected else "Removed"
+            reason = f"{verb} by the inspection lead (planner: {proposed_reason})"
+        reason_item = self.model.item(item.row(), 3)
+        if reason_item.text() != reason:
+            reason_item.setText(reason)
+            reason_item.setToolTip(reason)
 
     def isComplete(self) -> bool:
         return any(c.selected for c in self.choices())
