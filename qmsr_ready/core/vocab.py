@@ -41,6 +41,37 @@ INSPECTION_TYPE_LABELS: dict[InspectionType, str] = {
 }
 
 
+# When FDA uses each type and what it covers (regulatory-facts §3.3/§3.4; industry source G1,
+# not yet checked against the CP 7382.850 PDF).
+INSPECTION_TYPE_TRIGGERS: dict[InspectionType, str] = {
+    InspectionType.NON_BASELINE_SURVEILLANCE: (
+        "Routine surveillance of a site whose last FDA inspection or MDSAP audit was NAI or VAI."
+    ),
+    InspectionType.BASELINE_SURVEILLANCE: (
+        "A site with no FDA or MDSAP inspection history, or where risk factors call for a "
+        "baseline look."
+    ),
+    InspectionType.COMPLIANCE_FOLLOW_UP: (
+        "Follow-up after a prior inspection or audit led to regulatory action."
+    ),
+    InspectionType.FOR_CAUSE: (
+        "A signal such as a recall, MDRs, prior observations or a remote regulatory assessment."
+    ),
+    InspectionType.SPECIFIC_PRODUCT_RISK: "A product-specific risk identified by FDA.",
+    InspectionType.PMA_PREAPPROVAL: (
+        "A PMA application under review; the other applicable FDA requirements are not covered."
+    ),
+    InspectionType.PMA_POSTMARKET: "About 8 to 12 months after a PMA approval.",
+}
+
+MODEL_SUMMARIES: dict[int, str] = {
+    1: "Model 1: at least one element in each of the six QMS areas, chosen by product risk, "
+    "plus the applicable other FDA requirements and the general items.",
+    2: "Model 2: the prescribed minimum of 22 elements (23 with sterile product), plus the "
+    "general items and, except on PMA preapproval, the other applicable FDA requirements.",
+}
+
+
 class InspectionStatus(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"

@@ -141,6 +141,8 @@ def test_wizard_full_mock_inspection_selects_every_applicable_element(qtbot, ctx
     wizard.next()
     types = wizard.type_page.type_combo
     types.setCurrentIndex(types.findData("baseline_surveillance"))
+    assert "Model 2: the prescribed minimum of 22 elements" in wizard.type_page.type_help.text()
+    assert "186 questions" in wizard.type_page.template_help.text()
     wizard.next()
     page = wizard.elements_page
     proposal = {c.element_id: c.selected for c in page.choices()}

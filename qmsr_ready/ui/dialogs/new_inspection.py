@@ -38,7 +38,7 @@ from qmsr_ready.core.profile import BOOL_FIELDS, DEVICE_CLASSES, SiteProfile
 from qmsr_ready.core.services.inspections import ElementChoice, start_inspection
 from qmsr_ready.core.services.queries import list_sites
 from qmsr_ready.core.services.sites import create_site
-from qmsr_ready.core.vocab import InspectionType
+from qmsr_ready.core.vocab import INSPECTION_TYPE_TRIGGERS, MODEL_SUMMARIES, InspectionType
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 
@@ -151,7 +151,40 @@ class TypePage(QWizardPage):
         for t in self.templates:
             self.template_combo.addItem(f"{t.title} — {t.key} v{t.version}", t.key)
         _labelled(form, "Inspection &type:", self.type_combo)
+        self.type_help = QLabel(self)
+        self.type_help.setWordWrap(True)
+        form.addRow("", self.type_help)
         _labelled(form, "Checklist &template:", self.template_combo)
+        self.template_help = QLabel(self)
+        self.template_help.setWordWrap(True)
+        form.addRow("", self.template_help)
+        self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
+        self.template_combo.currentIndexChanged.connect(self._on_template_combo_changed)
+        self._on_type_combo_changed()
+        self._on_template_combo_changed()
+
+    def _on_type_combo_changed(self, *_args: Any) -> None:
+        itype = InspectionType(self.inspection_type())
+        self.type_help.setText(
+            f"{INSPECTION_TYPE_TRIGGERS[itype]}\n{MODEL_SUMMARIES[itype.model]}\n"
+            "(Per an industry description of CP 7382.850; not yet checked against the "
+            "program PDF.)"
+        )
+
+    def _on_template_combo_changed(self, *_args: Any) -> None:
+        if not self.templates:
+            self.template_help.setText(
+                "No checklist templates were found. Reinstall QMSR Ready or import a template."
+            )
+            return
+        t = self.template()
+        questions = sum(len(e.get("questions", [])) for a in t.content.get("areas", [])
+                        for e in a.get("elements", []))
+        self.template_help.setText(
+            f"{' '.join(str(t.content.get('description', '')).split())}\n"
+            f"{questions} questions · version {t.version} · "
+            f"{'built in' if t.builtin else 'user template'} · SHA-256 {t.sha256[:12]}…"
+        )
 
     def isComplete(self) -> bool:
         return bool(self.templates)
