@@ -47,3 +47,35 @@ def test_export_cancel_leaves_no_file(qtbot, ctx, add_inspection, tmp_path: Path
         dialog.job.cancel()
     assert "cancelled" in dialog.status.text()
     assert not target.exists()
+
+
+def test_export_cover_logo_is_checked_used_and_remembered(
+    qtbot, ctx, add_inspection, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtGui import QColor, QImage
+
+    from qmsr_ready.ui.dialogs.export_dialog import ExportDialog
+
+    code = add_inspection(ctx)
+    dialog = ExportDialog(ctx, code)
+    qtbot.addWidget(dialog)
+    dialog.xlsx_box.setChecked(False)
+    target = tmp_path / "pack.pdf"
+    dialog.pdf_box.path_edit.setText(str(target))
+    dialog.logo_edit.setText(str(tmp_path / "missing.png"))
+    dialog.start()
+    assert dialog.job is None, "nothing runs with a missing logo"
+    assert "missing.png does not exist" in dialog.status.text()
+    assert not target.exists()
+
+    logo = tmp_path / "logo.png"
+    image = QImage(120, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("#1f4e79"))
+    assert image.save(str(logo))
+    dialog.logo_edit.setText(str(logo))
+    with qtbot.waitSignal(ctx.workers.job_finished, timeout=60000):
+        dialog.start()
+    assert dialog.status.text().startswith("✓ Saved"), dialog.status.text()
+    assert len(PdfReader(target).pages[0].images) == 1, "the logo is on the cover"
+    assert ctx.settings.logo_path() == str(logo)

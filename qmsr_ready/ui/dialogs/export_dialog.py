@@ -98,6 +98,18 @@ class ExportDialog(QDialog):
         layout.addWidget(self.pdf_box)
         self.gaps_only = QCheckBox("Area detail shows &gaps only", self)
         layout.addWidget(self.gaps_only)
+        logo_row = QHBoxLayout()
+        logo_label = QLabel("Cover &logo (PNG or JPEG, optional):", self)
+        self.logo_edit = QLineEdit(ctx.settings.logo_path(), self)
+        self.logo_edit.setPlaceholderText("No logo")
+        self.logo_edit.setAccessibleName("Cover logo file")
+        logo_label.setBuddy(self.logo_edit)
+        logo_browse = QPushButton("Browse…", self)
+        logo_browse.clicked.connect(self._on_logo_browse_clicked)
+        logo_row.addWidget(logo_label)
+        logo_row.addWidget(self.logo_edit, 1)
+        logo_row.addWidget(logo_browse)
+        layout.addLayout(logo_row)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Export progress")
         self.progress.setRange(0, 1)
@@ -124,13 +136,26 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(720, self.sizeHint().height())
 
+    def _on_logo_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Cover logo", self.logo_edit.text(), "Images (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self.logo_edit.setText(path)
+
     def start(self) -> None:
         """Start the export job (no-op while one runs)."""
         workspace = self.ctx.workspace
         if workspace is None or (self.job is not None and not self.job.done):
             return
         packs = []
-        logo = self.ctx.settings.logo_path()
+        logo = self.logo_edit.text().strip()
+        if logo and not Path(logo).is_file():
+            self.status.setText(
+                f"The cover logo {logo} does not exist. Choose another file or clear the field."
+            )
+            return
+        self.ctx.settings.set_logo_path(logo)  # remembered for the next export
         for box, writer in ((self.xlsx_box, export_xlsx), (self.pdf_box, export_pdf)):
             if box.isChecked():
                 options = ExportOptions(
