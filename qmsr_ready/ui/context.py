@@ -36,6 +36,9 @@ class AppContext(QObject):
         self.undo_stack = QUndoStack(self)
         self.workspace: Workspace | None = None
         self.current_inspection: str = ""
+        # True when a window already tells the user the whole workspace is read-only, so views
+        # show only their own locks (a signed-off inspection) instead of repeating it.
+        self.read_only_notice_shown = False
 
     @property
     def actor(self) -> str:

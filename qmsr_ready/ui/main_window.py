@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        self.ctx.read_only_notice_shown = True  # the banner below says it for every view
         self.banner = QFrame(central)
         self.banner.setObjectName("banner")
         banner_layout = QHBoxLayout(self.banner)

@@ -46,8 +46,8 @@ def test_dashboard_shows_report_numbers(qtbot, views_env) -> None:
     with views_env.ctx.read() as s:
         report = build_report(s, views_env.code)
     overall = report.overall
-    assert view.overall.value.text() == f"{overall.score:.0f} %"
-    assert view.coverage.value.text() == f"{overall.coverage:.0f} %"
+    assert view.overall.value.text() == f"{overall.score:.0f}%"
+    assert view.coverage.value.text() == f"{overall.coverage:.0f}%"
     assert view.findings_card.value.text() == "2"
     # An open major finding keeps the verdict from reading "Ready", whatever the percentage.
     assert view.overall.caption.text() == "✖ Not ready"

@@ -40,7 +40,7 @@ from qmsr_ready.ui.commands.findings import (
     load_finding,
 )
 from qmsr_ready.ui.models.checklist_data import load_finding_evidence
-from qmsr_ready.ui.presentation import FINDING_STATUS_LOOK, MARGIN, SPACING
+from qmsr_ready.ui.presentation import FINDING_STATUS_LOOK, MARGIN, READ_ONLY, SPACING
 from qmsr_ready.ui.widgets.evidence_list import EvidenceListWidget
 
 if TYPE_CHECKING:
@@ -288,8 +288,10 @@ class FindingEditor(QDialog):
             widget.setEnabled(False)
         self.evidence.set_editable(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
-        self.show_error("🔒 Read-only: this inspection is signed off or the workspace is open "
-                        "read-only. Nothing can be changed here.")
+        self.show_error(
+            f"{READ_ONLY.symbol} Read-only: this inspection is signed off or the workspace is "
+            "open read-only. Nothing can be changed here."
+        )
 
     # -- actions ------------------------------------------------------------------------
     def show_error(self, message: str) -> None:

@@ -39,7 +39,13 @@ from qmsr_ready.ui.models.checklist_model import (
     IdRole,
     NodeRole,
 )
-from qmsr_ready.ui.presentation import MARGIN, RESULT_SHORTCUTS, SPACING
+from qmsr_ready.ui.presentation import (
+    LOCKED_INSPECTION,
+    MARGIN,
+    READ_ONLY,
+    RESULT_SHORTCUTS,
+    SPACING,
+)
 from qmsr_ready.ui.widgets.banner import LockBanner
 from qmsr_ready.ui.widgets.question_panel import QuestionPanel
 
@@ -205,12 +211,18 @@ class ChecklistRunnerView(QWidget):
 
     def _update_state(self) -> None:
         data = self._data
-        if self._ctx.read_only:
-            self.banner.show_text("🔒 This workspace is open read-only (another window or "
-                                  "process has it open). You can look, but not change anything.")
+        if self._ctx.read_only and self._ctx.read_only_notice_shown:
+            self.banner.show_text("")
+        elif self._ctx.read_only:
+            self.banner.show_text(
+                f"{READ_ONLY.symbol} This workspace is open read-only (another window or "
+                "process has it open). You can look, but not change anything."
+            )
         elif data is not None and data.signed_off:
-            self.banner.show_text("🔒 Signed off — this inspection is read-only. Reopen it "
-                                  "from the inspection's sign-off page to make changes.")
+            self.banner.show_text(
+                f"{LOCKED_INSPECTION.symbol} Signed off — this inspection is read-only. "
+                "Reopen it (Inspection ▸ Reopen) to make changes."
+            )
         else:
             self.banner.show_text("")
         self.panel.set_editable(self.editable)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.report import ReadinessReport, build_report
+from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
 from qmsr_ready.core.vocab import FindingStatus
 from qmsr_ready.ui.models.class_area_model import ClassAreaModel
@@ -53,7 +54,7 @@ AGE_COLORS = (GREY, ORANGE, ORANGE, VERMILLION)
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} %"
+    return format_percent(value)  # the same "88%" as the packs and the home list
 
 
 def open_findings_by_age(report: ReadinessReport) -> list[int]:

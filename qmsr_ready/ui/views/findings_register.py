@@ -41,8 +41,10 @@ from qmsr_ready.ui.models.findings_model import (
 from qmsr_ready.ui.presentation import (
     CLASSIFICATION_LOOK,
     FINDING_STATUS_LOOK,
+    LOCKED_INSPECTION,
     MARGIN,
     OVERDUE,
+    READ_ONLY,
     SPACING,
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
@@ -223,12 +225,18 @@ class FindingsRegisterView(QWidget):
         self.open_button.setEnabled(shown > 0)
 
     def _update_state(self) -> None:
-        if self._ctx.read_only:
-            self.banner.show_text("🔒 This workspace is open read-only: findings can be "
-                                  "viewed but not changed.")
+        if self._ctx.read_only and self._ctx.read_only_notice_shown:
+            self.banner.show_text("")
+        elif self._ctx.read_only:
+            self.banner.show_text(
+                f"{READ_ONLY.symbol} This workspace is open read-only: findings can be "
+                "viewed but not changed."
+            )
         elif self._inspection_locked(self._code):
-            self.banner.show_text("🔒 Signed off — findings of this inspection are read-only "
-                                  "until it is reopened.")
+            self.banner.show_text(
+                f"{LOCKED_INSPECTION.symbol} Signed off — findings of this inspection are "
+                "read-only until it is reopened (Inspection ▸ Reopen)."
+            )
         else:
             self.banner.show_text("")
         self.new_button.setEnabled(

@@ -24,7 +24,7 @@ class Bar:
     label: str
     value: float | None
     color: str
-    caption: str = ""  # text drawn at the end of the bar, e.g. "82 % · coverage 40 %"
+    caption: str = ""  # text drawn at the end of the bar, e.g. "82% · coverage 40%"
     secondary: float | None = None  # optional thin bar beneath (e.g. coverage), same scale
 
 
