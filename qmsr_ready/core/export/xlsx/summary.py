@@ -6,6 +6,7 @@ are edited and render in LibreOffice as well.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from openpyxl.chart import BarChart, Reference
@@ -35,7 +36,7 @@ def write(ctx: SheetContext) -> None:
     r = ctx.report
     ws = ctx.wb.create_sheet(SHEET, 0)
     ws.sheet_view.showGridLines = False
-    for col, width in zip("ABCDEFGHIJ", (34, 40, 13, 13, 10, 10, 10, 10, 10, 10), strict=True):
+    for col, width in zip("ABCDEFGHIJ", (34, 40, 13, 13, 18, 12, 10, 10, 10, 10), strict=True):
         ws.column_dimensions[col].width = width
     # Charts sit to the right of the widest table so they never cover a column.
     chart_col = get_column_letter(max(7, len(r.findings_by_class_area.area_ids) + 2) + 2)
@@ -58,6 +59,7 @@ def write(ctx: SheetContext) -> None:
         row += 1
     _put(ctx, ws, row, 1, "Overall readiness", "label")
     _put(ctx, ws, row, 2, format_percent(r.overall.score), "kpi")
+    ws.row_dimensions[row].height = 24  # the KPI font is larger than the default row
     _put(ctx, ws, row + 1, 1, "Coverage (assessed / applicable)", "label")
     _put(ctx, ws, row + 1, 2,
          f"{format_percent(r.overall.coverage)} ({r.overall.assessed} of {r.overall.applicable})",
@@ -65,7 +67,9 @@ def write(ctx: SheetContext) -> None:
     _put(ctx, ws, row + 2, 1, "Open findings / overdue actions", "label")
     _put(ctx, ws, row + 2, 2, f"{r.overall.open_findings} / {len(r.overdue_actions)}", "plain")
     _put(ctx, ws, row + 3, 1, "Verdict", "label")
-    _put(ctx, ws, row + 3, 2, readiness_verdict(r).summary, "plain")
+    verdict = readiness_verdict(r).summary
+    _put(ctx, ws, row + 3, 2, verdict, "wrap")
+    fit_row_height(ws, row + 3, [(verdict, ws.column_dimensions["B"].width)])
     row += 6
 
     area_top = _area_table(ctx, ws, row)
@@ -106,6 +110,19 @@ def write(ctx: SheetContext) -> None:
     _top_risks(ctx, ws, row)
     print_setup(ws, title="Summary", report=r)
     ws.page_setup.orientation = "portrait"
+
+
+def fit_row_height(ws: Worksheet, row: int, texts: list[tuple[str, float]]) -> None:
+    """Give a row of wrapped text the height it needs.
+
+    Excel and LibreOffice do not grow a row for wrapped text written by openpyxl, so long titles
+    would overlap the next row; estimate lines from the column width (about one character per
+    width unit) instead.
+    """
+    lines = max((math.ceil(len(text) / max(width - 2, 1)) for text, width in texts if text),
+                default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines
 
 
 def _dates(start: Any, end: Any) -> str:
@@ -155,3 +172,4 @@ def _top_risks(ctx: SheetContext, ws: Worksheet, row: int) -> None:
         styles = ("text", "wrap", "text", "int", "text", "date", "text")
         for col, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
             _put(ctx, ws, row + i, col, value, style)
+        fit_row_height(ws, row + i, [(f.title, ws.column_dimensions["B"].width)])
