@@ -40,3 +40,14 @@ def test_risky_text_round_trips_as_quoted_string(tmp_path: Path) -> None:
 def test_control_characters_openpyxl_refuses_are_dropped() -> None:
     assert clean_for_cell("a\x00b\x07c\nd") == "abc\nd"
     assert clean_for_cell("\rx\r\ny") == "\nx\ny"
+
+
+def test_wrapped_rows_get_the_height_their_text_needs() -> None:
+    from qmsr_ready.core.export.xlsx.table import LINE_POINTS, MAX_LINES, Column, wrapped_height
+
+    columns = [Column("ID", 10), Column("Notes", 21, "wrap")]
+    assert wrapped_height(columns, ["Q-1", "short"]) is None
+    assert wrapped_height(columns, ["Q-1", "x" * 45]) == 3 * LINE_POINTS  # 20 chars a line
+    assert wrapped_height(columns, ["Q-1", "a\nb\nc\nd"]) == 4 * LINE_POINTS
+    assert wrapped_height(columns, ["Q-1", "y" * 10_000]) == MAX_LINES * LINE_POINTS
+    assert wrapped_height(columns, ["z" * 500, "short"]) is None, "only wrapped columns count"

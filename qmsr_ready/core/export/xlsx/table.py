@@ -60,6 +60,29 @@ def excel_value(value: Any) -> Any:
     return clean_for_cell(value)
 
 
+LINE_POINTS = 15  # one line of the body font, in points
+MAX_LINES = 20  # a taller row stops being scannable; the cell still holds every character
+
+
+def wrapped_height(columns: Sequence[Column], values: Sequence[Any]) -> float | None:
+    """Row height that shows the wrapped text of the row, or None for one line.
+
+    Neither Excel nor LibreOffice grows a row for wrapped text written by openpyxl, so long
+    notes would be cut to one line on screen and overlap when printed. Estimate the lines from
+    the column width (about one character per width unit).
+    """
+    lines = 1
+    for column, value in zip(columns, values, strict=False):
+        if column.kind != "wrap" or not isinstance(value, str) or not value:
+            continue
+        per_line = max(int(column.width) - 1, 1)
+        needed = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+        lines = max(lines, needed)
+    if lines == 1:
+        return None
+    return LINE_POINTS * min(lines, MAX_LINES)
+
+
 def write_table(
     ctx: SheetContext,
     ws: Worksheet,
@@ -87,6 +110,9 @@ def write_table(
             else:
                 styles.apply(cell, kind)
         ctx.meta.add_row(ws.title, r, row_id, values)
+        height = wrapped_height(columns, values)
+        if height:
+            ws.row_dimensions[r].height = height
         if r % 200 == 0:
             check(ctx.progress)
     finish_sheet(ws, columns, r, title=title, report=ctx.report)
