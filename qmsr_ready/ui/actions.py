@@ -39,6 +39,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("close_workspace", "&Close workspace", QKeySequence.StandardKey.Close, None,
                "Close the open workspace"),
     ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, None, "Quit QMSR Ready"),
+    ActionSpec("import_template", "&Import checklist template…", None, "checklist",
+               "Validate a checklist template (YAML) and add it to your library"),
     ActionSpec("display_name", "Your &name in the audit trail…", None, None,
                "Change the name written to the audit trail"),
     ActionSpec("new_inspection", "&New inspection…", QKeySequence.StandardKey.New, "new",

@@ -7,6 +7,7 @@ from the Edit menu) refreshes every other view that shows the same data.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace
+    from qmsr_ready.core.library import Catalogue
     from qmsr_ready.ui.settings import AppSettings
     from qmsr_ready.ui.workers import WorkerRunner
 
@@ -39,6 +41,23 @@ class AppContext(QObject):
         # True when a window already tells the user the whole workspace is read-only, so views
         # show only their own locks (a signed-off inspection) instead of repeating it.
         self.read_only_notice_shown = False
+        self._catalogue: Catalogue | None = None
+        self._catalogue_lock = threading.Lock()
+
+    def catalogue(self) -> Catalogue:
+        """The template library, loaded once (from any thread) and shared by every view."""
+        with self._catalogue_lock:
+            if self._catalogue is None:
+                from qmsr_ready.core.library import Catalogue
+
+                self._catalogue = Catalogue()
+            return self._catalogue
+
+    def reload_catalogue(self) -> Catalogue:
+        """Re-read the built-in and user template folders (after an import)."""
+        with self._catalogue_lock:
+            self._catalogue = None
+        return self.catalogue()
 
     @property
     def actor(self) -> str:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from qmsr_ready.core.errors import NotFound
+from qmsr_ready.core.errors import NotFound, QmsrError
 from qmsr_ready.core.services.queries import get_inspection
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.dialogs.display_name import DisplayNameDialog
+from qmsr_ready.ui.errors import show_error
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,32 @@ class InspectionOps:
         code = self.ctx.current_inspection
         if code and self.ctx.workspace is not None:
             ExportDialog(self.ctx, code, self.window).exec()
+
+    def import_template(self, path: str | None = None) -> bool:
+        """Validate a template file and copy it into the user library; True when imported.
+
+        Every validation problem is listed (file:line path: problem), so the author can fix the
+        file in one pass; nothing is copied unless the whole file is valid.
+        """
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Import checklist template", "", "Checklist templates (*.yaml *.yml)"
+            )
+            if not path:
+                return False
+        try:
+            loaded = self.ctx.catalogue().import_template(path)
+        except QmsrError as exc:
+            show_error(self.window, exc, title="Template not imported")
+            return False
+        self.ctx.reload_catalogue()
+        QMessageBox.information(
+            self.window, "Template imported",
+            f"{loaded.title} ({loaded.key} version {loaded.version}) is in your library. "
+            "New inspections can use it; existing inspections keep the template they started "
+            "from.",
+        )
+        return True
 
     def change_display_name(self) -> bool:
         """Ask for the audit-trail name; True when one was saved."""

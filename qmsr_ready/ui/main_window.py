@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
             "close_workspace": self.close_workspace,
             "quit": self.close,
             "display_name": self.ops.change_display_name,
+            "import_template": self.ops.import_template,
             "new_inspection": self.ops.new_inspection,
             "sign_off": self.ops.sign_off,
             "reopen": self.ops.reopen,
@@ -207,6 +208,7 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addActions([a.backup, a.close_workspace])
         file_menu.addSeparator()
+        file_menu.addAction(a.import_template)
         file_menu.addAction(a.display_name)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)

@@ -92,3 +92,22 @@ def test_small_models_pass_modeltester(qtmodeltester, views_env) -> None:
     evidence.set_rows([EvidenceView("E-001", "a.pdf", "application/pdf", 2048, ACTOR, None)])
     qtmodeltester.check(evidence)
     assert evidence.index(0, 0).data() == "E-001  a.pdf  (2.0 KB)"
+
+
+def test_dashboard_says_when_a_newer_template_is_in_the_library(qtbot, views_env) -> None:
+    import dataclasses
+
+    _seed(views_env)
+    view = DashboardView(views_env.ctx)
+    qtbot.addWidget(view)
+    with views_env.ctx.read() as s:
+        report = build_report(s, views_env.code)
+    catalogue = views_env.ctx.catalogue()
+    view.show_report(report)
+    assert "keeps the snapshot" not in view.subheading.text()
+    newer = catalogue.templates[0]
+    older = dataclasses.replace(report.template, key=newer.key, version="2000.01")
+    view.show_report(dataclasses.replace(report, template=older))
+    assert f"Version {catalogue.newer_than(newer.key, '2000.01').version}" in \
+        view.subheading.text()
+    assert "keeps the snapshot it started from" in view.subheading.text()

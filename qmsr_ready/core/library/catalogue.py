@@ -113,11 +113,15 @@ class Catalogue:
 
     def newer_version_available(self, snapshot: TemplateSnapshot) -> LoadedTemplate | None:
         """The latest library version of a snapshot's key if newer; offer it for NEW inspections."""
-        candidates = [t for t in self.templates if t.key == snapshot.key]
+        return self.newer_than(snapshot.key, snapshot.version)
+
+    def newer_than(self, key: str, version: str) -> LoadedTemplate | None:
+        """The latest library version of ``key`` if it is newer than ``version``."""
+        candidates = [t for t in self.templates if t.key == key]
         if not candidates:
             return None
         newest = max(candidates, key=lambda t: version_key(t.version))
-        if version_key(newest.version) > version_key(snapshot.version):
+        if version_key(newest.version) > version_key(version):
             return newest
         return None
 

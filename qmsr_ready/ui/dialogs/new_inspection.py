@@ -356,7 +356,7 @@ class NewInspectionWizard(QWizard):
         self.setWindowTitle("New inspection")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.site_page = SitePage(ctx)
-        self.type_page = TypePage(Catalogue())
+        self.type_page = TypePage(ctx.catalogue())
         self.elements_page = ElementsPage()
         self.details_page = DetailsPage(ctx)
         for page in (self.site_page, self.type_page, self.elements_page, self.details_page):

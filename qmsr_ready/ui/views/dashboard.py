@@ -217,7 +217,10 @@ class DashboardView(QWidget):
         self._running = True
         code, workspace = self._code, self._ctx.workspace
 
+        ctx = self._ctx
+
         def job(_progress: Any) -> ReadinessReport:
+            ctx.catalogue()  # load the template library off the GUI thread (cached)
             with workspace.session() as session:
                 return build_report(session, code)
 
@@ -233,6 +236,14 @@ class DashboardView(QWidget):
     def _on_job_error(self, error: object) -> None:
         self._running = False
         self.message.show_text(f"The dashboard could not be built: {error}")
+
+    def _newer_template_note(self, report: ReadinessReport) -> str:
+        """Say when the library holds a newer template: offered to new inspections only."""
+        newer = self._ctx.catalogue().newer_than(report.template.key, report.template.version)
+        if newer is None:
+            return ""
+        return (f"\nVersion {newer.version} of this template is in the library; new inspections "
+                "use it, this one keeps the snapshot it started from.")
 
     # -- showing ------------------------------------------------------------------------
     def show_report(self, report: ReadinessReport | None) -> None:
@@ -257,6 +268,7 @@ class DashboardView(QWidget):
         self.subheading.setText(
             f"{info.inspection_type_label} (Model {info.model}) · {info.status_label} · "
             f"template {report.template.title} {report.template.version} · as of {generated}"
+            + self._newer_template_note(report)
         )
         verdict = readiness_verdict(report)
         look = verdict_look(verdict.level)
