@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from qmsr_ready.core.errors import InvalidInput
+
+
+def _file_path(text: str) -> Path:
+    """A file path argument; a trailing slash means a folder was given where a file is needed."""
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give a file name in it")
+    return Path(text)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,8 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("workspace", metavar="WORKSPACE", help="the .qmsr workspace file")
     p.add_argument("--inspection", required=True, metavar="CODE", help="inspection code")
-    p.add_argument("--xlsx", metavar="PATH", type=Path, help="write the Excel workbook here")
-    p.add_argument("--pdf", metavar="PATH", type=Path, help="write the PDF here")
+    p.add_argument("--xlsx", metavar="PATH", type=_file_path,
+                   help="write the Excel workbook here")
+    p.add_argument("--pdf", metavar="PATH", type=_file_path, help="write the PDF here")
     p.add_argument("--gaps-only", action="store_true",
                    help="list only questions with a gap (checklist sheet and PDF detail)")
     p.add_argument("--json", action="store_true", help="print paths, sizes and readiness as JSON")
@@ -38,6 +47,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.xlsx is None and args.pdf is None:
         raise InvalidInput("Nothing to export: give --xlsx PATH, --pdf PATH or both.")
+    if args.xlsx is not None and args.pdf is not None and \
+            args.xlsx.expanduser().resolve() == args.pdf.expanduser().resolve():
+        raise InvalidInput("--xlsx and --pdf name the same file; give each pack its own name.")
     options = ExportOptions(gaps_only=args.gaps_only)
     with open_workspace(args.workspace, read_only=True) as ws, ws.session() as session:
         report = build_report(session, args.inspection)

@@ -79,3 +79,17 @@ def test_export_cover_logo_is_checked_used_and_remembered(
     assert dialog.status.text().startswith("✓ Saved"), dialog.status.text()
     assert len(PdfReader(target).pages[0].images) == 1, "the logo is on the cover"
     assert ctx.settings.logo_path() == str(logo)
+
+
+def test_export_dialog_refuses_one_name_for_both_packs(
+    qtbot, ctx, add_inspection, tmp_path: Path
+) -> None:
+    from qmsr_ready.ui.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog(ctx, add_inspection(ctx))
+    qtbot.addWidget(dialog)
+    dialog.xlsx_box.path_edit.setText(str(tmp_path / "pack"))
+    dialog.pdf_box.path_edit.setText(str(tmp_path / "pack"))
+    dialog.start()
+    assert dialog.job is None
+    assert "different file names" in dialog.status.text()

@@ -16,9 +16,21 @@ from pathlib import Path
 
 from qmsr_ready.core.errors import Cancelled, ExportFailed, QmsrError
 
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_database(path: Path) -> bool:
+    """True for an existing SQLite file (a workspace, or any other database we must not clobber)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
 
 def check_target(path: Path) -> None:
-    """Refuse early, with a clear message, a target the export could never be written to."""
+    """Refuse early, with a clear message, a target the export could never be written to,
+    or one it must never overwrite (a workspace: replacing it would destroy every record)."""
     folder = path.parent
     if not folder.exists():
         raise ExportFailed(f"Cannot export to {path}: the folder {folder} does not exist.")
@@ -26,6 +38,11 @@ def check_target(path: Path) -> None:
         raise ExportFailed(f"Cannot export to {path}: {folder} is not a folder.")
     if path.is_dir():
         raise ExportFailed(f"Cannot export to {path}: a folder with that name exists.")
+    if path.suffix.lower() == ".qmsr" or _is_database(path):
+        raise ExportFailed(
+            f"Cannot export to {path}: that is a workspace or database file, and the export "
+            "would replace it. Choose a file name ending in .xlsx or .pdf."
+        )
 
 
 def describe_os_error(path: Path, exc: OSError) -> str:
@@ -57,6 +74,7 @@ def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise ExportFailed(describe_os_error(target, exc)) from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    _apply_umask(tmp)
     try:
         yield tmp
         os.replace(tmp, target)
@@ -69,6 +87,22 @@ def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _apply_umask(path: Path) -> None:
+    """mkstemp creates 0600 files; give the pack the permissions a normal file would get, so
+    colleagues can open it from a shared folder."""
+    with contextlib.suppress(OSError):
+        path.chmod(0o666 & ~_current_umask())
+
+
+def _current_umask() -> int:
+    """The process umask, read without os.umask(), which would change it for every thread."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    return 0o022
 
 
 def _remove(tmp: Path) -> None:

@@ -166,6 +166,10 @@ class ExportDialog(QDialog):
         if not packs:
             self.status.setText("Choose at least one pack.")
             return
+        targets = [target.expanduser().resolve() for _w, target, _o in packs]
+        if len(set(targets)) < len(targets):
+            self.status.setText("The workbook and the PDF need different file names.")
+            return
         code = self.code
 
         def job(progress: JobProgress) -> list[Path]:
