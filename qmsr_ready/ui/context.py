@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 class AppContext(QObject):
     """Open workspace, settings, undo stack, worker runner and the shared change signals."""
 
+    # Emitted while the old workspace is still open: views save edits still waiting for their
+    # autosave pause, so nothing typed is lost or written into the next workspace.
+    workspace_about_to_change = Signal()
     workspace_changed = Signal()  # a workspace was opened or closed
     current_inspection_changed = Signal(str)  # "" when none is selected
     # (kind, inspection_code); kind: response|finding|evidence|inspection|site|signoff
@@ -70,6 +73,8 @@ class AppContext(QObject):
 
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Swap the open workspace; the caller closes the previous one."""
+        if self.workspace is not None:
+            self.workspace_about_to_change.emit()
         self.workspace = workspace
         self.undo_stack.clear()
         self.current_inspection = ""

@@ -262,6 +262,10 @@ class MainWindow(QMainWindow):
     def open_workspace_path(self, path: str | Path, *, create: bool = False) -> bool:
         """Open ``path`` (offering read-only if another process writes it); True on success."""
         path = Path(path)
+        current = self.ctx.workspace
+        if current is not None and path.exists() and path.resolve() == current.path.resolve():
+            self.statusBar().showMessage(f"{path.name} is already open.", 5000)
+            return True
         try:
             try:
                 workspace = open_workspace(path, create=create, actor=self.ctx.actor)

@@ -145,6 +145,7 @@ class ChecklistRunnerView(QWidget):
         self._install_shortcuts()
         ctx.data_changed.connect(self._on_ctx_data_changed)
         ctx.current_inspection_changed.connect(self.set_inspection)
+        ctx.workspace_about_to_change.connect(self.panel.flush)
         ctx.workspace_changed.connect(lambda: self.set_inspection(""))
 
     def _install_shortcuts(self) -> None:
