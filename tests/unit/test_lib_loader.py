@@ -175,3 +175,12 @@ def test_load_template_raises_template_invalid_listing_issues(tmp_path: Path) ->
     with pytest.raises(TemplateInvalid) as info:
         load_template(bad)
     assert "bad.yaml:31 areas[0].elements[0].questions[0].weight" in info.value.message
+
+
+def test_yaml_alias_bomb_is_refused_quickly_with_a_reason() -> None:
+    rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        rows.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    result = load_text("\n".join(rows) + "\n", "bomb.yaml")  # 9**9 values if expanded
+    assert not result.ok
+    assert "expands to more than 200,000 values" in result.issues[0].message

@@ -72,29 +72,53 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
+MAX_VALUES = 200_000  # a real template has a few thousand; aliases can multiply without limit
+
+
+class TooLarge(yaml.MarkedYAMLError):
+    """The document expands to more values than any template has (a YAML alias bomb)."""
+
+
 def _build(
     node: yaml.Node,
     loc: Loc,
     lines: dict[Loc, int],
     dupes: list[tuple[Loc, str]],
     scalars: SafeConstructor,
+    budget: list[int] | None = None,
 ) -> Any:
-    """Turn a node into plain data, recording the 1-based line of every path."""
+    """Turn a node into plain data, recording the 1-based line of every path.
+
+    YAML aliases let a few hundred bytes expand to billions of values; ``budget`` counts the
+    values built and stops at ``MAX_VALUES`` before memory or time run out.
+    """
+    if budget is None:
+        budget = [MAX_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise TooLarge(
+            problem=f"the file expands to more than {MAX_VALUES:,} values (nested YAML "
+            "aliases?); a checklist template is far smaller",
+            problem_mark=node.start_mark,
+        )
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _build(key_node, (*loc, "<key>"), {}, dupes, scalars)
+            key = _build(key_node, (*loc, "<key>"), {}, dupes, scalars, budget)
             child = (*loc, key) if isinstance(key, str | int) else loc
             lines[child] = key_node.start_mark.line + 1
             if key in result:
                 dupes.append((child, f'duplicate key "{key}" (a later value would replace it)'))
-            value = _build(value_node, child, lines, dupes, scalars)
+            value = _build(value_node, child, lines, dupes, scalars, budget)
             if isinstance(key, str | int | float | bool) or key is None:
                 result[key] = value
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*loc, i), lines, dupes, scalars) for i, item in enumerate(node.value)]
+        return [
+            _build(item, (*loc, i), lines, dupes, scalars, budget)
+            for i, item in enumerate(node.value)
+        ]
     return scalars.construct_object(node, deep=True)
 
 
