@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -84,7 +85,7 @@ def inspect_workspace_file(path: Path) -> str | None:
     if page_size < 512 or size % page_size or size < page_size * page_count:
         raise NotAWorkspace(f"{path} is truncated or damaged; restore it from a backup.")
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
             tables = {r[0] for r in rows}
@@ -127,11 +128,34 @@ def _release_writer_lock(path: Path, lock: FileLock) -> None:
         lock.release()
 
 
+def _read_only_uri(path: Path) -> str:
+    """The URI for reading ``path`` without writing to it.
+
+    In WAL mode even a reader creates the ``-shm`` file beside the database; in a folder we
+    cannot write (a read-only share, a CD, a locked-down archive) that fails, so there the file
+    is opened as immutable: nobody can be writing it, since nobody can write its folder.
+    """
+    uri = f"{path.as_uri()}?mode=ro"
+    if not _folder_writable(path.parent):
+        uri += "&immutable=1"
+    return uri
+
+
+def _folder_writable(folder: Path) -> bool:
+    """Whether a file can be created in ``folder`` (tried for real: root ignores modes)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
 def _make_engine(path: Path, *, read_only: bool) -> Engine:
     """An engine whose every connection has our pragmas and real (transactional) BEGINs."""
 
+    target = _read_only_uri(path) if read_only else str(path)
+
     def connect() -> sqlite3.Connection:
-        target = f"{path.as_uri()}?mode=ro" if read_only else str(path)
         return sqlite3.connect(
             target,
             uri=read_only,
