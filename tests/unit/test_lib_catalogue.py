@@ -69,29 +69,43 @@ def test_default_user_folder_is_the_platform_templates_dir() -> None:
     assert {t.key for t in cat.templates if t.builtin} >= {"qsr-transition"}
 
 
-def test_import_copies_into_user_folder_and_becomes_latest(folders, tmp_path: Path) -> None:
-    builtin, user = folders
-    src = tmp_path / "mine.yaml"
-    src.write_text(v2_text(), encoding="utf-8")
+def _user_only(tmp_path: Path) -> tuple[Path, Path]:
+    """A library whose test-minimal is the user's own template (no built-in of that key)."""
+    builtin, user = tmp_path / "empty-builtin", tmp_path / "user-own"
+    builtin.mkdir()
+    return builtin, user
+
+
+def test_import_copies_into_user_folder_and_becomes_latest(tmp_path: Path) -> None:
+    builtin, user = _user_only(tmp_path)
+    v1, v2 = tmp_path / "mine-v1.yaml", tmp_path / "mine.yaml"
+    v1.write_text(V1_TEXT, encoding="utf-8")
+    v2.write_text(v2_text(), encoding="utf-8")
     cat = Catalogue(builtin, user)
-    loaded = cat.import_template(src)
+    cat.import_template(v1)
+    loaded = cat.import_template(v2)
     assert loaded.path == user / "test-minimal-2.0.yaml"
     assert loaded.path.read_text(encoding="utf-8") == v2_text()
     assert not loaded.builtin
     assert [t.version for t in cat.latest()] == ["2.0"]
     assert cat.get("test-minimal").version == "2.0"
-    assert cat.get("test-minimal", "1.0").builtin
-    assert cat.import_template(src) == loaded  # identical content again: no-op
-    assert sorted(p.name for p in user.iterdir()) == ["test-minimal-2.0.yaml"]
+    assert cat.get("test-minimal", "1.0").version == "1.0"
+    assert cat.import_template(v2) == loaded  # identical content again: no-op
+    assert sorted(p.name for p in user.iterdir()) == [
+        "test-minimal-1.0.yaml", "test-minimal-2.0.yaml"
+    ]
 
 
-def test_import_refuses_same_key_and_version_with_different_content(folders, tmp_path) -> None:
-    builtin, user = folders
+def test_import_refuses_same_key_and_version_with_different_content(tmp_path) -> None:
+    builtin, user = _user_only(tmp_path)
+    first = tmp_path / "first.yaml"
+    first.write_text(V1_TEXT, encoding="utf-8")
+    Catalogue(builtin, user).import_template(first)
     src = tmp_path / "clash.yaml"
     src.write_text(V1_TEXT.replace("Minimal test template", "Another title"), encoding="utf-8")
     with pytest.raises(TemplateInvalid, match=r"already has test-minimal version 1\.0"):
         Catalogue(builtin, user).import_template(src)
-    assert not user.exists() or not any(user.iterdir())
+    assert sorted(p.name for p in user.iterdir()) == ["test-minimal-1.0.yaml"]
 
 
 def test_import_refuses_an_invalid_file_listing_every_issue(folders, tmp_path) -> None:
@@ -124,9 +138,8 @@ def test_newer_version_offered_only_when_newer(folders, tmp_path) -> None:
     cat = Catalogue(builtin, user)
     v1 = cat.get("test-minimal").snapshot()
     assert cat.newer_version_available(v1) is None
-    src = tmp_path / "v2.yaml"
-    src.write_text(v2_text(), encoding="utf-8")
-    cat.import_template(src)
+    (builtin / "test-minimal-v2.yaml").write_text(v2_text(), encoding="utf-8")  # an app update
+    cat.reload()
     newer = cat.newer_version_available(v1)
     assert newer is not None
     assert newer.version == "2.0"
@@ -146,9 +159,8 @@ def test_inspection_keeps_v1_snapshot_after_v2_is_installed(folders, tmp_path: P
                 s, "tester", site_code=site.code, template=v1.snapshot(),
                 inspection_type="baseline_surveillance", elements=choices, code="MI-OLD",
             )  # fmt: skip
-        src = tmp_path / "v2.yaml"
-        src.write_text(v2_text(), encoding="utf-8")
-        cat.import_template(src)
+        (builtin / "test-minimal-v2.yaml").write_text(v2_text(), encoding="utf-8")  # app update
+        cat.reload()
         v2 = cat.latest()[0]
         assert v2.version == "2.0"
         with ws.begin() as s:
@@ -166,3 +178,19 @@ def test_inspection_keeps_v1_snapshot_after_v2_is_installed(folders, tmp_path: P
             assert new.template.sha256 == v2.sha256
             selected = {e.element_id for e in old.elements if e.selected}
             assert selected == {"MO-05", "GI-01"}
+
+
+def test_import_refuses_to_shadow_a_builtin_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from qmsr_ready.core.errors import TemplateInvalid
+    from qmsr_ready.core.library import Catalogue
+    from qmsr_ready.core.resources import resource_path
+
+    catalogue = Catalogue(user_dir=tmp_path / "user")
+    shipped = resource_path("checklists", "fda-qmsr.yaml").read_text(encoding="utf-8")
+    impostor = tmp_path / "impostor.yaml"
+    impostor.write_text(shipped.replace('version: "2026.11"', 'version: "2099.1"', 1),
+                        encoding="utf-8")
+    with pytest.raises(TemplateInvalid, match="key of a built-in template"):
+        catalogue.import_template(impostor)
+    assert not (tmp_path / "user").exists() or not any((tmp_path / "user").iterdir())
+    assert catalogue.get("fda-qmsr").builtin

@@ -136,6 +136,13 @@ class Catalogue:
         if not result.ok or result.content is None:
             raise TemplateValidationError(result.issues)
         incoming = LoadedTemplate.from_content(result.content, src, builtin=False)
+        builtin_keys = {t.key for t in self.templates if t.builtin}
+        if incoming.key in builtin_keys:
+            raise TemplateInvalid(
+                f'"{incoming.key}" is the key of a built-in template, which only a QMSR Ready '
+                f'update may change. Give your template its own key (for example '
+                f'"{incoming.key}-site") and import it again.'
+            )
         for existing in self.templates:
             if (existing.key, existing.version) == (incoming.key, incoming.version):
                 if existing.sha256 == incoming.sha256:

@@ -83,9 +83,24 @@ def choice(value: Any, enum_cls: type[E], what: str) -> E:
         raise InvalidInput(f"{value!r} is not a valid {what}; use one of: {allowed}.") from None
 
 
+MAX_COUNT = 1_000_000_000  # a sample or population beyond this is a typing slip (and overflows SQL)
+
+
+def _check_encodable(value: str, what: str) -> None:
+    """Text must be valid Unicode: a lone surrogate cannot be stored, exported or audited."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(
+            f"{what} contains a character that is not valid text (position {exc.start + 1}); "
+            "retype or paste it again."
+        ) from exc
+
+
 def text_value(value: Any, what: str, *, required: bool = False, max_len: int | None = None) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text.")
+    _check_encodable(value, what)
     value = value.strip() if required else value
     if required and not value:
         raise InvalidInput(f"{what} must not be empty.")
@@ -97,10 +112,13 @@ def text_value(value: Any, what: str, *, required: bool = False, max_len: int | 
 def lines_value(value: Any, what: str) -> str:
     """Accept text or a sequence of strings; store one entry per line."""
     if isinstance(value, str):
+        _check_encodable(value, what)
         return value
     if isinstance(value, Iterable):
         items = [str(v).strip() for v in value]
-        return "\n".join(i for i in items if i)
+        joined = "\n".join(i for i in items if i)
+        _check_encodable(joined, what)
+        return joined
     raise InvalidInput(f"{what} must be text or a list of text.")
 
 
@@ -114,7 +132,7 @@ def int_value(value: Any, what: str, *, low: int | None = None, high: int | None
 
 
 def optional_int(value: Any, what: str, *, low: int = 0) -> int | None:
-    return None if value is None else int_value(value, what, low=low)
+    return None if value is None else int_value(value, what, low=low, high=MAX_COUNT)
 
 
 def date_value(value: Any, what: str) -> dt.date | None:

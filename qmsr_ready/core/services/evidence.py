@@ -108,7 +108,7 @@ def attach_evidence(
             f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB."
         )
     name = PurePath(text_value(filename, "File name", required=True).replace("\\", "/")).name
-    if not name:
+    if not name or name in (".", ".."):
         raise InvalidInput(f"{filename!r} is not a file name.")
     eff = date_value(effective_date, "Effective date")
     mtype = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
