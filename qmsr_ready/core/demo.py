@@ -27,7 +27,7 @@ from qmsr_ready.core import demo_findings as df
 from qmsr_ready.core import services
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.demo_notes import GAP_PHRASES, NoteWriter
-from qmsr_ready.core.errors import Cancelled, QmsrError
+from qmsr_ready.core.errors import Cancelled, NotAWorkspace, QmsrError, WorkspaceLocked
 from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.library import Catalogue, plan, to_element_choices
 from qmsr_ready.core.models import AuditEvent, Evidence
@@ -149,7 +149,13 @@ def build_demo(
     )
     tmp = target.with_name(f".{target.name}.demo-{uuid.uuid4().hex[:8]}")
     try:
-        ws = open_workspace(tmp, create=True, actor=actor)
+        try:
+            ws = open_workspace(tmp, create=True, actor=actor)
+        except (WorkspaceLocked, NotAWorkspace) as exc:  # e.g. the folder is read-only
+            raise DemoError(
+                f"Cannot write the demonstration workspace into {target.parent}: the folder "
+                "does not accept new files. Choose a folder you can write to."
+            ) from exc
         try:
             step = _stepper(progress)
             summary = _populate(ws, ctx, step)

@@ -16,7 +16,7 @@ def test_absurd_counts_and_invalid_unicode_are_refused_and_nothing_is_written(
     with ws.session() as s:
         events = s.query(AuditEvent).count()
     for fields, message in (
-        ({"sample_population": 10**30}, "Sample population must be 0..1000000000"),
+        ({"sample_population": 10**30}, "Sample population must be at most 1,000,000,000"),
         ({"notes": "bad \ud800 text"}, "Notes contains a character that is not valid text"),
         ({"records_reviewed": ["R-1", "\udcff"]}, "not valid text"),
     ):

@@ -125,9 +125,12 @@ def lines_value(value: Any, what: str) -> str:
 def int_value(value: Any, what: str, *, low: int | None = None, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"{what} must be a whole number, not {value!r}.")
-    if (low is not None and value < low) or (high is not None and value > high):
-        rng = f"{low}..{high}" if high is not None else f"at least {low}"
-        raise InvalidInput(f"{what} must be {rng}, not {value}.")
+    if low is not None and value < low:
+        bound = f"{low}..{high}" if high is not None and high - low < 100 else f"at least {low}"
+        raise InvalidInput(f"{what} must be {bound}, not {value}.")
+    if high is not None and value > high:
+        bound = f"{low}..{high}" if low is not None and high - low < 100 else f"at most {high:,}"
+        raise InvalidInput(f"{what} must be {bound}, not {value}.")
     return value
 
 
