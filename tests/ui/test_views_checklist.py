@@ -235,3 +235,28 @@ def test_read_only_workspace_refuses_edits(qtbot, views_env, tmp_path: Path) -> 
         ctx.set_workspace(None)
         reader.close()
     assert _response(views_env, "MO-05-Q01") is None
+
+
+def test_sample_numbers_are_saved_when_leaving_by_keyboard(qtbot, views_env) -> None:
+    view = _runner(qtbot, views_env)
+    first = view.panel.question_id
+    view.panel.population.setValue(40)  # typed, but focus never left the box
+    view.panel.sample_size.setValue(10)
+    qtbot.keyClick(view, Qt.Key.Key_F8)  # next unanswered question
+    assert view.panel.question_id != first
+    stored = _response(views_env, first)
+    assert stored is not None
+    assert (stored.sample_population, stored.sample_size) == (40, 10)
+
+
+def test_refused_sample_size_is_not_left_on_screen(qtbot, views_env) -> None:
+    view = _runner(qtbot, views_env)
+    qid = view.panel.question_id
+    view.panel.population.setValue(5)
+    view.panel.flush()
+    view.panel.sample_size.setValue(20)  # larger than the population: refused
+    view.panel.flush()
+    assert "sample" in view.message.text().lower()
+    assert view.panel.sample_size.value_or_none() is None
+    stored = _response(views_env, qid)
+    assert (stored.sample_population, stored.sample_size) == (5, None)

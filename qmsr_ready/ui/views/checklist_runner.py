@@ -317,6 +317,9 @@ class ChecklistRunnerView(QWidget):
         )
         error = execute(self._ctx, command)
         self.message.show_text(error.message if error else "")
+        if error and {"sample_population", "sample_size"} & changes.keys() \
+                and question_id == self.panel.question_id:
+            self.panel.revert_sampling()  # never leave a refused number on screen
         return error
 
     def _on_panel_changes_committed(self, question_id: str, changes: dict[str, Any]) -> None:

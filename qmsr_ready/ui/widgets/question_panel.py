@@ -167,6 +167,7 @@ class QuestionPanel(QWidget):
         self.notes.setPlaceholderText("What you saw, asked and were shown — saved as you type")
         self.notes.setAccessibleName("Notes")
         self.notes.committed.connect(lambda text: self._commit({"notes": text}))
+        self._saving_sampling = False
         self.population = _SpinOrBlank("Sample population")
         self.sample_size = _SpinOrBlank("Sample size")
         self.population.editingFinished.connect(self._on_sampling_edited)
@@ -323,9 +324,19 @@ class QuestionPanel(QWidget):
         """Save any text still waiting for its autosave pause."""
         for box in (self.notes, self.records_reviewed, self.interviewees):
             box.flush()
+        # The number boxes save on editingFinished, which F8/F9 and closing never trigger.
+        self._on_sampling_edited()
+
+    def revert_sampling(self) -> None:
+        """Show the stored sample numbers again (after an edit was refused)."""
+        response = self._response
+        self.population.set_value_silently(response.sample_population if response else None)
+        self.sample_size.set_value_silently(response.sample_size if response else None)
 
     def _on_sampling_edited(self) -> None:
-        if self._response is None:
+        # Saving reloads every view, which flushes this panel again before it has the new
+        # stored values: the guard keeps that from saving the same numbers over and over.
+        if self._response is None or self._saving_sampling:
             return
         changes: dict[str, Any] = {}
         if self.population.value_or_none() != self._response.sample_population:
@@ -333,7 +344,11 @@ class QuestionPanel(QWidget):
         if self.sample_size.value_or_none() != self._response.sample_size:
             changes["sample_size"] = self.sample_size.value_or_none()
         if changes:
-            self._commit(changes)
+            self._saving_sampling = True
+            try:
+                self._commit(changes)
+            finally:
+                self._saving_sampling = False
 
     def _commit(self, changes: dict[str, Any]) -> None:
         if self._question is not None and self._editable:
