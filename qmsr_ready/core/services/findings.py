@@ -6,12 +6,19 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, InvalidTransition, NotFound
-from qmsr_ready.core.models import EvidenceLink, Finding, FindingQuestion, Inspection, utcnow
+from qmsr_ready.core.models import (
+    Evidence,
+    EvidenceLink,
+    Finding,
+    FindingQuestion,
+    Inspection,
+    utcnow,
+)
 from qmsr_ready.core.services._common import (
     apply_changes,
     bool_value,
@@ -246,7 +253,18 @@ def delete_finding(session: Session, actor: str, inspection_code: str, finding_c
         for n in ("title", "classification", "status", "severity", "likelihood", *TEXT_FIELDS)
     }
     old["question_ids"] = finding.question_ids
-    session.execute(delete(EvidenceLink).where(EvidenceLink.finding_id == finding.id))
+    linked = session.scalars(
+        select(Evidence.code)
+        .join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+        .where(EvidenceLink.finding_id == finding.id)
+        .order_by(Evidence.code)
+    ).all()
+    if linked:
+        # Deleting would silently drop the evidence links, and a redo could not restore them.
+        raise InvalidInput(
+            f"{finding_code} has evidence attached ({', '.join(linked)}). Detach the evidence "
+            "first, or keep the finding and change its classification or status instead."
+        )
     insp.findings.remove(finding)
     session.delete(finding)
     append_event(

@@ -1,4 +1,4 @@
-"""Inputs that used to escape validation as raw exceptions get a clear InvalidInput instead."""
+"""Inputs and operations that used to slip past the services now get a clear refusal."""
 
 from __future__ import annotations
 
@@ -36,3 +36,18 @@ def test_evidence_needs_a_real_file_name(fnd_inspection, name: str) -> None:
     ws, code = fnd_inspection
     with pytest.raises(InvalidInput), ws.begin() as s:
         services.attach_evidence(s, "Auditor", inspection_code=code, filename=name, data=b"x")
+
+
+def test_deleting_a_finding_with_evidence_is_refused_and_keeps_the_link(fnd_inspection) -> None:
+    ws, code = fnd_inspection
+    with ws.begin() as s:
+        finding = services.raise_finding(s, "Auditor", inspection_code=code, title="Gap",
+                                         classification="minor")
+        services.attach_evidence(s, "Auditor", inspection_code=code, filename="log.csv",
+                                 data=b"a,b\n", finding_code=finding.code)
+    with pytest.raises(InvalidInput, match=r"F-001 has evidence attached \(E-001\)"), \
+            ws.begin() as s:
+        services.delete_finding(s, "Auditor", code, "F-001")
+    with ws.session() as s:
+        links = services.evidence_links(s, code, "E-001")
+    assert "F-001" in str(links)
