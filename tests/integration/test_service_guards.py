@@ -51,3 +51,20 @@ def test_deleting_a_finding_with_evidence_is_refused_and_keeps_the_link(fnd_insp
     with ws.session() as s:
         links = services.evidence_links(s, code, "E-001")
     assert "F-001" in str(links)
+
+
+def test_near_duplicate_site_names_are_refused(fnd_workspace) -> None:
+    with fnd_workspace.begin() as s:
+        services.create_site(s, "Auditor", name="Cork Plant")
+    with pytest.raises(InvalidInput, match=r"'Cork Plant' already exists \(SITE-001\)"), \
+            fnd_workspace.begin() as s:
+        services.create_site(s, "Auditor", name="  cork   PLANT ")
+
+
+def test_untitled_inspection_gets_a_readable_default_title(fnd_workspace, fnd_template) -> None:
+    with fnd_workspace.begin() as s:
+        site = services.create_site(s, "Auditor", name="Athlone")
+        insp = services.start_inspection(s, "Auditor", site_code=site.code,
+                                         template=fnd_template, inspection_type="for_cause",
+                                         title="   ")
+        assert insp.title == "For-cause mock inspection — Athlone"

@@ -157,3 +157,32 @@ def test_wizard_full_mock_inspection_selects_every_applicable_element(qtbot, ctx
     assert page.summary.text().startswith(f"{sum(c.selected for c in full)} of ")
     qtbot.mouseClick(page.proposal_button, Qt.MouseButton.LeftButton)
     assert {c.element_id: c.selected for c in page.choices()} == proposal
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_wizard_keeps_element_choices_on_back_and_next_until_the_basis_changes(
+    qtbot, ctx
+) -> None:
+    from qmsr_ready.ui.dialogs.new_inspection import NewInspectionWizard
+
+    wizard = NewInspectionWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.site_page.name_edit.setText("Back and forth plant")
+    wizard.site_page.class_checks["II"].setChecked(True)
+    wizard.next()
+    types = wizard.type_page.type_combo
+    types.setCurrentIndex(types.findData("baseline_surveillance"))
+    wizard.next()
+    page = wizard.elements_page
+    row = next(r for r in range(page.model.rowCount())
+               if page.model.item(r, 0).checkState() == Qt.CheckState.Checked)
+    element = page.model.item(row, 0).text()
+    page.model.item(row, 0).setCheckState(Qt.CheckState.Unchecked)
+    wizard.back()
+    wizard.next()
+    assert {c.element_id: c.selected for c in page.choices()}[element] is False
+    wizard.back()
+    types.setCurrentIndex(types.findData("pma_preapproval"))  # a new basis: plan again
+    wizard.next()
+    assert {c.element_id: c.selected for c in page.choices()}[element] is True

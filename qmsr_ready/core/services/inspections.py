@@ -121,7 +121,9 @@ def start_inspection(
     start = date_value(planned_start, "Planned start")
     end = date_value(planned_end, "Planned end")
     _check_dates(start, end)
-    title = text_value(title, "Title", max_len=255)
+    title = text_value(title, "Title", max_len=255).strip()
+    if not title:  # an untitled row is unreadable in every list and pack
+        title = f"{itype.label} mock inspection — {site.name}"[:255]
     lead = text_value(lead, "Lead", max_len=255)
     team_names = names_value(team, "Team")
     scope_notes = text_value(scope_notes, "Scope notes")

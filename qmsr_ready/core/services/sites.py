@@ -45,6 +45,13 @@ def create_site(
     name = text_value(name, "Site name", required=True, max_len=255)
     fei = _fei(fei_number)
     address = text_value(address, "Address")
+    folded = " ".join(name.split()).casefold()
+    for other_code, other_name in session.execute(select(Site.code, Site.name)):
+        if " ".join(other_name.split()).casefold() == folded:
+            raise InvalidInput(
+                f"A site named {other_name!r} already exists ({other_code}). Choose it instead "
+                "of creating it again, or give the new site a name that tells them apart."
+            )
     existing = list(session.execute(select(Site.code)).scalars())
     if code is None:
         code = next_code(existing, "SITE-")

@@ -242,14 +242,24 @@ class ElementsPage(QWizardPage):
         self._applicable: dict[str, bool] = {}
         self._proposed: dict[str, tuple[bool, str]] = {}  # element -> (selected, reason)
         self._loading = False
+        self._planned_for: tuple[object, ...] | None = None
 
     def initializePage(self) -> None:
-        self._load(full=False)
+        # Back then Next keeps the user's ticks; a new profile, type or template re-plans.
+        if self._basis() != self._planned_for:
+            self._load(full=False)
+
+    def _basis(self) -> tuple[object, ...]:
+        wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]
+        template = wizard.type_page.template()
+        return (template.key, template.version, wizard.type_page.inspection_type(),
+                wizard.site_page.profile())
 
     def _load(self, *, full: bool) -> None:
         wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]
         template = wizard.type_page.template()
         itype = wizard.type_page.inspection_type()
+        self._planned_for = self._basis()
         proposals = plan(template.content, wizard.site_page.profile(), itype, full=full)
         self._loading = True
         try:
