@@ -68,3 +68,11 @@ def test_untitled_inspection_gets_a_readable_default_title(fnd_workspace, fnd_te
                                          template=fnd_template, inspection_type="for_cause",
                                          title="   ")
         assert insp.title == "For-cause mock inspection — Athlone"
+
+
+def test_reopening_a_never_started_inspection_makes_it_planned_again(fnd_inspection) -> None:
+    ws, code = fnd_inspection
+    with ws.begin() as s:
+        services.sign_off(s, "Lead", code, name="Lead", meaning="Reviewed")
+        insp = services.reopen_inspection(s, "Lead", code, reason="Signed by mistake")
+        assert insp.status == "planned"

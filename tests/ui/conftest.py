@@ -11,6 +11,7 @@ from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.library import Catalogue, plan, to_element_choices
 from qmsr_ready.core.profile import SiteProfile
 from qmsr_ready.core.services.inspections import start_inspection
+from qmsr_ready.core.services.queries import list_sites
 from qmsr_ready.core.services.sites import create_site
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.qt_compat import pin_bool_refcounts
@@ -53,9 +54,12 @@ def _add_inspection(ctx: AppContext) -> str:
     template = Catalogue().latest()[0]
     profile = SiteProfile(device_classes=("II",), sterile_products=True)
     with ctx.write("inspection") as s:
-        site = create_site(s, ctx.actor, name="Springfield Plant", profile=profile)
+        sites = {site.name: site.code for site in list_sites(s)}
+        site_code = sites.get("Springfield Plant") or create_site(
+            s, ctx.actor, name="Springfield Plant", profile=profile
+        ).code
         insp = start_inspection(
-            s, ctx.actor, site_code=site.code, template=template.snapshot(),
+            s, ctx.actor, site_code=site_code, template=template.snapshot(),
             inspection_type="baseline_surveillance",
             elements=to_element_choices(plan(template.content, profile, "baseline_surveillance")),
             title="Baseline mock",

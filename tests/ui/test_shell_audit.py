@@ -35,8 +35,12 @@ def test_audit_filters_and_verify(qtbot, ctx, add_inspection) -> None:
     view.text_edit.clear()
     view.from_edit.setDate(view.from_edit.date().currentDate().addDays(1))
     assert view.proxy.rowCount() == 0
+    view.to_edit.setDate(view.to_edit.date().currentDate())
+    assert "the To date is before the From date" in view.count_label.text()
+    view.to_edit.setDate(view.to_edit.minimumDate())
     view.from_edit.setDate(view.from_edit.minimumDate())
     assert view.proxy.rowCount() == total
+    assert "before" not in view.count_label.text()
     view.set_inspection(code)
     view.only_current.setChecked(True)
     assert 0 < view.model.rowCount() < total

@@ -89,6 +89,9 @@ def test_sign_off_locks_then_reopen_requires_reason(qtbot, main_window, ctx, add
     qtbot.addWidget(dialog)
     assert dialog.name_edit.text() == "Test Lead"
     assert dialog.time_label.text().endswith("UTC")
+    # Nothing was answered: the dialog says so before anyone signs.
+    assert re.match(r"▲ (\d+) of \1 questions in scope are not assessed yet\.",
+                    dialog.state_label.text()), dialog.state_label.text()
     with qtbot.waitSignal(ctx.data_changed):
         qtbot.mouseClick(
             dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
@@ -111,7 +114,8 @@ def test_sign_off_locks_then_reopen_requires_reason(qtbot, main_window, ctx, add
     qtbot.keyClicks(reopen.reason_edit, "CAPA evidence arrived late")
     assert ok.isEnabled()
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    assert main_window.ops.inspection_status(code) == "in_progress"
+    # Nothing was answered before the sign-off, so the inspection is planned again.
+    assert main_window.ops.inspection_status(code) == "planned"
     with ctx.read() as s:
         events = [e for e in s.execute(select(AuditEvent)).scalars()
                   if e.action.startswith("inspection.")]

@@ -170,3 +170,16 @@ def test_start_opens_last_then_default_workspace(qtbot, tmp_path: Path, qapp) ->
     window.close()
     assert context.workspace is None
     assert not settings.geometry().isEmpty(), "geometry is kept for the next start"
+
+
+def test_home_count_follows_the_filter(main_window, ctx, add_inspection) -> None:
+    add_inspection(ctx)
+    add_inspection(ctx)
+    home = main_window.views["home"]
+    home.reload()
+    assert home.count_label.text() == "2 inspections"
+    home.filter_edit.setText("no such inspection")
+    assert home.count_label.text() == "Showing 0 of 2 inspections"
+    home.filter_edit.setText("")
+    assert home.count_label.text() == "2 inspections"
+    ctx.workers.wait()

@@ -260,3 +260,10 @@ def test_refused_sample_size_is_not_left_on_screen(qtbot, views_env) -> None:
     assert view.panel.sample_size.value_or_none() is None
     stored = _response(views_env, qid)
     assert (stored.sample_population, stored.sample_size) == (5, None)
+
+
+def test_undo_steps_name_their_inspection(qtbot, views_env) -> None:
+    view = _runner(qtbot, views_env)
+    qid = view.panel.question_id
+    assert view.record(qid, {"result": "conforms"}) is None
+    assert views_env.ctx.undo_stack.undoText() == f"Set {qid} to Conforms ({views_env.code})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any, TypeVar
@@ -101,6 +102,8 @@ def text_value(value: Any, what: str, *, required: bool = False, max_len: int | 
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text.")
     _check_encodable(value, what)
+    # One spelling per name: "Zoë" typed composed or decomposed must filter and sort as one.
+    value = unicodedata.normalize("NFC", value)
     value = value.strip() if required else value
     if required and not value:
         raise InvalidInput(f"{what} must not be empty.")
@@ -113,12 +116,12 @@ def lines_value(value: Any, what: str) -> str:
     """Accept text or a sequence of strings; store one entry per line."""
     if isinstance(value, str):
         _check_encodable(value, what)
-        return value
+        return unicodedata.normalize("NFC", value)
     if isinstance(value, Iterable):
         items = [str(v).strip() for v in value]
         joined = "\n".join(i for i in items if i)
         _check_encodable(joined, what)
-        return joined
+        return unicodedata.normalize("NFC", joined)
     raise InvalidInput(f"{what} must be text or a list of text.")
 
 

@@ -271,7 +271,9 @@ def reopen_inspection(session: Session, actor: str, code: str, *, reason: str) -
         if signoff.superseded_at is None:
             signoff.superseded_at = now
             signoff.superseded_reason = reason
-    insp.status = InspectionStatus.IN_PROGRESS.value
+    # Back to where the work stood: an inspection nobody started is planned again.
+    started = bool(insp.responses) or bool(insp.findings)
+    insp.status = (InspectionStatus.IN_PROGRESS if started else InspectionStatus.PLANNED).value
     _touch(insp)
     append_event(
         session, actor, "inspection.reopen", "inspection", code,

@@ -44,7 +44,9 @@ class ServiceCommand(QUndoCommand):
         text: str,
         on_error: ErrorSink | None = None,
     ) -> None:
-        super().__init__(text)
+        # The Edit menu shows this text, and undo may act on an inspection other than the one on
+        # screen, so every step names its inspection.
+        super().__init__(f"{text} ({inspection_code})" if inspection_code else text)
         self._ctx = ctx
         self._inspection_code = inspection_code
         self._on_error = on_error

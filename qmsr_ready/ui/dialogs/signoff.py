@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.services.inspections import reopen_inspection, sign_off
+from qmsr_ready.core.services.queries import list_inspections
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.presentation import DATETIME_FORMAT
@@ -59,6 +60,10 @@ class SignOffDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.state_label = QLabel(self._state_text(), self)
+        self.state_label.setWordWrap(True)
+        self.state_label.setAccessibleName("What is still open")
+        layout.addWidget(self.state_label)
         form = QFormLayout()
         self.name_edit = QLineEdit(ctx.actor, self)
         self.name_edit.setAccessibleName("Signer name")
@@ -81,6 +86,24 @@ class SignOffDialog(QDialog):
         self.meaning_combo.currentTextChanged.connect(self._on_input_changed)
         self._on_input_changed()
         self.resize(520, self.sizeHint().height())
+
+    def _state_text(self) -> str:
+        """What the signature would cover: unanswered questions and open findings, said plainly."""
+        with self.ctx.read() as session:
+            summary = next((i for i in list_inspections(session) if i.code == self.code), None)
+        if summary is None:
+            return ""
+        missing = summary.questions_in_scope - summary.questions_answered
+        parts = []
+        if missing:
+            parts.append(f"{missing} of {summary.questions_in_scope} questions in scope are not "
+                         "assessed yet")
+        if summary.findings_open:
+            parts.append(f"{summary.findings_open} finding"
+                         f"{'s are' if summary.findings_open != 1 else ' is'} still open")
+        if not parts:
+            return "✓ Every question in scope is assessed and no finding is open."
+        return f"▲ {' and '.join(parts)}. You can still sign off; the packs will show it."
 
     def _on_input_changed(self, *_args: object) -> None:
         ok = bool(self.name_edit.text().strip() and self.meaning_combo.currentText().strip())

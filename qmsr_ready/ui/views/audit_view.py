@@ -149,7 +149,11 @@ class AuditView(QWidget):
             entity_type="" if entity == ALL else entity, actor="" if actor == ALL else actor,
             date_from=day(self.from_edit), date_to=day(self.to_edit), text=self.text_edit.text(),
         )
-        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} events")
+        text = f"{self.proxy.rowCount()} of {self.model.rowCount()} events"
+        start, end = day(self.from_edit), day(self.to_edit)
+        if start and end and end < start:
+            text += " — the To date is before the From date, so nothing can match"
+        self.count_label.setText(text)
 
     def verify(self) -> None:
         """Run the chain check on a worker; the result shows in words and colour."""

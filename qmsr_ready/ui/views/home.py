@@ -107,6 +107,7 @@ class HomeView(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMinimumWidth(280)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter_edit.textChanged.connect(self._update_count)
         top.addWidget(self.filter_edit)
         self.new_button = QPushButton(icon("new"), "New inspection…", page)
         self.new_button.setAccessibleName("New inspection")
@@ -204,9 +205,16 @@ class HomeView(QWidget):
         self.pages.setCurrentIndex(0 if rows else 1)
         self.start_button.setEnabled(not self.ctx.read_only)
         self.new_button.setEnabled(not self.ctx.read_only)
-        self.count_label.setText(f"{len(rows)} inspection{'s' if len(rows) != 1 else ''}")
+        self._update_count()
         self.set_inspection(self.ctx.current_inspection)
         self._start_readiness([r.code for r in rows if not r.readiness_known])
+
+    def _update_count(self, *_args: object) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        noun = f"inspection{'s' if total != 1 else ''}"
+        self.count_label.setText(
+            f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"
+        )
 
     def _start_readiness(self, codes: list[str]) -> None:
         if self._readiness is not None and not self._readiness.done:
