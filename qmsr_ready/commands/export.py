@@ -43,6 +43,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from qmsr_ready.core.db import open_workspace
     from qmsr_ready.core.export import ExportOptions, export_pdf, export_xlsx
     from qmsr_ready.core.report import build_report
+    from qmsr_ready.core.report.scoring import format_percent
     from qmsr_ready.core.report.verdict import readiness_verdict
 
     if args.xlsx is None and args.pdf is None:
@@ -79,6 +80,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         for item in written:
             print(f"Wrote {item['path']} ({item['size']:,} bytes)")
-        score = "—" if overall.score is None else f"{overall.score:.0f}%"
+        score = format_percent(overall.score)
         print(f"Overall readiness of {report.inspection.code}: {score} ({verdict.summary})")
     return 0

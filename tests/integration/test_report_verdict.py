@@ -54,7 +54,9 @@ def test_thresholds_and_coverage(report: ReadinessReport) -> None:
     thin = readiness_verdict(_with(report, coverage=50.0))
     assert thin.level is VerdictLevel.AT_RISK
     assert "50% of applicable questions" in thin.summary
-    assert readiness_verdict(_with(report, score=None)).level is VerdictLevel.NOT_ASSESSED
+    untouched = readiness_verdict(_with(report, score=None, coverage=0.0))
+    assert untouched.level is VerdictLevel.NOT_ASSESSED
+    assert untouched.summary == "Not assessed: no applicable question has been assessed yet"
 
 
 def test_overdue_action_puts_ready_site_at_risk(report: ReadinessReport) -> None:

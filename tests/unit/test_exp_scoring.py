@@ -45,3 +45,11 @@ def test_overall_is_a_weight_sum_not_a_mean_of_areas() -> None:
     total.merge(a)
     total.merge(b)
     assert total.score == pytest.approx(90.0)  # a mean of areas would give 50
+
+
+def test_percent_rounds_half_up_like_a_spreadsheet() -> None:
+    assert format_percent(62.5) == "63%"  # Python's round() would give 62; Excel shows 63
+    assert format_percent(100 * 5 / 8) == "63%"
+    assert format_percent(62.49) == "62%"
+    assert format_percent(0.5) == "1%"
+    assert format_percent(100.0) == "100%"

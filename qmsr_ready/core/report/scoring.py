@@ -22,6 +22,7 @@ with more weighted questions counts for more). The same text lives in docs/repor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -93,4 +94,14 @@ def score(items: Iterable[tuple[int, str]]) -> Tally:
 
 def format_percent(value: float | None) -> str:
     """How every renderer prints a score: whole percent, or an em dash for "no data"."""
-    return "—" if value is None else f"{value:.0f}%"
+    return "—" if value is None else f"{round_half_up(value)}%"
+
+
+def round_half_up(value: float) -> int:
+    """Whole percent the way Excel and LibreOffice show a cell formatted ``0"%"``.
+
+    Python's ``round`` (and ``:.0f``) rounds 62.5 to 62; a spreadsheet shows 63. The packs
+    print both, so every renderer rounds this one way. The small epsilon absorbs binary noise
+    such as 62.49999999 from 100 * 5 / 8.
+    """
+    return math.floor(value + 0.5 + 1e-9)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from qmsr_ready.core.report.model import FindingRow, ReadinessReport
+from qmsr_ready.core.report.scoring import format_percent
 
 NOT_READY_BELOW = 70.0
 AT_RISK_BELOW = 85.0
@@ -93,7 +94,9 @@ def readiness_verdict(report: ReadinessReport) -> Verdict:
             f"({_codes(major_483)})"
         )
     if score is not None and score < NOT_READY_BELOW:
-        blocking.append(f"overall readiness {score:.0f}% is below {NOT_READY_BELOW:.0f}%")
+        blocking.append(
+            f"overall readiness {format_percent(score)} is below {NOT_READY_BELOW:.0f}%"
+        )
     warnings: list[str] = []
     if other_serious:
         warnings.append(
@@ -103,13 +106,18 @@ def readiness_verdict(report: ReadinessReport) -> Verdict:
     if overdue:
         warnings.append(f"{_count(len(overdue), 'overdue action')}")
     if score is not None and NOT_READY_BELOW <= score < AT_RISK_BELOW:
-        warnings.append(f"overall readiness {score:.0f}% is below {AT_RISK_BELOW:.0f}%")
-    if coverage is not None and coverage < COVERAGE_AT_LEAST:
-        warnings.append(f"only {coverage:.0f}% of applicable questions assessed")
+        warnings.append(
+            f"overall readiness {format_percent(score)} is below {AT_RISK_BELOW:.0f}%"
+        )
+    if score is not None and coverage is not None and coverage < COVERAGE_AT_LEAST:
+        warnings.append(f"only {format_percent(coverage)} of applicable questions assessed")
     if blocking:
         return Verdict(VerdictLevel.NOT_READY, (*blocking, *warnings))
-    if score is None:
-        return Verdict(VerdictLevel.NOT_ASSESSED, tuple(warnings))
+    if score is None:  # nothing assessed: say that, not "only 0% assessed"
+        return Verdict(
+            VerdictLevel.NOT_ASSESSED,
+            ("no applicable question has been assessed yet", *warnings),
+        )
     if warnings:
         return Verdict(VerdictLevel.AT_RISK, tuple(warnings))
     return Verdict(VerdictLevel.READY, ())

@@ -21,7 +21,7 @@ from qmsr_ready.core.export.pdf.styles import (
     fmt_date,
     score_colour,
 )
-from qmsr_ready.core.report.model import UNLINKED_AREA, AreaScore
+from qmsr_ready.core.report.model import UNLINKED_AREA, AreaScore, ReadinessReport
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
 
@@ -34,13 +34,7 @@ def build(ctx: PdfContext) -> list[Flowable]:
     o = r.overall
     out: list[Flowable] = [
         ctx.heading(TITLE, "sec-summary"),
-        Para(
-            esc(f"Overall readiness is {format_percent(o.score)} with "
-                f"{format_percent(o.coverage)} of applicable questions assessed "
-                f"({o.assessed} of {o.applicable}). {o.major_gaps} major and {o.minor_gaps} "
-                f"minor gaps were recorded; {_n(o.open_findings, 'finding')} open and "
-                f"{_n(len(r.overdue_actions), 'action')} overdue as of {r.today:%Y-%m-%d}."),
-            st.body),
+        Para(esc(_overview(r)), st.body),
         Para(esc(f"Verdict: {readiness_verdict(r).summary}."), st.body),
         Spacer(1, 4 * mm),
         readiness_chart(r.areas, o),
@@ -56,6 +50,27 @@ def build(ctx: PdfContext) -> list[Flowable]:
         PageBreak(),
     ]
     return out
+
+
+def _overview(r: ReadinessReport) -> str:
+    """The opening sentence, worded for an inspection with and without assessed questions."""
+    o = r.overall
+    if o.score is None:
+        opening = (f"Nothing has been assessed yet: 0 of {o.applicable} applicable questions "
+                   "have a result.")
+    else:
+        opening = (
+            f"Overall readiness is {format_percent(o.score)} with {format_percent(o.coverage)} "
+            f"of applicable questions assessed ({o.assessed} of {o.applicable}). "
+            f"{_count(o.major_gaps, 'major gap')} and {_count(o.minor_gaps, 'minor gap')} "
+            "were recorded."
+        )
+    return (f"{opening} {_n(o.open_findings, 'finding')} open and "
+            f"{_n(len(r.overdue_actions), 'action')} overdue as of {r.today:%Y-%m-%d}.")
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _n(count: int, noun: str) -> str:

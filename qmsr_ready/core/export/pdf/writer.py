@@ -14,6 +14,7 @@ from qmsr_ready.core.export.pdf.doc import PackDocTemplate, Registry, make_canva
 from qmsr_ready.core.export.pdf.styles import make_styles
 from qmsr_ready.core.export.progress import Progress, Steps
 from qmsr_ready.core.report.model import ReadinessReport
+from qmsr_ready.core.report.scoring import format_percent
 
 SectionBuilder = Callable[[PdfContext], list[Flowable]]
 OutlineFn = Callable[[PdfContext], list[tuple[int, str, str]]]
@@ -71,8 +72,8 @@ def write_pdf(
         footer=f"Generated {r.generated_at:%Y-%m-%d %H:%M} UTC · QMSR Ready {r.app_version}",
         title=f"Inspection readiness pack {r.inspection.code} — {r.site.name}",
         author=r.inspection.lead or "QMSR Ready",
-        subject=f"Mock inspection readiness ({r.template.title}), "
-                f"overall {r.overall.score or 0:.0f}%",
+        subject=f"Mock inspection readiness, overall {format_percent(r.overall.score)}; "
+                f"checklist: {r.template.title} {r.template.version}",
         creator=f"QMSR Ready {r.app_version}",
         keywords=["QMSR", r.inspection.code, r.template.key],
     )
