@@ -107,9 +107,11 @@ def test_summary_has_native_charts_and_overall(book: Workbook) -> None:
 def test_metadata_fingerprints_match_visible_rows(book: Workbook, report: ReadinessReport) -> None:
     meta = list(book["_meta"].iter_rows(min_row=2, values_only=True))
     info = {r[3]: r[4] for r in meta if r[0] == "info"}
-    assert info["Inspection code"] == exp_data.INSPECTION
-    assert info["Template SHA-256"] == report.template.sha256
-    assert info["Workspace ID"] == report.workspace_id
+    assert info["inspection_code"] == exp_data.INSPECTION
+    assert info["template_sha256"] == report.template.sha256
+    assert info["workspace_id"] == report.workspace_id
+    assert info["gaps_only"] == "no"
+    assert info["sheets"].split(";") == [s for s in book.sheetnames if s != "_meta"]
     rows = {(r[1], r[3]): (r[2], r[4]) for r in meta if r[0] == "row"}
     ws = book["Checklist"]
     row_no, fp = rows[("Checklist", "MO-05-Q01")]
@@ -131,3 +133,6 @@ def test_sections_and_gaps_only(report: ReadinessReport, tmp_path: Path) -> None
     wb = load_workbook(target)
     assert wb.sheetnames == ["Checklist", "_meta"]
     assert list(rows_by_id(wb["Checklist"])) == ["MO-05-Q02", "MO-11-Q01"]
+    info = {r[3]: r[4] for r in wb["_meta"].iter_rows(min_row=2, values_only=True)
+            if r[0] == "info"}
+    assert (info["gaps_only"], info["sheets"]) == ("yes", "Checklist")

@@ -5,7 +5,10 @@ Layout (one table, header in row 1)::
     kind | sheet | row | id | value
 
 ``kind == "info"`` rows carry key/value facts (``id`` is the key: format, inspection_code,
-workspace_id, template_key, template_version, template_sha256, generated_at, app_version).
+workspace_id, site_code, template_key, template_version, template_sha256, generated_at,
+app_version, gaps_only, sheets). ``gaps_only == "yes"`` means the Checklist sheet holds only the
+gap rows, so a row missing from it was filtered out, not deleted; ``sheets`` lists the visible
+sheets written (a sheet left out by the user's choice is not a deletion either).
 ``kind == "row"`` rows name a data row of a visible sheet by its stable ID and give the SHA-256
 ``fingerprint`` of the values exported in that row; an importer recomputes it with
 ``fingerprint()`` over the row as read back and treats a difference as an edit.
@@ -20,6 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.workbook import Workbook
+
+from qmsr_ready.core.export.options import ExportOptions
+from qmsr_ready.core.report.model import ReadinessReport
 
 META_SHEET = "_meta"
 FORMAT_VERSION = "1"
@@ -55,6 +61,24 @@ class MetaCollector:
 
     def add_row(self, sheet: str, row: int, row_id: str, values: Sequence[Any]) -> None:
         self.rows.append((sheet, row, row_id, fingerprint(values)))
+
+
+def machine_facts(
+    report: ReadinessReport, options: ExportOptions, sheets: Sequence[str]
+) -> list[tuple[str, str]]:
+    """The documented machine keys for an importer (the About sheet has the readable ones)."""
+    return [
+        ("inspection_code", report.inspection.code),
+        ("workspace_id", report.workspace_id),
+        ("site_code", report.site.code),
+        ("template_key", report.template.key),
+        ("template_version", report.template.version),
+        ("template_sha256", report.template.sha256),
+        ("generated_at", f"{report.generated_at:%Y-%m-%dT%H:%M:%SZ}"),
+        ("app_version", report.app_version),
+        ("gaps_only", "yes" if options.gaps_only else "no"),
+        ("sheets", ";".join(s for s in sheets if s != META_SHEET)),
+    ]
 
 
 def write(wb: Workbook, meta: MetaCollector) -> None:

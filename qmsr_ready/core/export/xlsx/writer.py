@@ -59,7 +59,7 @@ def write_workbook(
         wb.remove(default)
     elif default is not None:
         default.title = "Empty"
-    ctx.meta.info.extend(about.facts(ctx)[:10])
+    ctx.meta.info.extend(meta.machine_facts(report, options, [ws.title for ws in wb.worksheets]))
     meta.write(wb, ctx.meta)
     wb.active = 0
     _set_properties(wb, report)
