@@ -72,6 +72,7 @@ def write(ctx: SheetContext) -> None:
     fit_row_height(ws, row + 3, [(verdict, ws.column_dimensions["B"].width)])
     row += 6
 
+    charts: list[BarChart] = []
     area_top = _area_table(ctx, ws, row)
     n_areas = len(r.areas)
     chart = BarChart()
@@ -82,13 +83,13 @@ def write(ctx: SheetContext) -> None:
     chart.y_axis.title = "%"
     chart.legend = None
     chart.x_axis.scaling.orientation = "maxMin"  # first area on top, as in the table
-    chart.height, chart.width = 7.5, 15
-    if n_areas:
+    chart.height, chart.width = max(7.5, 0.6 * n_areas + 2), 15  # room for every area label
+    if n_areas and r.overall.score is not None:  # an empty chart frame looks broken
         chart.add_data(Reference(ws, min_col=3, min_row=area_top, max_row=area_top + n_areas),
                        titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=area_top + 1,
                                        max_row=area_top + n_areas))
-        ws.add_chart(chart, f"{chart_col}4")
+        charts.append(chart)
 
     row = area_top + n_areas + 3
     matrix_top = _matrix_table(ctx, ws, row)
@@ -105,9 +106,14 @@ def write(ctx: SheetContext) -> None:
                          titles_from_data=True, from_rows=False)
         stacked.set_categories(Reference(ws, min_col=1, min_row=matrix_top + 1,
                                          max_row=matrix_top + len(m.classifications)))
-        ws.add_chart(stacked, f"{chart_col}20")
+        charts.append(stacked)
     row = matrix_top + len(m.classifications) + 3
-    _top_risks(ctx, ws, row)
+    last = _top_risks(ctx, ws, row)
+    # Beside the tables while they are narrow; below them when many areas widen the matrix,
+    # so the printed page (fit to width) does not shrink to half size.
+    wide = len(m.area_ids) > 8
+    for i, item in enumerate(charts):
+        ws.add_chart(item, f"A{last + 3 + 16 * i}" if wide else f"{chart_col}{4 + 16 * i}")
     print_setup(ws, title="Summary", report=r)
     ws.page_setup.orientation = "portrait"
 
@@ -138,6 +144,7 @@ def _area_table(ctx: SheetContext, ws: Worksheet, row: int) -> int:
     for i, a in enumerate(ctx.report.areas, start=1):
         _put(ctx, ws, row + i, 1, a.area_id, "text")
         _put(ctx, ws, row + i, 2, a.title, "wrap")
+        fit_row_height(ws, row + i, [(a.title, ws.column_dimensions["B"].width)])
         _put(ctx, ws, row + i, 3, None if a.score is None else round(a.score, 1), "pct")
         _put(ctx, ws, row + i, 4, None if a.coverage is None else round(a.coverage, 1), "pct")
     return row
@@ -159,7 +166,7 @@ def _matrix_table(ctx: SheetContext, ws: Worksheet, row: int) -> int:
     return row
 
 
-def _top_risks(ctx: SheetContext, ws: Worksheet, row: int) -> None:
+def _top_risks(ctx: SheetContext, ws: Worksheet, row: int) -> int:
     _put(ctx, ws, row - 1, 1, "Top risks (open findings, worst first)", "section")
     heads = ("Finding", "Title", "Classification", "Risk", "Owner", "Due", "Overdue")
     for col, head in enumerate(heads, start=1):
@@ -169,7 +176,12 @@ def _top_risks(ctx: SheetContext, ws: Worksheet, row: int) -> None:
     for i, f in enumerate(ctx.report.top_risks, start=1):
         values = (f.code, f.title, f.classification_label, f.risk_score, f.owner, f.due_date,
                   f.overdue)
-        styles = ("text", "wrap", "text", "int", "text", "date", "text")
+        styles = ("text", "wrap", "wrap", "int", "wrap", "date", "text")
         for col, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
             _put(ctx, ws, row + i, col, value, style)
-        fit_row_height(ws, row + i, [(f.title, ws.column_dimensions["B"].width)])
+        fit_row_height(ws, row + i, [
+            (f.title, ws.column_dimensions["B"].width),
+            (f.classification_label, ws.column_dimensions["C"].width),
+            (f.owner, ws.column_dimensions["E"].width),
+        ])
+    return row + max(len(ctx.report.top_risks), 1)
