@@ -14,7 +14,7 @@ from qmsr_ready.core.report.scoring import format_percent
 
 TITLE = "Area-by-area detail"
 _W = CONTENT_WIDTH
-WIDTHS = [_W * 0.12, _W * 0.38, _W * 0.12, _W * 0.38]
+WIDTHS = [_W * 0.15, _W * 0.36, _W * 0.12, _W * 0.37]  # IDs like SUBA-01-Q01 fit
 
 
 def outline(ctx: PdfContext) -> list[tuple[int, str, str]]:
@@ -40,11 +40,13 @@ def build(ctx: PdfContext) -> list[Flowable]:
     for area in r.areas:
         check(ctx.progress)
         out.append(ctx.heading(f"{area.area_id} — {esc(area.title)}", f"area-{area.area_id}", 1))
-        out.append(Para(
+        summary = Para(
             esc(f"Readiness {format_percent(area.score)} · coverage "
                 f"{format_percent(area.coverage)} ({area.assessed} of {area.applicable}) · "
                 f"{area.major_gaps} major, {area.minor_gaps} minor gaps · "
-                f"{area.open_findings} open findings"), st.muted))
+                f"{area.open_findings} open findings"), st.muted)
+        summary.keepWithNext = 1  # never leave an area heading alone at the foot of a page
+        out.append(summary)
         out.append(_plan(ctx, elements[area.area_id]))
         questions = by_area.get(area.area_id, [])
         if not questions:

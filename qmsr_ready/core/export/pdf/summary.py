@@ -135,12 +135,14 @@ def _area_table(ctx: PdfContext) -> Flowable:
 
 
 def _matrix(ctx: PdfContext) -> Flowable:
-    st = ctx.styles
     m = ctx.report.findings_by_class_area
+    if len(m.area_ids) > 8:  # many areas (e.g. 15 legacy subparts): one row per area instead
+        return _matrix_by_area(ctx)
+    st = ctx.styles
     names = [a if a != UNLINKED_AREA else "Unlinked" for a in m.area_ids]
     rows: list[list[object]] = [[Para("Classification", st.cell_head)]
                                 + [Para(h, st.head_right) for h in [*names, "Total"]]]
-    extra = []
+    extra: list[tuple[object, ...]] = []
     for i, (cls, label) in enumerate(zip(m.classifications, m.classification_labels,
                                          strict=True), start=1):
         rows.append([Para(esc(label), st.cell)]
@@ -151,6 +153,32 @@ def _matrix(ctx: PdfContext) -> Flowable:
     first = 45 * mm
     rest = (CONTENT_WIDTH - first) / (len(names) + 1)
     return grid_table(rows, [first] + [rest] * (len(names) + 1), extra=extra, zebra=False)
+
+
+def _matrix_by_area(ctx: PdfContext) -> Flowable:
+    """The same counts transposed: areas down, classifications across, so nothing wraps."""
+    st = ctx.styles
+    m = ctx.report.findings_by_class_area
+    rows: list[list[object]] = [[Para("Area", st.cell_head)]
+                                + [Para(esc(h), st.head_right)
+                                   for h in [*m.classification_labels, "Total"]]]
+    # Tint the class columns below the (navy) header, as the other layout tints the class rows.
+    extra: list[tuple[object, ...]] = [
+        ("BACKGROUND", (j, len(m.area_ids) + 1), (j, len(m.area_ids) + 1), CLASS_FILL[cls])
+        for j, cls in enumerate(m.classifications, start=1) if cls in CLASS_FILL
+    ]
+    for j, area in enumerate(m.area_ids):
+        counts = [row[j] for row in m.counts]
+        rows.append([Para(esc(area if area != UNLINKED_AREA else "Unlinked"), st.cell)]
+                    + [Para(str(c) if c else "·", st.right) for c in counts]
+                    + [Para(f"<b>{m.column_total(area)}</b>", st.right)])
+    rows.append([Para("<b>Total</b>", st.cell)]
+                + [Para(f"<b>{m.row_total(cls)}</b>", st.right) for cls in m.classifications]
+                + [Para(f"<b>{sum(m.row_total(c) for c in m.classifications)}</b>", st.right)])
+    first, total = 28 * mm, 16 * mm
+    rest = (CONTENT_WIDTH - first - total) / len(m.classifications)
+    return grid_table(rows, [first] + [rest] * len(m.classifications) + [total], extra=extra,
+                      zebra=False)
 
 
 def _top_risks(ctx: PdfContext) -> Flowable:
