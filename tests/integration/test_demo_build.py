@@ -204,3 +204,21 @@ def test_same_today_gives_the_same_content(demo: DemoSummary, tmp_path: Path) ->
 
     assert content(again.path) == content(demo.path)
     assert [i.code for i in again.inspections] == [i.code for i in demo.inspections]
+
+
+def test_responses_are_assessed_by_the_team_member_for_the_area(demo: DemoSummary) -> None:
+    from sqlalchemy import select
+
+    from qmsr_ready.core.db import open_workspace
+    from qmsr_ready.core.models import Inspection, Response
+
+    with open_workspace(demo.path, read_only=True) as ws, ws.session() as s:
+        rows = s.execute(
+            select(Response.question_id, Response.assessed_by)
+            .join(Inspection, Response.inspection_id == Inspection.id)
+            .where(Inspection.code == _baseline_code(demo), Response.result != "not_assessed")
+        ).all()
+    by_area = {(qid[:2], who) for qid, who in rows}
+    assert ("DD", "Priya Raman") in by_area
+    assert ("PS", "Declan Moran") in by_area
+    assert ("MO", "Siobhán Ní Bhriain") in by_area
