@@ -1,7 +1,7 @@
 """The workspace file: one SQLite database per workspace, opened safely.
 
-Opening never harms a file that is not ours: the header bytes and ``application_id`` are read
-with plain file I/O, and the schema version through a read-only connection, before anything may
+
+
 write. A writer holds ``<file>.lock`` so a second writer gets ``WorkspaceLocked``; an older
 schema is backed up beside the file and then migrated with the shipped Alembic revisions.
 """
@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -37,6 +36,12 @@ from qmsr_ready.core.errors import (
 )
 from qmsr_ready.core.migrations import alembic_config, head_revision, known_revisions
 from qmsr_ready.core.paths import default_workspace_path
+from qmsr_ready.core.workspace_file import (
+    APPLICATION_ID,
+    BUSY_TIMEOUT_MS,
+    inspect_workspace_file,
+    read_only_uri,
+)
 
 __all__ = [
     "APPLICATION_ID",
@@ -46,9 +51,6 @@ __all__ = [
     "open_workspace",
 ]
 
-APPLICATION_ID = 0x514D5352  # "QMSR": tells our files apart from every other SQLite file
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000
 WORKSPACE_SUFFIX = ".qmsr"
 _IMMEDIATE_OPTION = "qmsr_begin_immediate"
 
@@ -56,47 +58,6 @@ _IMMEDIATE_OPTION = "qmsr_begin_immediate"
 # explicit and gives the same clear message without touching the file system.
 _open_writers: set[str] = set()
 _writers_guard = threading.Lock()
-
-
-def inspect_workspace_file(path: Path) -> str | None:
-    """Check that ``path`` is one of our workspaces without writing to it; return its revision.
-
-    Raises ``NotAWorkspace`` for a missing path, a folder, an empty, truncated, foreign or
-    garbage file. Only plain reads and a ``mode=ro`` SQLite connection touch the file.
-    """
-    if path.is_dir():
-        raise NotAWorkspace(f"{path} is a folder, not a QMSR Ready workspace file.")
-    if not path.exists():
-        raise NotAWorkspace(f"No workspace at {path}.")
-    size = path.stat().st_size
-    if size == 0:
-        raise NotAWorkspace(f"{path} is empty; it is not a QMSR Ready workspace.")
-    with path.open("rb") as fh:
-        header = fh.read(100)
-    if not header.startswith(SQLITE_HEADER[: len(header)]) or len(header) < len(SQLITE_HEADER):
-        raise NotAWorkspace(f"{path} is not a QMSR Ready workspace (not a database file).")
-    if len(header) < 100:
-        raise NotAWorkspace(f"{path} is truncated; it is not a usable QMSR Ready workspace.")
-    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
-        raise NotAWorkspace(f"{path} is an SQLite database but not a QMSR Ready workspace.")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    page_count = int.from_bytes(header[28:32], "big")
-    if page_size < 512 or size % page_size or size < page_size * page_count:
-        raise NotAWorkspace(f"{path} is truncated or damaged; restore it from a backup.")
-    try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            tables = {r[0] for r in rows}
-            if "alembic_version" not in tables:
-                raise NotAWorkspace(f"{path} has no schema version; it is not a usable workspace.")
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise NotAWorkspace(f"{path} is damaged and cannot be read ({exc}).") from exc
-    return row[0] if row else None
 
 
 def _acquire_writer_lock(path: Path) -> FileLock:
@@ -128,32 +89,10 @@ def _release_writer_lock(path: Path, lock: FileLock) -> None:
         lock.release()
 
 
-def _read_only_uri(path: Path) -> str:
-    """The URI for reading ``path`` without writing to it.
-
-    In WAL mode even a reader creates the ``-shm`` file beside the database; in a folder we
-    cannot write (a read-only share, a CD, a locked-down archive) that fails, so there the file
-    is opened as immutable: nobody can be writing it, since nobody can write its folder.
-    """
-    uri = f"{path.as_uri()}?mode=ro"
-    if not _folder_writable(path.parent):
-        uri += "&immutable=1"
-    return uri
-
-
-def _folder_writable(folder: Path) -> bool:
-    """Whether a file can be created in ``folder`` (tried for real: root ignores modes)."""
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
-
-
 def _make_engine(path: Path, *, read_only: bool) -> Engine:
     """An engine whose every connection has our pragmas and real (transactional) BEGINs."""
 
-    target = _read_only_uri(path) if read_only else str(path)
+    target = read_only_uri(path) if read_only else str(path)
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(

@@ -15,15 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qmsr_ready.core.errors import Cancelled, ExportFailed, QmsrError
-
-_SQLITE_HEADER = b"SQLite format 3\x00"
+from qmsr_ready.core.workspace_file import SQLITE_HEADER
 
 
 def _is_database(path: Path) -> bool:
     """True for an existing SQLite file (a workspace, or any other database we must not clobber)."""
     try:
         with path.open("rb") as fh:
-            return fh.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False
 

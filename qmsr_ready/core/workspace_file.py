@@ -1,0 +1,81 @@
+"""Is this file one of our workspaces? Answered without writing a byte to it.
+
+Opening never harms a file that is not ours: the header bytes and ``application_id`` are read
+with plain file I/O, and the schema version through a read-only connection, before anything may
+write. Kept apart from ``db`` because it is the one job every open starts with.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from qmsr_ready.core.errors import NotAWorkspace
+
+APPLICATION_ID = 0x514D5352  # "QMSR": tells our files apart from every other SQLite file
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def inspect_workspace_file(path: Path) -> str | None:
+    """Check that ``path`` is one of our workspaces without writing to it; return its revision.
+
+    Raises ``NotAWorkspace`` for a missing path, a folder, an empty, truncated, foreign or
+    garbage file. Only plain reads and a ``mode=ro`` SQLite connection touch the file.
+    """
+    if path.is_dir():
+        raise NotAWorkspace(f"{path} is a folder, not a QMSR Ready workspace file.")
+    if not path.exists():
+        raise NotAWorkspace(f"No workspace at {path}.")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAWorkspace(f"{path} is empty; it is not a QMSR Ready workspace.")
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_HEADER[: len(header)]) or len(header) < len(SQLITE_HEADER):
+        raise NotAWorkspace(f"{path} is not a QMSR Ready workspace (not a database file).")
+    if len(header) < 100:
+        raise NotAWorkspace(f"{path} is truncated; it is not a usable QMSR Ready workspace.")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise NotAWorkspace(f"{path} is an SQLite database but not a QMSR Ready workspace.")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    if page_size < 512 or size % page_size or size < page_size * page_count:
+        raise NotAWorkspace(f"{path} is truncated or damaged; restore it from a backup.")
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            tables = {r[0] for r in rows}
+            if "alembic_version" not in tables:
+                raise NotAWorkspace(f"{path} has no schema version; it is not a usable workspace.")
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotAWorkspace(f"{path} is damaged and cannot be read ({exc}).") from exc
+    return row[0] if row else None
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI for reading ``path`` without writing to it.
+
+    In WAL mode even a reader creates the ``-shm`` file beside the database; in a folder we
+    cannot write (a read-only share, a CD, a locked-down archive) that fails, so there the file
+    is opened as immutable: nobody can be writing it, since nobody can write its folder.
+    """
+    uri = f"{path.as_uri()}?mode=ro"
+    if not _folder_writable(path.parent):
+        uri += "&immutable=1"
+    return uri
+
+
+def _folder_writable(folder: Path) -> bool:
+    """Whether a file can be created in ``folder`` (tried for real: root ignores modes)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
