@@ -1,9 +1,8 @@
 """The workspace file: one SQLite database per workspace, opened safely.
 
-
-
-write. A writer holds ``<file>.lock`` so a second writer gets ``WorkspaceLocked``; an older
-schema is backed up beside the file and then migrated with the shipped Alembic revisions.
+``workspace_file`` first checks, without writing, that a file is ours. A writer holds
+``<file>.lock`` so a second writer gets ``WorkspaceLocked``; an older schema is backed up beside
+the file and then migrated with the shipped Alembic revisions.
 """
 
 from __future__ import annotations
