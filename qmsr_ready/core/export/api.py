@@ -7,6 +7,7 @@ half file at the target), report progress and honour cancel through a ``Progress
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from qmsr_ready.core.errors import ExportFailed, QmsrError
@@ -14,6 +15,8 @@ from qmsr_ready.core.export.atomic import atomic_target
 from qmsr_ready.core.export.options import ExportOptions
 from qmsr_ready.core.export.progress import NullProgress, Progress
 from qmsr_ready.core.report.model import ReadinessReport
+
+Renderer = Callable[[ReadinessReport, Path, ExportOptions, Progress], None]
 
 
 def export_xlsx(
@@ -25,11 +28,7 @@ def export_xlsx(
     """Write the Excel readiness pack to ``path`` and return it."""
     from qmsr_ready.core.export.xlsx.writer import write_workbook
 
-    target = Path(path)
-    with atomic_target(target) as tmp:
-        _guard(lambda: write_workbook(report, tmp, options or ExportOptions(),
-                                      progress or NullProgress()), target)
-    return target
+    return _export(write_workbook, report, path, progress, options)
 
 
 def export_pdf(
@@ -41,10 +40,21 @@ def export_pdf(
     """Write the PDF readiness pack to ``path`` and return it."""
     from qmsr_ready.core.export.pdf.writer import write_pdf
 
+    return _export(write_pdf, report, path, progress, options)
+
+
+def _export(
+    render: Renderer,
+    report: ReadinessReport,
+    path: str | os.PathLike[str],
+    progress: Progress | None,
+    options: ExportOptions | None,
+) -> Path:
+    """Render into a temporary file beside ``path`` and move it into place only when done."""
     target = Path(path)
     with atomic_target(target) as tmp:
-        _guard(lambda: write_pdf(report, tmp, options or ExportOptions(),
-                                 progress or NullProgress()), target)
+        _guard(lambda: render(report, tmp, options or ExportOptions(),
+                              progress or NullProgress()), target)
     return target
 
 
