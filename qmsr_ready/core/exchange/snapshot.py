@@ -1,0 +1,73 @@
+"""The workspace's own side of an exchange: every exchanged row of one inspection, canonical.
+
+Read with a fixed number of queries (inspection, responses, findings with their links), so a
+5,000-row plan costs the same few round trips as a 50-row one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from qmsr_ready.core.exchange.fields import FINDING, RESPONSE, EntitySpec
+from qmsr_ready.core.models import Finding, Response
+from qmsr_ready.core.services._common import get_inspection
+from qmsr_ready.core.template_content import iter_questions
+
+Rows = dict[str, dict[str, Any]]  # row key -> {field name: canonical value}
+
+
+@dataclass
+class Side:
+    """One side's rows per entity, plus what people recognise each row by and its revision."""
+
+    rows: dict[str, Rows] = field(default_factory=dict)  # entity -> key -> fields
+    titles: dict[tuple[str, str], str] = field(default_factory=dict)
+    revisions: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def of(self, entity: str) -> Rows:
+        return self.rows.setdefault(entity, {})
+
+
+def canonical_row(spec: EntitySpec, obj: Any) -> dict[str, Any]:
+    """Read every field of ``spec`` from a model object (or mapping) in canonical form."""
+    get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name)
+    return {fs.name: fs.canonical(get(fs.name)) for fs in spec.fields}
+
+
+def read_mine(session: Session, inspection_code: str) -> Side:
+    """Every question's response (defaults where never answered) and every finding."""
+    insp = get_inspection(session, inspection_code)
+    side = Side()
+    stored = {
+        r.question_id: r
+        for r in session.scalars(select(Response).where(Response.inspection_id == insp.id))
+    }
+    responses = side.of(RESPONSE.entity)
+    for ref in iter_questions(insp.template.content):
+        qid = ref.question_id
+        resp = stored.get(qid)
+        if resp is None:
+            responses[qid] = RESPONSE.defaults()
+            side.revisions[(RESPONSE.entity, qid)] = 0
+        else:
+            responses[qid] = canonical_row(RESPONSE, resp)
+            side.revisions[(RESPONSE.entity, qid)] = resp.revision
+        side.titles[(RESPONSE.entity, qid)] = " ".join(str(ref.question.get("text", "")).split())
+    findings = side.of(FINDING.entity)
+    for f in session.scalars(
+        select(Finding)
+        .where(Finding.inspection_id == insp.id)
+        .options(selectinload(Finding.question_links))
+        .order_by(Finding.code)
+    ):
+        row = canonical_row(FINDING, {**{n: getattr(f, n) for n in FINDING.names
+                                         if n != "question_ids"},
+                                      "question_ids": f.question_ids})
+        findings[f.code] = row
+        side.titles[(FINDING.entity, f.code)] = f.title
+        side.revisions[(FINDING.entity, f.code)] = f.revision
+    return side
