@@ -3,7 +3,9 @@
 Titles only, never standard or regulation text (ISO text is copyrighted; CFR paragraph headings
 are short labels). Where a paragraph has no official title the label is in square brackets and
 ``official`` is False, so nobody mistakes our description for ISO's or FDA's wording.
-Source: regulatory-facts.md §1.2–§1.3 (QMSR), §2 (ISO 13485:2016), §4.1 (legacy QSR).
+Source: regulatory-facts.md §1.2–§1.3 (QMSR), §2 (ISO 13485:2016), §4.1 (legacy QSR), §7 (FDA
+texts: QMSR page and FAQ, CP 7382.850). Besides ISO and 21 CFR, a few statute sections and FDA
+pages (``OTHER_SOURCES``) are citable because QMSR-era questions rest on them.
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ ISO_CLAUSES: dict[str, str] = {
 # 21 CFR forms (without the "21 CFR " prefix) → (title, official?).
 CFR_SECTIONS: dict[str, tuple[str, bool]] = {
     "820.1": ("Scope", True),
+    "820.1(a)": ("Applicability", True),
     "820.3": ("Definitions", True),
     "820.3(a)": ("[Terms not defined in ISO 13485 or ISO 9000]", False),
     "820.3(b)": ("[FD&C Act definitions and superseding terms]", False),
@@ -149,13 +152,40 @@ CFR_SECTIONS: dict[str, tuple[str, bool]] = {
     "820.45(a)": ("[Examination of labeling and packaging before release]", False),
     "820.45(b)": ("[Documented release of labeling]", False),
     "820.45(c)": ("[Operations that prevent labeling and packaging mix-ups]", False),
+    "11": ("Electronic records; electronic signatures", True),
+    "11.10": ("Controls for closed systems", True),
+    "11.50": ("Signature manifestations", True),
+    "11.70": ("Signature/record linking", True),
+    "11.300": ("Controls for identification codes/passwords", True),
     "801 Subpart B": ("Labeling requirements for unique device identification", True),
     "803": ("Medical device reporting", True),
+    "803.17": ("[Written MDR procedures]", False),
+    "803.18": ("[MDR event files and their retention]", False),
+    "803.50": ("[Manufacturer reports due within 30 calendar days]", False),
     "806": ("Medical devices; reports of corrections and removals", True),
+    "806.10": ("Reports of corrections and removals", True),
+    "806.20": ("Records of corrections and removals not required to be reported", True),
     "807": ("Establishment registration and device listing", True),
+    "812": ("Investigational device exemptions", True),
+    "814": ("Premarket approval of medical devices", True),
+    "814.39": ("PMA supplements", True),
+    "814.84": ("Reports", True),
     "821": ("Medical device tracking requirements", True),
     "830": ("Unique device identification", True),
 }
+
+# Citable sources outside ISO 13485 and 21 CFR: statute sections and FDA's own QMSR pages.
+# Titles in square brackets are our short descriptions, not official headings.
+OTHER_SOURCES: dict[str, tuple[str, bool]] = {
+    "FD&C Act 501(j)": ("[Adulterated: inspection delayed, denied, limited or refused]", False),
+    "FD&C Act 524B": ("[Cybersecurity requirements for cyber devices]", False),
+    "FD&C Act 704(a)(4)": ("[Records requested in advance of or instead of an inspection]", False),
+    "FDA CP 7382.850": ("Inspection of Medical Device Manufacturers (compliance program)", True),
+    "FDA QMSR FAQ": ("Quality Management System Regulation: Frequently Asked Questions", True),
+    "FDA QMSR FAQ Q7": ("[Records created before 2 February 2026 may be reviewed]", False),
+    "FDA QMSR FAQ Q8": ("[Management review, quality audit and supplier audit reports]", False),
+    "FDA QMSR web page": ("Quality Management System Regulation (QMSR) page", True),
+}  # fmt: skip
 
 # Legacy QSR (old Part 820, before 2 Feb 2026) sections → titles (regulatory-facts §4.1).
 LEGACY_SECTIONS: dict[str, str] = {
@@ -201,22 +231,24 @@ CFR_COVERAGE_TARGETS: tuple[str, ...] = (
 )  # fmt: skip
 
 _ISO_RE = re.compile(r"^ISO 13485:2016 (?P<clause>\d+(?:\.\d+)*)(?: (?P<item>[a-z]\)))?$")
-_CFR_RE = re.compile(r"^21 CFR (?P<target>\d{3}(?:\.\d+(?:\([a-z0-9]+\))*| Subpart [A-Z])?)$")
+_CFR_RE = re.compile(r"^21 CFR (?P<target>\d{1,4}(?:\.\d+(?:\([a-z0-9]+\))*| Subpart [A-Z])?)$")
 _LEGACY_RE = re.compile(r"^(?P<section>820\.\d+)(?P<para>(?:\([a-z0-9]+\))*)$")
-_HOOK_RE = re.compile(r"^(?P<target>\d{3}(?:\.\d+(?:\([a-z0-9]+\))*| Subpart [A-Z])?)$")
+_HOOK_RE = re.compile(r"^(?P<target>\d{1,4}(?:\.\d+(?:\([a-z0-9]+\))*| Subpart [A-Z])?)$")
 
 
 @dataclass(frozen=True)
 class Citation:
     """A parsed citation: registry target (without list item) plus an optional ISO list item."""
 
-    kind: str  # "iso" or "cfr"
-    number: str  # "7.3.9" or "820.35(a)" or "803"
+    kind: str  # "iso", "cfr" or "other" (statute sections and FDA pages)
+    number: str  # "7.3.9", "820.35(a)", "803" or, for "other", the whole string
     item: str | None = None  # "b)" in "ISO 13485:2016 4.1.2 b)"
 
     @property
     def target(self) -> str:
         """The canonical registry string this citation points at (list item dropped)."""
+        if self.kind == "other":
+            return self.number
         return (ISO_PREFIX if self.kind == "iso" else CFR_PREFIX) + self.number
 
     def __str__(self) -> str:
@@ -229,6 +261,8 @@ class CitationError(ValueError):
 
 def parse_citation(text: str) -> Citation:
     """Parse an exact canonical citation string; raise CitationError with a readable reason."""
+    if text in OTHER_SOURCES:
+        return Citation("other", text)
     m = _ISO_RE.match(text)
     if m:
         if m["clause"] not in ISO_CLAUSES:
@@ -243,7 +277,8 @@ def parse_citation(text: str) -> Citation:
     if suggestion is not None and suggestion != text:
         raise CitationError(f'"{text}" is not in canonical form; write "{suggestion}"')
     raise CitationError(
-        f'"{text}" is not a citation (expected "ISO 13485:2016 <clause>" or "21 CFR <section>")'
+        f'"{text}" is not a citation (expected "ISO 13485:2016 <clause>", "21 CFR <section>" '
+        f"or one of: {', '.join(OTHER_SOURCES)})"
     )
 
 
@@ -263,7 +298,7 @@ def normalise_citation(text: str) -> str | None:
         item = iso.group(2)
         return ISO_PREFIX + iso.group(1) + (f" {item.lower()})" if item else "")
     cfr = re.match(
-        r"^(?:21\s*CFR\s*)?(?:part\s*)?(\d{3}(?:\.\d+)?)\s*((?:\([a-z0-9]+\))*)$", t, re.I
+        r"^(?:21\s*CFR\s*)?(?:part\s*)?(\d{1,4}(?:\.\d+)?)\s*((?:\([a-z0-9]+\))*)$", t, re.I
     )
     if cfr:
         target = cfr.group(1) + cfr.group(2).lower()
@@ -272,6 +307,14 @@ def normalise_citation(text: str) -> str | None:
     sub = re.match(r"^(?:21\s*CFR\s*)?(?:part\s*)?801\s*,?\s*subpart\s*b$", t, re.I)
     if sub:
         return CFR_PREFIX + "801 Subpart B"
+    act = re.match(r"^(?:FD&?C ?Act|FDCA) ?(?:section )?(\d+[a-z]?)((?:\([a-z0-9]+\))*)$", t, re.I)
+    if act:
+        name = f"FD&C Act {act.group(1).upper()}{act.group(2).lower()}"
+        if name in OTHER_SOURCES:
+            return name
+    for name in OTHER_SOURCES:
+        if t.casefold() == name.casefold():
+            return name
     return None
 
 
@@ -351,6 +394,7 @@ def registry() -> list[RegistryEntry]:
         for n, t in ISO_CLAUSES.items()
     ]
     entries += [RegistryEntry(CFR_PREFIX + n, n, t, o) for n, (t, o) in CFR_SECTIONS.items()]
+    entries += [RegistryEntry(n, n, t, o) for n, (t, o) in OTHER_SOURCES.items()]
     return entries
 
 
@@ -362,4 +406,6 @@ def title_of(citation: str) -> str | None:
         return None
     if parsed.kind == "iso":
         return ISO_CLAUSES[parsed.number]
+    if parsed.kind == "other":
+        return OTHER_SOURCES[parsed.number][0]
     return CFR_SECTIONS[parsed.number][0]
