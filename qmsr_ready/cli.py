@@ -14,12 +14,19 @@ from collections.abc import Sequence
 from qmsr_ready import __version__
 from qmsr_ready.core.errors import QmsrError
 
-COMMAND_MODULES = ("workspace", "templates", "export", "demo", "gui")
+COMMAND_MODULES = ("workspace", "templates", "export", "demo", "gui", "selftest")
+# Which module registers a sub-command, so a run imports only what its command needs
+# (``--version`` and the GUI stay free of SQLAlchemy). A command missing here still works:
+# the parser then imports every module in COMMAND_MODULES.
+COMMAND_OWNERS = {
+    "inspections": "workspace", "verify": "workspace", "templates": "templates",
+    "export": "export", "demo": "demo", "gui": "gui", "self-test": "selftest",
+}  # fmt: skip
 PROG = "qmsr-ready"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every sub-command module registered."""
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The top-level parser with the sub-command ``modules`` registered (default: all)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Offline mock-inspection workbench for FDA QMSR readiness. "
@@ -27,10 +34,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         module = importlib.import_module(f"qmsr_ready.commands.{name}")
         module.register(subparsers)
     return parser
+
+
+def _modules_for(argv: Sequence[str]) -> Sequence[str]:
+    """The command modules this command line needs: its command's owner, or all of them."""
+    words = [w for w in argv if not w.startswith("-")]
+    if not words:  # no command: --version, or the GUI (help needs the full list)
+        return COMMAND_MODULES if {"-h", "--help"} & set(argv) else ("gui",)
+    owner = COMMAND_OWNERS.get(words[0])
+    return (owner,) if owner in COMMAND_MODULES else COMMAND_MODULES
 
 
 def _run_default_gui(args: argparse.Namespace) -> int:
@@ -51,7 +67,7 @@ def _run_default_gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
+    parser = build_parser(_modules_for(sys.argv[1:] if argv is None else list(argv)))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version (0) and usage errors (2)
