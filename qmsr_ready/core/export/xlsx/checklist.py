@@ -1,10 +1,18 @@
-"""Checklist sheet: one row per question with its response; the sheet the team edits."""
+"""Checklist sheet: one row per question with its response; the sheet the team edits.
+
+The headers of the exchanged columns are the ``RESPONSE`` field labels of
+``core.exchange.fields`` (a workbook import finds its columns by them).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
+from qmsr_ready.core.exchange.fields import RESPONSE
+from qmsr_ready.core.export.xlsx.meta import field_hashes
 from qmsr_ready.core.export.xlsx.styles import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
 from qmsr_ready.core.export.xlsx.table import (
     Column,
@@ -13,6 +21,7 @@ from qmsr_ready.core.export.xlsx.table import (
     column_index,
     write_table,
 )
+from qmsr_ready.core.report.model import QuestionRow
 from qmsr_ready.core.vocab import RESULT_LABELS
 
 SHEET = "Checklist"
@@ -38,24 +47,28 @@ COLUMNS = (
 )
 
 
+def row_values(q: QuestionRow) -> tuple[Any, ...]:
+    """The row's report values in ``COLUMNS`` order (an import recomputes fingerprints with it)."""
+    return (
+        q.question_id, q.area_id, q.element_id, q.element_title, q.text, q.citations,
+        q.weight, q.result_label, q.notes, q.sample_population, q.sample_size,
+        q.records_reviewed, q.interviewees, q.assessed_by, q.assessed_at, q.legacy,
+        q.finding_codes, q.counted,
+    )
+
+
+def base_hashes(q: QuestionRow) -> str:
+    """The export-time hash of each exchanged response field (metadata format 2)."""
+    return field_hashes(RESPONSE, {name: getattr(q, name) for name in RESPONSE.names})
+
+
 def write(ctx: SheetContext) -> None:
     """One row per question of the planned elements (gaps only if asked)."""
     ws = ctx.wb.create_sheet(SHEET)
     questions = [
         q for q in ctx.report.questions if not ctx.options.gaps_only or q.is_gap
     ]
-    rows = (
-        (
-            q.question_id,
-            (
-                q.question_id, q.area_id, q.element_id, q.element_title, q.text, q.citations,
-                q.weight, q.result_label, q.notes, q.sample_population, q.sample_size,
-                q.records_reviewed, q.interviewees, q.assessed_by, q.assessed_at, q.legacy,
-                q.finding_codes, q.counted,
-            ),
-        )
-        for q in questions
-    )
+    rows = ((q.question_id, row_values(q), base_hashes(q)) for q in questions)
     last = write_table(ctx, ws, COLUMNS, rows, title="Checklist")
     col = column_index(COLUMNS, "Result")
     add_list_validation(ws, col, last, list(RESULT_LABELS.values()), "Result")

@@ -1,10 +1,18 @@
-"""Findings sheet: every field of every finding, editable and re-importable by finding ID."""
+"""Findings sheet: every field of every finding, editable and re-importable by finding ID.
+
+The headers of the exchanged columns are the ``FINDING`` field labels of
+``core.exchange.fields`` (a workbook import finds its columns by them).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
+from qmsr_ready.core.exchange.fields import FINDING
+from qmsr_ready.core.export.xlsx.meta import field_hashes
 from qmsr_ready.core.export.xlsx.styles import RED_FILL, RED_FONT
 from qmsr_ready.core.export.xlsx.table import (
     Column,
@@ -13,6 +21,7 @@ from qmsr_ready.core.export.xlsx.table import (
     column_index,
     write_table,
 )
+from qmsr_ready.core.report.model import FindingRow
 from qmsr_ready.core.vocab import CLASSIFICATION_LABELS, FINDING_STATUS_LABELS
 
 SHEET = "Findings"
@@ -44,22 +53,26 @@ COLUMNS = (
 )
 
 
+def row_values(f: FindingRow) -> tuple[Any, ...]:
+    """The row's report values in ``COLUMNS`` order (an import recomputes fingerprints with it)."""
+    return (
+        f.code, f.title, f.classification_label, f.status_label, f.likely_483,
+        f.severity, f.likelihood, f.risk_score, f.area_id, f.question_ids,
+        f.requirement, f.objective_evidence, f.owner, f.due_date, f.overdue,
+        f.correction, f.root_cause, f.corrective_action, f.capa_reference,
+        f.effectiveness_check, f.created_at, f.updated_at, f.closed_at, f.revision,
+    )
+
+
+def base_hashes(f: FindingRow) -> str:
+    """The export-time hash of each exchanged finding field (metadata format 2)."""
+    return field_hashes(FINDING, {name: getattr(f, name) for name in FINDING.names})
+
+
 def write(ctx: SheetContext) -> None:
     """One row per finding, all fields."""
     ws = ctx.wb.create_sheet(SHEET)
-    rows = (
-        (
-            f.code,
-            (
-                f.code, f.title, f.classification_label, f.status_label, f.likely_483,
-                f.severity, f.likelihood, f.risk_score, f.area_id, f.question_ids,
-                f.requirement, f.objective_evidence, f.owner, f.due_date, f.overdue,
-                f.correction, f.root_cause, f.corrective_action, f.capa_reference,
-                f.effectiveness_check, f.created_at, f.updated_at, f.closed_at, f.revision,
-            ),
-        )
-        for f in ctx.report.findings
-    )
+    rows = ((f.code, row_values(f), base_hashes(f)) for f in ctx.report.findings)
     last = write_table(ctx, ws, COLUMNS, rows, title="Findings")
     add_list_validation(
         ws, column_index(COLUMNS, "Classification"), last,

@@ -87,11 +87,15 @@ def write_table(
     ctx: SheetContext,
     ws: Worksheet,
     columns: Sequence[Column],
-    rows: Iterable[tuple[str, Sequence[Any]]],
+    rows: Iterable[tuple[str, Sequence[Any]] | tuple[str, Sequence[Any], str]],
     *,
     title: str,
 ) -> int:
-    """Write header and ``(row_id, values)`` rows; return the last row number written."""
+    """Write header and ``(row_id, values)`` rows; return the last row number written.
+
+    A row may carry a third item, its exchanged fields' base hashes (``meta.field_hashes``),
+    which the metadata sheet keeps beside the row's fingerprint.
+    """
     styles = ctx.styles
     ws.append([c.header for c in columns])
     for cell in ws[1]:
@@ -99,7 +103,7 @@ def write_table(
     ws.row_dimensions[1].height = 30
     kinds = [c.kind for c in columns]
     r = 1
-    for r, (row_id, raw) in enumerate(rows, start=2):
+    for r, (row_id, raw, *base) in enumerate(rows, start=2):
         values = [excel_value(v) for v in raw]
         ws.append(values)
         for i, (kind, value) in enumerate(zip(kinds, values, strict=False), start=1):
@@ -109,7 +113,7 @@ def write_table(
                 styles.apply(cell, kind, quoted=True)
             else:
                 styles.apply(cell, kind)
-        ctx.meta.add_row(ws.title, r, row_id, values)
+        ctx.meta.add_row(ws.title, r, row_id, values, base[0] if base else "")
         height = wrapped_height(columns, values)
         if height:
             ws.row_dimensions[r].height = height
