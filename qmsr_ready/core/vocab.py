@@ -101,6 +101,25 @@ class Result(StrEnum):
     def is_gap(self) -> bool:
         return self in (Result.MINOR_GAP, Result.MAJOR_GAP)
 
+    @property
+    def is_assessed(self) -> bool:
+        """Judged against the requirement: conforms or a gap. Only these count in the score."""
+        return self in ASSESSED_RESULTS
+
+    @property
+    def is_answered(self) -> bool:
+        """A decision was recorded: assessed, or not applicable (with its reason).
+
+        The runner's "unanswered" filter and the inspection list's progress count this;
+        coverage and the verdict count ``is_assessed``, because N/A is not evidence.
+        """
+        return self is not Result.NOT_ASSESSED
+
+
+ASSESSED_RESULTS: frozenset[Result] = frozenset(
+    {Result.CONFORMS, Result.MINOR_GAP, Result.MAJOR_GAP}
+)
+
 
 RESULT_LABELS: dict[Result, str] = {
     Result.CONFORMS: "Conforms",
@@ -149,3 +168,89 @@ FINDING_STATUS_LABELS: dict[FindingStatus, str] = {
     FindingStatus.AWAITING_VERIFICATION: "Awaiting verification",
     FindingStatus.CLOSED: "Closed",
 }
+
+
+# -- inspection day ---------------------------------------------------------------------------
+
+
+class RequestKind(StrEnum):
+    """What the investigator asked for."""
+
+    DOCUMENT = "document"
+    RECORD = "record"
+    INTERVIEW = "interview"
+    SAMPLE = "sample"
+    TOUR = "tour"
+
+    @property
+    def label(self) -> str:
+        return REQUEST_KIND_LABELS[self]
+
+
+REQUEST_KIND_LABELS: dict[RequestKind, str] = {
+    RequestKind.DOCUMENT: "Document",
+    RequestKind.RECORD: "Record",
+    RequestKind.INTERVIEW: "Interview",
+    RequestKind.SAMPLE: "Sample",
+    RequestKind.TOUR: "Tour",
+}
+
+
+class RequestPriority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+
+    @property
+    def label(self) -> str:
+        return REQUEST_PRIORITY_LABELS[self]
+
+
+REQUEST_PRIORITY_LABELS: dict[RequestPriority, str] = {
+    RequestPriority.NORMAL: "Normal",
+    RequestPriority.HIGH: "High",
+}
+
+
+class RequestStatus(StrEnum):
+    """A request's life: pre-staged, asked for, fetched, checked, handed over (or withdrawn)."""
+
+    PREPARED = "prepared"  # pre-staged by the back room before anyone asked
+    REQUESTED = "requested"
+    IN_RETRIEVAL = "in_retrieval"
+    IN_QA_REVIEW = "in_qa_review"
+    PRESENTED = "presented"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return REQUEST_STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Asked for and not yet handed over or withdrawn: its clock is running."""
+        return self in (RequestStatus.REQUESTED, RequestStatus.IN_RETRIEVAL,
+                        RequestStatus.IN_QA_REVIEW)
+
+    @property
+    def rank(self) -> int:
+        """Position on the way to presented (withdrawn and presented are both final)."""
+        return REQUEST_FLOW.index(self) if self in REQUEST_FLOW else len(REQUEST_FLOW)
+
+
+REQUEST_STATUS_LABELS: dict[RequestStatus, str] = {
+    RequestStatus.PREPARED: "Prepared",
+    RequestStatus.REQUESTED: "Requested",
+    RequestStatus.IN_RETRIEVAL: "In retrieval",
+    RequestStatus.IN_QA_REVIEW: "In QA review",
+    RequestStatus.PRESENTED: "Presented",
+    RequestStatus.WITHDRAWN: "Withdrawn",
+}
+
+# The forward path a request moves along; keys step along it (withdrawn is off the path).
+REQUEST_FLOW: tuple[RequestStatus, ...] = (
+    RequestStatus.PREPARED,
+    RequestStatus.REQUESTED,
+    RequestStatus.IN_RETRIEVAL,
+    RequestStatus.IN_QA_REVIEW,
+    RequestStatus.PRESENTED,
+)

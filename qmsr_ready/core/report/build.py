@@ -101,6 +101,7 @@ def build_report(
     # Questions, element stats and area tallies in one walk of the template.
     questions: list[QuestionRow] = []
     tallies: dict[str, Tally] = {a["id"]: Tally() for a in iter_areas(content)}
+    risk_tally = Tally()
     elem_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for ref in iter_questions(content):
         qid, eid, aid = ref.question_id, ref.element_id, ref.area_id
@@ -112,15 +113,19 @@ def build_report(
         result = resp.result if resp else Result.NOT_ASSESSED.value
         stats = elem_stats[eid]
         stats[0] += 1
-        if result in ("conforms", "minor_gap", "major_gap"):
+        known = _result(result)
+        if known is not None and known.is_assessed:
             stats[1] += 1
-        if result in ("minor_gap", "major_gap"):
+        if known is not None and known.is_gap:
             stats[2] += 1
+        q = ref.question
+        risk_focus = bool(q.get("risk_focus", False))
         if counted:
             tallies[aid].add(ref.weight, result)
+            if risk_focus:
+                risk_tally.add(ref.weight, result)
         if not selected and resp is None:
             continue  # not planned and never answered: not part of this inspection's checklist
-        q = ref.question
         questions.append(
             QuestionRow(
                 question_id=qid,
@@ -132,7 +137,7 @@ def build_report(
                 citations=tuple(q.get("citations", ())),
                 legacy=tuple(q.get("legacy", ())),
                 weight=ref.weight,
-                risk_focus=bool(q.get("risk_focus", False)),
+                risk_focus=risk_focus,
                 counted=counted,
                 result=result,
                 result_label=_label(RESULT_LABELS, Result, result),
@@ -150,6 +155,7 @@ def build_report(
 
     finding_rows = tuple(_finding_row(f, question_area, today) for f in findings)
     areas, overall = _area_scores(content, tallies, finding_rows)
+    risk_focus = _area_score("RISK", "Risk-focus questions", "risk_focus", risk_tally, 0, 0)
     planned = _planned_elements(content, choices, elem_stats)
     return ReadinessReport(
         site=_site_info(inspection.site),
@@ -164,6 +170,7 @@ def build_report(
         planned_elements=planned,
         areas=areas,
         overall=overall,
+        risk_focus=risk_focus,
         findings_by_class_area=_matrix(areas, finding_rows),
         top_risks=_top_risks(finding_rows),
         actions=_actions(finding_rows),
@@ -186,6 +193,13 @@ def _label(labels: dict[Any, str], enum: type, value: str) -> str:
         return labels[enum(value)]
     except ValueError:
         return value
+
+
+def _result(value: str) -> Result | None:
+    try:
+        return Result(value)
+    except ValueError:
+        return None
 
 
 def _site_info(site: Any) -> SiteInfo:

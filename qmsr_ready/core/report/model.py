@@ -82,10 +82,11 @@ class PlannedElement:
 
 @dataclass(frozen=True)
 class AreaScore:
-    """Readiness of one area (or, with ``area_id == "ALL"``, of the whole inspection).
+    """Checklist conformance of one area (``area_id == "ALL"``: the whole inspection;
+    ``"RISK"``: the risk-focus questions of every area).
 
-    ``score`` and ``coverage`` are percentages (0–100) or ``None`` when nothing was assessed /
-    nothing is applicable. See ``qmsr_ready.core.report.scoring`` for the formula.
+    ``score`` (conformance) and ``coverage`` are percentages (0–100) or ``None`` when nothing
+    was assessed / nothing is applicable. See ``qmsr_ready.core.report.scoring`` for the formula.
     """
 
     area_id: str
@@ -251,6 +252,7 @@ class ReadinessReport:
     planned_elements: tuple[PlannedElement, ...]
     areas: tuple[AreaScore, ...]
     overall: AreaScore
+    risk_focus: AreaScore  # the same sums over the counted risk-focus questions only
     findings_by_class_area: ClassAreaMatrix
     top_risks: tuple[FindingRow, ...]
     actions: tuple[ActionRow, ...]

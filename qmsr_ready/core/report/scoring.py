@@ -1,4 +1,4 @@
-"""The readiness formula, in one place, so every screen and pack computes the same number.
+"""The checklist conformance formula, in one place, so every screen and pack agree.
 
 Only questions of elements that are both **selected** for the inspection and **applicable** to
 the site count. For one area, with ``w`` the question weight from the template (1..3) and the
@@ -8,16 +8,18 @@ credit of a result being::
 
 the scores are::
 
-    applicable  = counted questions whose result is not ``not_applicable``
-    assessed    = applicable questions whose result is conforms, minor_gap or major_gap
-    readiness % = 100 * sum(w * credit over assessed) / sum(w over assessed)
-    coverage %  = 100 * assessed / applicable
+    applicable    = counted questions whose result is not ``not_applicable``
+    assessed      = applicable questions whose result is conforms, minor_gap or major_gap
+    conformance % = 100 * sum(w * credit over assessed) / sum(w over assessed)
+    coverage %    = 100 * assessed / applicable
 
 ``not_applicable`` answers are excluded from both numerator and denominator; ``not_assessed``
-answers (and questions without any answer) lower coverage, never the readiness score. With
-nothing assessed the readiness is ``None`` (shown as "—"), with nothing applicable the coverage
+answers (and questions without any answer) lower coverage, never the conformance score. With
+nothing assessed the conformance is ``None`` (shown as "—"), with nothing applicable the coverage
 is ``None``. The overall score uses the same sums across all areas (a weight-sum, so an area
-with more weighted questions counts for more). The same text lives in docs/report-formula.md.
+with more weighted questions counts for more). The percentage is shown as "Checklist
+conformance": "readiness" is the verdict (``verdict.py``), which also weighs findings, major gaps
+on core questions and completeness. The same text lives in docs/report-formula.md.
 """
 
 from __future__ import annotations
@@ -26,8 +28,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-CREDIT: dict[str, float] = {"conforms": 1.0, "minor_gap": 0.5, "major_gap": 0.0}
-NOT_APPLICABLE = "not_applicable"
+from qmsr_ready.core.vocab import Result
+
+CREDIT: dict[str, float] = {
+    Result.CONFORMS.value: 1.0, Result.MINOR_GAP.value: 0.5, Result.MAJOR_GAP.value: 0.0,
+}
+# Every assessed result (vocab.ASSESSED_RESULTS) earns credit and nothing else does (tested).
 
 
 @dataclass
@@ -46,20 +52,20 @@ class Tally:
 
     def add(self, weight: int, result: str) -> None:
         """Count one question of a selected, applicable element."""
-        if result == NOT_APPLICABLE:
+        if result == Result.NOT_APPLICABLE:
             self.not_applicable += 1
             return
         self.applicable += 1
         credit = CREDIT.get(result)
-        if credit is None:  # not_assessed, or no answer yet
+        if credit is None:  # not_assessed, no answer yet, or an unknown stored value
             self.not_assessed += 1
             return
         self.assessed += 1
         self.weight_assessed += weight
         self.weight_credit += weight * credit
-        if result == "conforms":
+        if result == Result.CONFORMS:
             self.conforms += 1
-        elif result == "minor_gap":
+        elif result == Result.MINOR_GAP:
             self.minor_gaps += 1
         else:
             self.major_gaps += 1
@@ -71,7 +77,7 @@ class Tally:
 
     @property
     def score(self) -> float | None:
-        """Readiness in percent, or ``None`` when nothing was assessed."""
+        """Checklist conformance in percent, or ``None`` when nothing was assessed."""
         if self.weight_assessed == 0:
             return None
         return 100.0 * self.weight_credit / self.weight_assessed

@@ -1,30 +1,36 @@
-"""The readiness verdict: a percentage alone can read "ready" while a critical finding is open.
+"""The readiness verdict: what was seen, not only what was raised, decides "are we ready".
 
-The verdict gates the score on what would most likely be cited. Rules, first match wins:
+A checklist percentage alone can read well while a critical finding is open, or while a dozen
+major gaps sit on core questions that nobody turned into a finding. Rules, first match wins:
 
-* **Not ready** — an open critical finding; an open finding flagged likely-483 that is classed
-  major; or an overall readiness below 70 %.
-* **At risk** — any other open major or likely-483 finding; an overdue action; an overall
-  readiness below 85 %; or coverage below 80 % of applicable questions.
+* **Not ready** — an open critical finding; an open major finding flagged likely-483; or overall
+  checklist conformance off target (below ``bands.FLOOR``, 70 %).
+* **At risk** — any other open major or likely-483 finding; an overdue action; conformance that
+  needs work (below ``bands.TARGET``, 85 %); a major gap on a counted question that is risk-focus
+  or belongs to a Model 2 minimum element, whether or not a finding was raised; or a selected
+  element whose applicable questions are not all assessed.
 * **Ready** — none of the above, with something assessed.
 * **Not assessed** — nothing assessed yet.
 
-"Open" means any status but closed. Every verdict lists its reasons, so the dashboard and the
-packs can say *why*, not just *what*; a "Not ready" verdict lists the
-at-risk reasons too. The same rules are in docs/report-formula.md.
+"Open" means any status but closed. Every verdict lists its reasons (a "Not ready" verdict lists
+the at-risk reasons too), so the dashboard, the packs and the CLI say *why*, not just *what*.
+The same rules, and what "critical" means, are in docs/report-formula.md.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qmsr_ready.core.report.model import FindingRow, ReadinessReport
+from qmsr_ready.core.report.bands import FLOOR, TARGET, Band, band_of
+from qmsr_ready.core.report.model import FindingRow, QuestionRow, ReadinessReport
 from qmsr_ready.core.report.scoring import format_percent
+from qmsr_ready.core.vocab import ASSESSED_RESULTS, Result
 
-NOT_READY_BELOW = 70.0
-AT_RISK_BELOW = 85.0
-COVERAGE_AT_LEAST = 80.0
+SHOWN = 5  # IDs named in one reason before "and N more"
+_ASSESSED = frozenset(r.value for r in ASSESSED_RESULTS)
 
 
 class VerdictLevel(StrEnum):
@@ -35,12 +41,15 @@ class VerdictLevel(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "ready": "Ready",
-            "at_risk": "At risk",
-            "not_ready": "Not ready",
-            "not_assessed": "Not assessed",
-        }[self.value]
+        return VERDICT_LABELS[self]
+
+
+VERDICT_LABELS: dict[VerdictLevel, str] = {
+    VerdictLevel.READY: "Ready",
+    VerdictLevel.AT_RISK: "At risk",
+    VerdictLevel.NOT_READY: "Not ready",
+    VerdictLevel.NOT_ASSESSED: "Not assessed",
+}
 
 
 @dataclass(frozen=True)
@@ -60,64 +69,118 @@ class Verdict:
         return f"{self.label}: " + "; ".join(self.reasons)
 
 
-def _codes(findings: list[FindingRow]) -> str:
-    shown = ", ".join(f.code for f in findings[:5])
-    return shown + (f" and {len(findings) - 5} more" if len(findings) > 5 else "")
+def _listed(items: Sequence[str]) -> str:
+    shown = ", ".join(items[:SHOWN])
+    return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _is_open(finding: FindingRow) -> bool:
+    return finding.status != "closed"
+
+
+def core_major_gaps(report: ReadinessReport) -> tuple[QuestionRow, ...]:
+    """Counted questions with a major gap that are risk-focus or in a Model 2 minimum element."""
+    minimum = {e.element_id for e in report.planned_elements if e.model2_minimum}
+    return tuple(
+        q for q in report.questions
+        if q.counted and q.result == Result.MAJOR_GAP
+        and (q.risk_focus or q.element_id in minimum)
+    )
+
+
+def incomplete_elements(report: ReadinessReport) -> tuple[tuple[str, int, int], ...]:
+    """Selected, applicable elements with an applicable question not assessed.
+
+    Each item is ``(element ID, assessed, applicable)``; elements answered entirely "not
+    applicable" are complete.
+    """
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for q in report.questions:
+        if not q.counted or q.result == Result.NOT_APPLICABLE:
+            continue
+        tally = counts[q.element_id]
+        tally[1] += 1
+        tally[0] += q.result in _ASSESSED
+    return tuple((eid, done, total) for eid, (done, total) in counts.items() if done < total)
+
+
+def _gap_reason(report: ReadinessReport) -> str | None:
+    gaps = core_major_gaps(report)
+    if not gaps:
+        return None
+    open_codes = {f.code for f in report.findings if _is_open(f)}
+
+    def named(q: QuestionRow) -> str:
+        linked = [c for c in q.finding_codes if c in open_codes]
+        if linked:
+            return f"{q.question_id} ({', '.join(linked)})"
+        if q.finding_codes:  # the finding was closed but the answer still says major gap
+            return f"{q.question_id} ({', '.join(q.finding_codes)} closed; reassess)"
+        return f"{q.question_id} (no finding raised)"
+
+    return (f"{_count(len(gaps), 'major gap')} on risk-focus or Model 2 minimum questions: "
+            + _listed([named(q) for q in gaps]))
+
+
+def _completeness_reason(report: ReadinessReport) -> str | None:
+    missing = incomplete_elements(report)
+    if not missing:
+        return None
+    coverage = report.overall.coverage
+    return (
+        f"{_count(len(missing), 'selected element')} not fully assessed: "
+        + _listed([f"{eid} ({done} of {total})" for eid, done, total in missing])
+        + f"; {format_percent(coverage)} of applicable questions assessed"
+    )
+
+
 def readiness_verdict(report: ReadinessReport) -> Verdict:
     """Judge the report by the rules in the module docstring."""
     score = report.overall.score
-    coverage = report.overall.coverage
-    open_findings = [f for f in report.findings if f.status != "closed"]
-    critical = [f for f in open_findings if f.classification == "critical"]
-    major_483 = [f for f in open_findings if f.classification == "major" and f.likely_483]
+    band = band_of(score)
+    live = [f for f in report.findings if _is_open(f)]
+    critical = [f.code for f in live if f.classification == "critical"]
+    major_483 = [f.code for f in live if f.classification == "major" and f.likely_483]
     other_serious = [
-        f
-        for f in open_findings
-        if f not in critical
-        and f not in major_483
+        f.code for f in live
+        if f.code not in critical and f.code not in major_483
         and (f.classification == "major" or f.likely_483)
     ]
-    overdue = report.overdue_actions
 
     blocking: list[str] = []
     if critical:
-        blocking.append(f"{_count(len(critical), 'open critical finding')} ({_codes(critical)})")
+        blocking.append(f"{_count(len(critical), 'open critical finding')} ({_listed(critical)})")
     if major_483:
-        blocking.append(
-            f"{_count(len(major_483), 'open major finding')} likely to be cited "
-            f"({_codes(major_483)})"
-        )
-    if score is not None and score < NOT_READY_BELOW:
-        blocking.append(
-            f"overall readiness {format_percent(score)} is below {NOT_READY_BELOW:.0f}%"
-        )
+        blocking.append(f"{_count(len(major_483), 'open major finding')} likely to be cited "
+                        f"({_listed(major_483)})")
+    if band is Band.OFF_TARGET:
+        blocking.append(f"checklist conformance {format_percent(score)} is below {FLOOR}%")
     warnings: list[str] = []
     if other_serious:
-        warnings.append(
-            f"{_count(len(other_serious), 'open major or likely-483 finding')} "
-            f"({_codes(other_serious)})"
-        )
-    if overdue:
-        warnings.append(f"{_count(len(overdue), 'overdue action')}")
-    if score is not None and NOT_READY_BELOW <= score < AT_RISK_BELOW:
-        warnings.append(
-            f"overall readiness {format_percent(score)} is below {AT_RISK_BELOW:.0f}%"
-        )
-    if score is not None and coverage is not None and coverage < COVERAGE_AT_LEAST:
-        warnings.append(f"only {format_percent(coverage)} of applicable questions assessed")
+        warnings.append(f"{_count(len(other_serious), 'open major or likely-483 finding')} "
+                        f"({_listed(other_serious)})")
+    if report.overdue_actions:
+        warnings.append(_count(len(report.overdue_actions), "overdue action"))
+    if band is Band.NEEDS_WORK:
+        warnings.append(f"checklist conformance {format_percent(score)} is below {TARGET}%")
+    gap_reason = _gap_reason(report)
+    if gap_reason:
+        warnings.append(gap_reason)
     if blocking:
-        return Verdict(VerdictLevel.NOT_READY, (*blocking, *warnings))
-    if score is None:  # nothing assessed: say that, not "only 0% assessed"
+        complete = _completeness_reason(report)
+        return Verdict(VerdictLevel.NOT_READY, (*blocking, *warnings, *filter(None, [complete])))
+    if score is None:  # nothing assessed: say that, not "0 of 23 elements assessed"
         return Verdict(
             VerdictLevel.NOT_ASSESSED,
             ("no applicable question has been assessed yet", *warnings),
         )
+    complete = _completeness_reason(report)
+    if complete:
+        warnings.append(complete)
     if warnings:
         return Verdict(VerdictLevel.AT_RISK, tuple(warnings))
     return Verdict(VerdictLevel.READY, ())

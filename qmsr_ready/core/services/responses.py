@@ -80,6 +80,7 @@ def record_response(
         raise InvalidInput(
             f"Sample size {size} is larger than the population {population} for {question_id}."
         )
+    _require_na_reason(values, response, question_id)
     created = response is None
     if response is None:
         response = Response(
@@ -102,3 +103,28 @@ def record_response(
         changes, insp.code,
     )
     return response
+
+
+def _require_na_reason(values: dict[str, Any], response: Response | None, question_id: str) -> None:
+    """Refuse "Not applicable" without a reason in the notes (set now, or left by a clear).
+
+    Only a change that sets N/A or edits the notes is checked, so an older N/A answer without a
+    reason can still have its sampling edited.
+    """
+    if "result" not in values and "notes" not in values:
+        return
+    result = values.get("result", response.result if response else Result.NOT_ASSESSED.value)
+    if result != Result.NOT_APPLICABLE.value:
+        return
+    notes = values.get("notes", response.notes if response else "")
+    if str(notes or "").strip():
+        return
+    if "result" in values:
+        raise InvalidInput(
+            f"Not applicable needs a reason: write in the notes why {question_id} does not "
+            "apply to this site."
+        )
+    raise InvalidInput(
+        f"{question_id} is answered Not applicable: keep the reason in its notes, or choose "
+        "another result first."
+    )
