@@ -1,8 +1,10 @@
 """The workspace file: one SQLite database per workspace, opened safely.
 
-``workspace_file`` first checks, without writing, that a file is ours. A writer holds
-``<file>.lock`` so a second writer gets ``WorkspaceLocked``; an older schema is backed up beside
-the file and then migrated with the shipped Alembic revisions.
+``workspace_file`` first checks, without writing, that a file is ours. A writer holds the
+``workspace_lock`` (keyed by the file's resolved name and its identity) so a second writer, by
+any name, gets ``WorkspaceLocked``; an older schema is backed up beside the file and then
+migrated with the shipped Alembic revisions. Failures of a damaged file or a failing disk leave
+every session as one ``QmsrError`` (``db_errors``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,18 +20,18 @@ from typing import Any
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
-from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from qmsr_ready import __version__
+from qmsr_ready.core.db_errors import translate_error
 from qmsr_ready.core.errors import (
     NotAWorkspace,
+    QmsrError,
     SchemaMigrationFailed,
     SchemaTooNew,
-    WorkspaceLocked,
     WorkspaceReadOnly,
 )
 from qmsr_ready.core.migrations import alembic_config, head_revision, known_revisions
@@ -41,6 +42,7 @@ from qmsr_ready.core.workspace_file import (
     inspect_workspace_file,
     read_only_uri,
 )
+from qmsr_ready.core.workspace_lock import WriterLock, acquire_writer_lock
 
 __all__ = [
     "APPLICATION_ID",
@@ -53,39 +55,31 @@ __all__ = [
 WORKSPACE_SUFFIX = ".qmsr"
 _IMMEDIATE_OPTION = "qmsr_begin_immediate"
 
-# flock() already refuses a second lock from this process, but the registry makes the rule
-# explicit and gives the same clear message without touching the file system.
-_open_writers: set[str] = set()
-_writers_guard = threading.Lock()
 
 
-def _acquire_writer_lock(path: Path) -> FileLock:
-    key = str(path.resolve())
-    message = (
-        f"{path} is already open for writing in another window or program. "
-        "Close it there, or open it read-only."
-    )
-    with _writers_guard:
-        if key in _open_writers:
-            raise WorkspaceLocked(message, str(path))
-        lock = FileLock(f"{path}.lock", thread_local=False)
-        try:
-            lock.acquire(blocking=False)
-        except Timeout as exc:
-            raise WorkspaceLocked(message, str(path)) from exc
-        except OSError as exc:
-            raise WorkspaceLocked(
-                f"Cannot create the lock file beside {path} ({exc.strerror}); open it read-only.",
-                str(path),
-            ) from exc
-        _open_writers.add(key)
-        return lock
+class _GuardedSession(Session):
+    """A session whose damaged-file and full-disk failures leave it as one ``QmsrError``."""
+
+    def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        super().__exit__(type_, value, traceback)
+        if value is not None:
+            mapped = translate_error(value, Path(self.info.get("workspace_path", "")))
+            if mapped is not None:
+                raise mapped from value
 
 
-def _release_writer_lock(path: Path, lock: FileLock) -> None:
-    with _writers_guard:
-        _open_writers.discard(str(path.resolve()))
-        lock.release()
+@contextlib.contextmanager
+def translated(path: Path) -> Iterator[None]:
+    """Re-raise what a damaged file or failing disk raises as one clear ``QmsrError``."""
+    try:
+        yield
+    except QmsrError:
+        raise
+    except Exception as exc:
+        mapped = translate_error(exc, path)
+        if mapped is None:
+            raise
+        raise mapped from exc
 
 
 def _make_engine(path: Path, *, read_only: bool) -> Engine:
@@ -136,22 +130,14 @@ def _upgrade(engine: Engine, target: str = "head") -> None:
 
 
 def _backup_file(engine: Engine, dest: Path) -> None:
-    """Consistent copy through SQLite's backup API, written to a temp name then renamed."""
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    """Consistent copy through SQLite's backup API (``backups.copy_database``)."""
+    from qmsr_ready.core.backups import copy_database
+
     raw = engine.raw_connection()
     try:
-        target = sqlite3.connect(str(tmp))
-        try:
-            raw.driver_connection.backup(target)  # type: ignore[union-attr]
-            # a copy is one self-contained file (no -wal beside it); WAL returns on next write
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-        os.replace(tmp, dest)
+        copy_database(raw.driver_connection, dest)  # type: ignore[arg-type]
     finally:
         raw.close()
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def initialise_file(path: Path, revision: str = "head") -> None:
@@ -192,7 +178,7 @@ class Workspace:
         engine: Engine,
         *,
         read_only: bool,
-        lock: FileLock | None,
+        lock: WriterLock | None,
         schema_revision: str,
         backup_path: Path | None = None,
     ) -> None:
@@ -204,8 +190,9 @@ class Workspace:
         self.backup_path = backup_path  # set when opening migrated an older file
         self._lock = lock
         self._closed = False
+        info = {"workspace_path": str(path)}
         self.session_factory: sessionmaker[Session] = sessionmaker(
-            bind=engine, expire_on_commit=False
+            bind=engine, expire_on_commit=False, class_=_GuardedSession, info=info
         )
         self._write_factory = self.session_factory
         if read_only:
@@ -213,7 +200,7 @@ class Workspace:
         else:
             self._write_factory = sessionmaker(
                 bind=engine.execution_options(**{_IMMEDIATE_OPTION: True}),
-                expire_on_commit=False,
+                expire_on_commit=False, class_=_GuardedSession, info=info,
             )
         with self.session() as s:
             row = s.execute(
@@ -228,7 +215,7 @@ class Workspace:
     @contextlib.contextmanager
     def begin(self) -> Iterator[Session]:
         """A session in one write transaction: committed on success, rolled back on error."""
-        with self._write_factory.begin() as session:
+        with translated(self.path), self._write_factory.begin() as session:
             yield session
 
     def session(self) -> Session:
@@ -237,11 +224,9 @@ class Workspace:
 
     def backup_to(self, dest: str | os.PathLike[str]) -> Path:
         """Write a consistent copy of the workspace to ``dest`` (safe while it is in use)."""
-        target = Path(dest)
-        if target.resolve() == self.path.resolve():
-            raise NotAWorkspace("A backup cannot overwrite the workspace it copies.")
-        _backup_file(self.engine, target)
-        return target
+        from qmsr_ready.core.backups import backup_workspace
+
+        return backup_workspace(self, dest)
 
     def close(self) -> None:
         """Close every connection and release the writer lock (safe to call twice)."""
@@ -250,7 +235,7 @@ class Workspace:
         self._closed = True
         self.engine.dispose()
         if self._lock is not None:
-            _release_writer_lock(self.path, self._lock)
+            self._lock.release()
 
     def __enter__(self) -> Workspace:
         return self
@@ -278,6 +263,11 @@ def open_workspace(
     with a message naming the file; a file that is refused is left byte-identical.
     """
     p = Path(path).expanduser().absolute()
+    with translated(p):
+        return _open(p, create, read_only, actor)
+
+
+def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspace:
     if create and not read_only and not p.exists() and not p.is_symlink():
         try:
             return _create(p, actor)
@@ -295,7 +285,7 @@ def open_workspace(
         except Exception:
             engine.dispose()
             raise
-    lock = _acquire_writer_lock(p)
+    lock = acquire_writer_lock(p)
     engine = _make_engine(p, read_only=False)
     try:
         revision = _current_revision(engine)  # re-read under the lock
@@ -316,7 +306,7 @@ def open_workspace(
         )
     except Exception:
         engine.dispose()
-        _release_writer_lock(p, lock)
+        lock.release()
         raise
 
 
@@ -331,20 +321,18 @@ def _check_known(path: Path, revision: str | None) -> None:
 
 
 def _backup_before_upgrade(path: Path, engine: Engine, revision: str) -> Path:
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    dest = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
-    n = 1
-    while dest.exists():
-        n += 1
-        dest = path.with_name(f"{path.name}.bak-{revision}-{stamp}-{n}")
+    from qmsr_ready.core.backups import backup_name, prune_backups
+
+    dest = backup_name(path, revision)
     _backup_file(engine, dest)
+    prune_backups(path)
     return dest
 
 
 def _create(path: Path, actor: str | None) -> Workspace:
     if not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    lock = _acquire_writer_lock(path)
+    lock = acquire_writer_lock(path)
     try:
         if not path.exists():  # built under a temp name so a crash never leaves half a file
             tmp = path.with_name(f".{path.name}.creating-{uuid.uuid4().hex[:8]}")
@@ -357,8 +345,8 @@ def _create(path: Path, actor: str | None) -> Workspace:
                     with contextlib.suppress(FileNotFoundError):
                         leftover.unlink()
     finally:
-        _release_writer_lock(path, lock)
-    return open_workspace(path)
+        lock.release()
+    return _open(path, False, False, None)
 
 
 def _record_creation(path: Path, actor: str | None) -> None:

@@ -7,15 +7,24 @@ write. Kept apart from ``db`` because it is the one job every open starts with.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import tempfile
 from pathlib import Path
 
-from qmsr_ready.core.errors import NotAWorkspace
+from qmsr_ready.core.errors import NotAWorkspace, QmsrError
 
 APPLICATION_ID = 0x514D5352  # "QMSR": tells our files apart from every other SQLite file
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+
+
+class WorkspaceDamaged(NotAWorkspace):
+    """The file is ours but SQLite cannot read all of it (damaged pages, values or tables)."""
+
+
+class WorkspaceWriteFailed(QmsrError):  # noqa: N818 (matches the QmsrError family's names)
+    """The disk is full, read-only or refused access; the change was not saved."""
 
 
 def inspect_workspace_file(path: Path) -> str | None:
@@ -28,22 +37,22 @@ def inspect_workspace_file(path: Path) -> str | None:
         raise NotAWorkspace(f"{path} is a folder, not a QMSR Ready workspace file.")
     if not path.exists():
         raise NotAWorkspace(f"No workspace at {path}.")
-    size = path.stat().st_size
-    if size == 0:
-        raise NotAWorkspace(f"{path} is empty; it is not a QMSR Ready workspace.")
-    with path.open("rb") as fh:
-        header = fh.read(100)
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise NotAWorkspace(f"{path} is empty; it is not a QMSR Ready workspace.")
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise NotAWorkspace(f"Cannot read {path} ({exc.strerror or exc}).") from exc
     if not header.startswith(SQLITE_HEADER[: len(header)]) or len(header) < len(SQLITE_HEADER):
         raise NotAWorkspace(f"{path} is not a QMSR Ready workspace (not a database file).")
     if len(header) < 100:
         raise NotAWorkspace(f"{path} is truncated; it is not a usable QMSR Ready workspace.")
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         raise NotAWorkspace(f"{path} is an SQLite database but not a QMSR Ready workspace.")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    page_count = int.from_bytes(header[28:32], "big")
-    if page_size < 512 or size % page_size or size < page_size * page_count:
-        raise NotAWorkspace(f"{path} is truncated or damaged; restore it from a backup.")
+    if _looks_truncated(path, header, size):
+        raise WorkspaceDamaged(f"{path} is truncated or damaged; restore it from a backup.")
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
@@ -55,8 +64,32 @@ def inspect_workspace_file(path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise NotAWorkspace(f"{path} is damaged and cannot be read ({exc}).") from exc
+        raise WorkspaceDamaged(f"{path} is damaged and cannot be read ({exc}).") from exc
     return row[0] if row else None
+
+
+def _looks_truncated(path: Path, header: bytes, size: int) -> bool:
+    """Whether the main file is shorter than its header says, with nothing to make up for it.
+
+    The header's page count is only trusted when SQLite would trust it ("version-valid-for"
+    equals the change counter), and never while a ``-wal`` holds frames: a checkpoint writes
+    page 1 (with the new count) before the pages after it, so a kill or a full disk during a
+    checkpoint leaves a short main file that SQLite reads completely from the WAL.
+    """
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return True
+    wal = Path(f"{path}-wal")
+    with contextlib.suppress(OSError):
+        if wal.stat().st_size > 0:
+            return False  # SQLite decides (the read-only connection below replays the WAL)
+    if size % page_size:
+        return True
+    change_counter = header[24:28]
+    valid_for = header[92:96]
+    page_count = int.from_bytes(header[28:32], "big")
+    return valid_for == change_counter and size < page_size * page_count
 
 
 def read_only_uri(path: Path) -> str:
