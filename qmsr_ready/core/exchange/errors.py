@@ -1,4 +1,9 @@
-"""Why an exchange refuses its input: one clear line, and every problem found when there are many."""
+"""Why an incoming workbook or workspace was refused, as one line people can act on.
+
+Every refusal happens before anything is written, so the workspace stays byte-identical. When
+the trouble is in cells, ``problems`` lists each one with its reference (``Checklist!H12: …``)
+for the GUI's list and ``--json``; the message summarises them on one line for the CLI.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,27 @@ from collections.abc import Iterable
 
 from qmsr_ready.core.errors import QmsrError
 
+SHOWN_IN_MESSAGE = 3  # cell problems quoted in the one-line message; the rest are counted
 
-class ImportRefused(QmsrError):  # noqa: N818 (named by the shared exchange API)
-    """The incoming file cannot be imported or merged; the workspace was not touched.
 
-    ``problems`` lists each problem with where it is (e.g. ``Checklist!H12: ...``); the message
-    summarises them in one line.
-    """
+class ImportRefused(QmsrError):  # noqa: N818 (name fixed by the exchange API)
+    """An incoming file that cannot be imported; nothing was changed."""
 
     def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
         super().__init__(message)
         self.problems: tuple[str, ...] = tuple(problems)
+
+    @classmethod
+    def from_problems(cls, source: str, problems: Iterable[str]) -> ImportRefused:
+        """One line naming the first few problems, the count of the rest and what to do."""
+        listed = tuple(problems)
+        shown = "; ".join(listed[:SHOWN_IN_MESSAGE])
+        more = len(listed) - SHOWN_IN_MESSAGE
+        if more > 0:
+            shown += f"; and {more} more"
+        noun = "problem" if len(listed) == 1 else "problems"
+        return cls(
+            f"{source} was not imported: {len(listed)} {noun} in its cells ({shown}). "
+            "Correct them in the workbook and import it again; nothing was changed.",
+            listed,
+        )
