@@ -7,6 +7,8 @@ location (a path such as ``areas[2].elements[4]``) is mapped back to the line it
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,10 +75,43 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 MAX_VALUES = 200_000  # a real template has a few thousand; aliases can multiply without limit
+# The shipped library is 0.3 MB of YAML and expands to about as many bytes of text. These caps
+# leave room for a site's own, much larger template while keeping memory in the tens of MB.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+_VALUE_BYTES = 16  # what one mapping, list or number costs against MAX_TEXT_BYTES
 
 
 class TooLarge(yaml.MarkedYAMLError):
-    """The document expands to more values than any template has (a YAML alias bomb)."""
+    """The document expands to more values or text than any template has (YAML aliases)."""
+
+
+@dataclass
+class _Budget:
+    """What is left to build: values and bytes of text, shared by one document's walk."""
+
+    values: int = MAX_VALUES
+    text_bytes: int = MAX_TEXT_BYTES
+
+    def spend(self, node: yaml.Node) -> None:
+        """Charge one node: a scalar its UTF-8 length, so an alias costs what it expands to."""
+        self.values -= 1
+        if self.values < 0:
+            raise TooLarge(
+                problem=f"the file expands to more than {MAX_VALUES:,} values (nested YAML "
+                "aliases?); a checklist template is far smaller",
+                problem_mark=node.start_mark,
+            )
+        size = _VALUE_BYTES
+        if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+            size += len(node.value.encode("utf-8", "surrogatepass"))
+        self.text_bytes -= size
+        if self.text_bytes < 0:
+            raise TooLarge(
+                problem=f"the file expands to more than {MAX_TEXT_BYTES // (1024 * 1024)} MB of "
+                "text (YAML aliases repeating a long value?); a checklist template is far smaller",
+                problem_mark=node.start_mark,
+            )
 
 
 def _build(
@@ -85,22 +120,17 @@ def _build(
     lines: dict[Loc, int],
     dupes: list[tuple[Loc, str]],
     scalars: SafeConstructor,
-    budget: list[int] | None = None,
+    budget: _Budget | None = None,
 ) -> Any:
     """Turn a node into plain data, recording the 1-based line of every path.
 
-    YAML aliases let a few hundred bytes expand to billions of values; ``budget`` counts the
-    values built and stops at ``MAX_VALUES`` before memory or time run out.
+    YAML aliases let a few hundred bytes expand to billions of values, and a 1 MB string
+    repeated through aliases to gigabytes of text; ``budget`` counts both (text in bytes, each
+    alias as what it expands to) and stops before memory or time run out.
     """
     if budget is None:
-        budget = [MAX_VALUES]
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise TooLarge(
-            problem=f"the file expands to more than {MAX_VALUES:,} values (nested YAML "
-            "aliases?); a checklist template is far smaller",
-            problem_mark=node.start_mark,
-        )
+        budget = _Budget()
+    budget.spend(node)
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -200,6 +230,11 @@ def load_validated(
     def issue(line: int | None, loc: Loc, message: str) -> None:
         result.issues.append(TemplateIssue(name, line, format_loc(loc), message))
 
+    # A character is at least one byte: a long text is refused without encoding it.
+    size = len(text) if len(text) > MAX_FILE_BYTES else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        issue(None, (), f"refused: {_too_big(size, MAX_FILE_BYTES)}")
+        return result
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -248,11 +283,44 @@ def load_validated(
     return result
 
 
+def read_capped(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a regular file of at most ``limit`` bytes, checking before and while reading.
+
+    Opened without blocking so a FIFO or device named by mistake is refused at once instead of
+    hanging; the size is checked from ``fstat`` before any byte is read and again while reading,
+    in case the file grows meanwhile.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _RefusedError("not a regular file")
+        if info.st_size > limit:
+            raise _RefusedError(_too_big(info.st_size, limit))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _RefusedError(_too_big(len(data), limit))
+    return data
+
+
+class _RefusedError(Exception):
+    """A file refused before parsing; the message says why."""
+
+
+def _too_big(size: int, limit: int) -> str:
+    return (
+        f"the file is {size / (1024 * 1024):.1f} MB; a checklist template is at most "
+        f"{limit // (1024 * 1024)} MB (the built-in library is 0.3 MB)"
+    )
+
+
 def load_file(path: str | Path) -> LoadResult:
     """Read and validate one template file; unreadable files become an issue, not a crash."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_capped(p).decode("utf-8")
+    except _RefusedError as exc:
+        return LoadResult(p, None, [TemplateIssue(p.name, None, "", f"refused: {exc}")])
     except (OSError, UnicodeDecodeError) as exc:
         return LoadResult(p, None, [TemplateIssue(p.name, None, "", f"cannot read file: {exc}")])
     return load_text(text, p.name, p)
