@@ -15,6 +15,8 @@ Modules:
     exports    which pack was last sent, and whether an inspection changed since
 """
 
+from typing import Any
+
 from qmsr_ready.core.exchange.fields import ENTITIES, FINDING, RESPONSE, EntitySpec, FieldSpec
 from qmsr_ready.core.exchange.plan import (
     Choice,
@@ -42,3 +44,13 @@ __all__ = [
     "RowStatus",
     "SourceInfo",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``plan_workbook_import`` on demand (the self-test looks for it here), without loading
+    openpyxl for callers that only need the plan model."""
+    if name == "plan_workbook_import":
+        from qmsr_ready.core.exchange.workbook import plan_workbook_import
+
+        return plan_workbook_import
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
