@@ -1,11 +1,15 @@
 """Export dialog: which packs (and where), which sections, gaps only; runs on a worker.
 
 The report is built once and fed to both renderers (``core.export.api``), which write atomically,
-report progress and honour cancel; afterwards the dialog offers to open the folder.
+report progress and honour cancel; afterwards the dialog offers to open the folder. It says which
+pack was last sent and whether the inspection changed since, and records every pack it writes in
+the audit trail (``core.exchange.exports``) so the next import can tell what was sent.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -25,14 +29,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsr_ready.core.errors import Cancelled
+from qmsr_ready.core.errors import Cancelled, QmsrError
 from qmsr_ready.core.export.api import export_pdf, export_xlsx
 from qmsr_ready.core.export.options import PDF_SECTIONS, XLSX_SECTIONS, ExportOptions
 from qmsr_ready.core.report.build import build_report
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
+from qmsr_ready.ui.models.inspections_model import (
+    CHANGED_SINCE_EXPORT,
+    EXPORT_UP_TO_DATE,
+    read_export_state,
+)
 from qmsr_ready.ui.workers import Job, JobProgress
+
+log = logging.getLogger(__name__)
+_KIND_BY_SUFFIX = {".xlsx": "xlsx", ".pdf": "pdf"}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class _PackBox(QGroupBox):
@@ -90,6 +110,12 @@ class ExportDialog(QDialog):
         folder = Path(ctx.settings.last_export_folder() or (
             ctx.workspace.path.parent if ctx.workspace else Path.home()))
         layout = QVBoxLayout(self)
+        self.last_sent = QLabel(self)
+        self.last_sent.setObjectName("lastSent")
+        self.last_sent.setAccessibleName("Last pack sent")
+        self.last_sent.setWordWrap(True)
+        layout.addWidget(self.last_sent)
+        self._show_last_sent()
         self.xlsx_box = _PackBox("Excel workbook", ".xlsx", folder / f"{code}-readiness.xlsx",
                                  XLSX_SECTIONS, self)
         self.pdf_box = _PackBox("PDF report", ".pdf", folder / f"{code}-readiness.pdf",
@@ -172,13 +198,14 @@ class ExportDialog(QDialog):
             return
         code = self.code
 
-        def job(progress: JobProgress) -> list[Path]:
+        def job(progress: JobProgress) -> list[tuple[Path, str]]:
             with workspace.session() as session:
                 report = build_report(session, code)
             written = []
             for writer, target, options in packs:
                 progress.check()
-                written.append(writer(report, target, progress, options))
+                path = writer(report, target, progress, options)
+                written.append((path, _sha256(path)))
             return written
 
         self.written = []
@@ -204,14 +231,45 @@ class ExportDialog(QDialog):
         self.cancel_button.setText("Close")
         self.progress.setRange(0, 1)
 
-    def _on_job_result(self, written: list[Path]) -> None:
+    def _on_job_result(self, result: list[tuple[Path, str]]) -> None:
         self._finish()
         self.progress.setValue(1)
-        self.written = list(written)
+        written = [path for path, _sha in result]
+        self.written = written
+        self._record(result)
         if written:
             self.ctx.settings.set_last_export_folder(str(written[0].parent))
         self.status.setText("✓ Saved:\n" + "\n".join(str(p) for p in written))
         self.open_button.setVisible(True)
+
+    def _show_last_sent(self) -> None:
+        """'Last sent: pack.xlsx, 2 Dec 2026 14:05 by Aoife' and whether it changed since."""
+        if self.ctx.workspace is None:
+            return
+        with self.ctx.read() as session:
+            state = read_export_state(session, self.code)
+        if state is None:
+            self.last_sent.setText("No pack of this inspection has been sent yet.")
+            return
+        look = CHANGED_SINCE_EXPORT if state.changed else EXPORT_UP_TO_DATE
+        self.last_sent.setText(f"Last sent: {state.sent_text}   ·   {look.text}")
+
+    def _record(self, written: list[tuple[Path, str]]) -> None:
+        """Audit each pack written, so "last sent" and "changed since" know about it."""
+        from qmsr_ready.core.exchange.exports import record_export
+
+        if not written or self.ctx.read_only:
+            return  # a read-only workspace cannot take the record; the files are still written
+        try:
+            with self.ctx.write("export", self.code) as session:
+                for path, sha in written:
+                    kind = _KIND_BY_SUFFIX.get(path.suffix.lower())
+                    if kind:
+                        record_export(session, self.ctx.actor, self.code, kind, path, sha)
+        except QmsrError as exc:
+            log.warning("export of %s not recorded: %s", self.code, exc)
+            return
+        self._show_last_sent()
 
     def _on_job_error(self, exc: BaseException) -> None:
         self._finish()

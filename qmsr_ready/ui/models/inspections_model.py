@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from sqlalchemy.orm import Session
 
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import Verdict
@@ -21,7 +22,9 @@ from qmsr_ready.core.vocab import InspectionType
 from qmsr_ready.ui.icons import icon
 from qmsr_ready.ui.models.row_table import RowTableModel
 from qmsr_ready.ui.presentation import (
+    BLUISH_GREEN,
     DATE_FORMAT,
+    ORANGE,
     StatusLook,
     inspection_status_look,
     readiness_look,
@@ -33,9 +36,40 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS: tuple[str, ...] = (
     "Code", "Title", "Site", "Type", "Model", "Status", "Dates", "Progress", "Readiness",
-    "Open findings",
+    "Open findings", "Last export",
 )  # fmt: skip
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+# The "changed since last export" mark (home list, status bar, Export dialog): symbol and words.
+CHANGED_SINCE_EXPORT = StatusLook("●", "Changed since last export", ORANGE, "warning")
+EXPORT_UP_TO_DATE = StatusLook("✓", "Up to date with last export", BLUISH_GREEN, "conforms")
+
+
+@dataclass(frozen=True)
+class ExportState:
+    """The last pack sent of an inspection and whether the inspection changed since."""
+
+    file_name: str
+    at: dt.datetime
+    by: str
+    changed: bool
+
+    @property
+    def sent_text(self) -> str:
+        """E.g. "pack.xlsx, 2 Dec 2026 14:05 by Aoife" (local time)."""
+        at = self.at.astimezone() if self.at.tzinfo else self.at
+        return f"{self.file_name}, {at.day} {at:%b %Y %H:%M} by {self.by or '—'}"
+
+
+def read_export_state(session: Session, code: str) -> ExportState | None:
+    """The last pack sent of ``code`` and whether it changed since (None: never exported)."""
+    from qmsr_ready.core.exchange.exports import changed_since_export, last_export
+
+    last = last_export(session, code)
+    if last is None:
+        return None
+    return ExportState(last.file_name, last.at, last.by, changed_since_export(session, code))
 
 
 # A computed readiness: the percentage and the verdict that gates it.
@@ -66,6 +100,14 @@ class InspectionRow:
     readiness_known: bool = False
     verdict: Verdict | None = None
     site_code: str = ""
+    export: ExportState | None = None  # None: never exported
+
+    @property
+    def export_look(self) -> StatusLook | None:
+        """The export mark: changed since the last pack, or up to date; None when never sent."""
+        if self.export is None:
+            return None
+        return CHANGED_SINCE_EXPORT if self.export.changed else EXPORT_UP_TO_DATE
 
     @classmethod
     def from_summary(cls, s: InspectionSummary) -> InspectionRow:
@@ -161,6 +203,8 @@ class InspectionsModel(RowTableModel):
             return icon(inspection_status_look(row.status).icon)
         if role == Qt.ItemDataRole.ForegroundRole and column == "Readiness" and row.readiness_known:
             return _readiness_look(row).qcolor
+        if role == Qt.ItemDataRole.ForegroundRole and column == "Last export" and row.export_look:
+            return row.export_look.qcolor
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             "Model", "Progress", "Readiness", "Open findings"
         ):
@@ -172,6 +216,11 @@ class InspectionsModel(RowTableModel):
                 return f"{row.site} ({row.site_code})" if row.site_code else row.site
             if column == "Title":
                 return row.title
+            if column == "Last export":
+                if row.export is None:
+                    return "No pack of this inspection has been exported yet."
+                return f"{row.export_look.text if row.export_look else ''}\n" \
+                       f"Last sent: {row.export.sent_text}"
         return None
 
     @staticmethod
@@ -197,6 +246,8 @@ class InspectionsModel(RowTableModel):
                 return "…"
             look = _readiness_look(row)
             return f"{look.symbol} {format_percent(row.readiness)} {look.label}"
+        if column == "Last export":
+            return row.export_look.text if row.export_look else "Never exported"
         return str(row.open_findings)
 
     @staticmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
@@ -36,6 +37,7 @@ from qmsr_ready.ui.models.inspections_model import (
     InspectionRow,
     InspectionsModel,
     Readiness,
+    read_export_state,
 )
 from qmsr_ready.ui.presentation import MARGIN, SPACING
 from qmsr_ready.ui.workers import Job, JobProgress
@@ -200,7 +202,10 @@ class HomeView(QWidget):
             self.count_label.setText("No workspace is open.")
             return
         with self.ctx.read() as session:
-            rows = [InspectionRow.from_summary(s) for s in list_inspections(session)]
+            rows = [
+                replace(InspectionRow.from_summary(s), export=read_export_state(session, s.code))
+                for s in list_inspections(session)
+            ]
         self.model.set_rows(rows)
         self.pages.setCurrentIndex(0 if rows else 1)
         self.start_button.setEnabled(not self.ctx.read_only)
@@ -232,8 +237,9 @@ class HomeView(QWidget):
 
     def _on_ctx_data_changed(self, kind: str, code: str) -> None:
         # Readiness of the edited inspection is stale; recompute just that one.
-        if kind in ("response", "finding", "inspection", "signoff", "site"):
-            self.model.forget_readiness(code)
+        if kind in ("response", "finding", "inspection", "signoff", "site", "evidence", "export"):
+            if kind != "export":  # an export changes the "last export" mark, not readiness
+                self.model.forget_readiness(code)
             # Autosaves in the checklist fire often: re-read only while the list is on screen.
             if self.isVisible():
                 self.reload()
