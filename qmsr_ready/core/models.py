@@ -331,3 +331,119 @@ class AuditEvent(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"field": [old, new], ...}
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# -- inspection day: the front-room request log, what was shown, scribe notes, SME roster ----
+
+
+class DocumentRequest(Base):
+    """One request an investigator made (or the back room pre-staged), tracked to presentation."""
+
+    __tablename__ = "document_requests"
+    __table_args__ = (UniqueConstraint("inspection_id", "code"),)
+
+    id: Mapped[intpk]
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[code_str]  # "R-001" within its inspection
+    requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    requested_by: Mapped[short_str]  # the investigator
+    text: Mapped[long_text]  # what was asked, in the scribe's words
+    kind: Mapped[str] = mapped_column(String(20), default="document")  # vocab.RequestKind
+    area_id: Mapped[str] = mapped_column(String(64), default="")
+    element_id: Mapped[str] = mapped_column(String(64), default="")
+    priority: Mapped[str] = mapped_column(String(10), default="normal")  # vocab.RequestPriority
+    owner: Mapped[short_str]  # back-room owner
+    status: Mapped[str] = mapped_column(String(20), default="requested")  # vocab.RequestStatus
+    presented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    notes: Mapped[long_text]
+    finding_codes: Mapped[list[Any]] = mapped_column(default=list)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
+
+    moves: Mapped[list[RequestMove]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RequestMove.id"
+    )
+    items: Mapped[list[PresentedItem]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="PresentedItem.id"
+    )
+
+
+class RequestMove(Base):
+    """One status move of a request, stamped (the timeline the statistics are computed from)."""
+
+    __tablename__ = "request_moves"
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("document_requests.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    by: Mapped[short_str]
+
+    request: Mapped[DocumentRequest] = relationship(back_populates="moves")
+
+
+class PresentedItem(Base):
+    """What was handed over for a request: document ID and version, and the file if attached."""
+
+    __tablename__ = "presented_items"
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("document_requests.id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[short_str]
+    version: Mapped[short_str]
+    evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence.id", ondelete="SET NULL"), nullable=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    presented_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    presented_by: Mapped[short_str]
+    note: Mapped[long_text]
+
+    request: Mapped[DocumentRequest] = relationship(back_populates="items")
+
+
+class ScribeNote(Base):
+    """A timestamped note the scribe takes, by topic or investigator, linkable to requests."""
+
+    __tablename__ = "scribe_notes"
+    __table_args__ = (UniqueConstraint("inspection_id", "code"),)
+
+    id: Mapped[intpk]
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[code_str]  # "N-001"
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    topic: Mapped[short_str]
+    investigator: Mapped[short_str]
+    text: Mapped[long_text]
+    request_codes: Mapped[list[Any]] = mapped_column(default=list)
+    finding_codes: Mapped[list[Any]] = mapped_column(default=list)
+    author: Mapped[short_str]
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class RosterEntry(Base):
+    """Who presents an area on the day, their backup, the storyboard and whether all is ready."""
+
+    __tablename__ = "sme_roster"
+    __table_args__ = (UniqueConstraint("inspection_id", "area_id"),)
+
+    id: Mapped[intpk]
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), index=True
+    )
+    area_id: Mapped[code_str]
+    presenter: Mapped[short_str]
+    backup: Mapped[short_str]
+    storyboard: Mapped[short_str]  # document ID of the one-page storyboard
+    prepared: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[long_text]
+    revision: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,349 @@
+"""The front-room request log: log a request, move it along, record what was handed over.
+
+Every move is stamped (``RequestMove``) and audited, so time-to-present statistics and the
+register of what was shown can be proved later. Times are aware UTC datetimes; a time given by
+the user may not fall before the request or before the request's last move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.audit import append_event
+from qmsr_ready.core.errors import InvalidInput, InvalidTransition, NotFound
+from qmsr_ready.core.models import (
+    DocumentRequest,
+    Finding,
+    Inspection,
+    PresentedItem,
+    RequestMove,
+    utcnow,
+)
+from qmsr_ready.core.services._common import (
+    apply_changes,
+    choice,
+    next_code,
+    text_value,
+    unknown_fields,
+    writable_inspection,
+)
+from qmsr_ready.core.template_content import iter_elements
+from qmsr_ready.core.vocab import RequestKind, RequestPriority, RequestStatus
+
+EDITABLE_FIELDS = (
+    "text", "kind", "requested_by", "owner", "priority", "area_id", "element_id", "notes",
+    "requested_at", "finding_codes",
+)
+
+
+def get_request(session: Session, insp: Inspection, code: str) -> DocumentRequest:
+    """The request with this number in the inspection, or ``NotFound``."""
+    req = session.execute(
+        select(DocumentRequest).where(
+            DocumentRequest.inspection_id == insp.id, DocumentRequest.code == code
+        )
+    ).scalar_one_or_none()
+    if req is None:
+        raise NotFound(f"No request {code!r} in inspection {insp.code}.")
+    return req
+
+
+def time_value(value: Any, what: str) -> dt.datetime:
+    """An aware datetime from a datetime or ISO-8601 text (naive means UTC)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(
+                f"{what} must be a date and time like 2026-05-31T09:15 or "
+                f"2026-05-31T09:15:00+01:00, not {value!r}."
+            ) from None
+    if not isinstance(value, dt.datetime):
+        raise InvalidInput(f"{what} must be a date and time, not {value!r}.")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    if not 2000 <= value.year <= 2100:
+        raise InvalidInput(f"{what} {value.isoformat()} is not a plausible time.")
+    return value.astimezone(dt.UTC)
+
+
+def _element_area(insp: Inspection, element_id: str) -> str:
+    for area, element in iter_elements(insp.template.content):
+        if element.get("id") == element_id:
+            return str(area.get("id", ""))
+    raise InvalidInput(
+        f"Unknown element ID {element_id!r} for template {insp.template.key} "
+        f"{insp.template.version}."
+    )
+
+
+def _area_ids(insp: Inspection) -> set[str]:
+    return {str(a.get("id")) for a in insp.template.content.get("areas", [])}
+
+
+def codes_value(session: Session, insp: Inspection, value: Any, model: Any, what: str) -> list[str]:
+    """A list of codes (``F-001; F-004`` or a sequence) that must exist in the inspection."""
+    if isinstance(value, str):
+        value = value.replace(",", ";").split(";")
+    codes = list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+    known = set(session.scalars(select(model.code).where(model.inspection_id == insp.id)))
+    for c in codes:
+        if c not in known:
+            raise InvalidInput(f"No {what} {c!r} in inspection {insp.code}.")
+    return codes
+
+
+def _clean(session: Session, insp: Inspection, name: str, value: Any) -> Any:
+    if name == "text":
+        return text_value(value, "What was asked", required=True, max_len=4000)
+    if name == "kind":
+        return choice(value, RequestKind, "request kind").value
+    if name == "priority":
+        return choice(value, RequestPriority, "priority").value
+    if name in ("requested_by", "owner"):
+        return text_value(value, name.replace("_", " ").capitalize(), max_len=255).strip()
+    if name == "notes":
+        return text_value(value, "Notes")
+    if name == "area_id":
+        area = text_value(value, "Area", max_len=64).strip()
+        if area and area not in _area_ids(insp):
+            raise InvalidInput(f"Unknown area {area!r}; use one of: "
+                               + ", ".join(sorted(_area_ids(insp))) + ".")
+        return area
+    if name == "element_id":
+        element = text_value(value, "Element", max_len=64).strip()
+        if element:
+            _element_area(insp, element)
+        return element
+    if name == "requested_at":
+        return time_value(value, "Requested at")
+    if name == "finding_codes":
+        return codes_value(session, insp, value, Finding, "finding")
+    raise InvalidInput(f"A request has no field {name!r}.")  # pragma: no cover
+
+
+def add_request(
+    session: Session,
+    actor: str,
+    *,
+    inspection_code: str,
+    text: str,
+    kind: str = RequestKind.DOCUMENT.value,
+    requested_by: str = "",
+    owner: str = "",
+    priority: str = RequestPriority.NORMAL.value,
+    area_id: str = "",
+    element_id: str = "",
+    notes: str = "",
+    requested_at: Any = None,
+    prepared: bool = False,
+    code: str | None = None,
+    suggest: bool = True,
+) -> DocumentRequest:
+    """Log a request (``R-NNN``), stamped now unless ``requested_at`` is given.
+
+    ``prepared`` pre-stages it before the day: its clock starts only when it is requested.
+    With ``suggest`` and no area or element given, both are suggested from the text.
+    """
+    insp = writable_inspection(session, inspection_code)
+    given = {"text": text, "kind": kind, "requested_by": requested_by, "owner": owner,
+             "priority": priority, "area_id": area_id, "element_id": element_id, "notes": notes}
+    values = {name: _clean(session, insp, name, value) for name, value in given.items()}
+    if values["element_id"] and not values["area_id"]:
+        values["area_id"] = _element_area(insp, values["element_id"])
+    if suggest and not values["area_id"] and not values["element_id"]:
+        from qmsr_ready.core.inspection_day.suggest import suggest_element
+
+        found = suggest_element(insp.template.content, values["text"])
+        if found is not None:
+            values["area_id"], values["element_id"] = found
+    now = utcnow()
+    status = RequestStatus.PREPARED if prepared else RequestStatus.REQUESTED
+    at = None if prepared else (
+        now if requested_at is None else _clean(session, insp, "requested_at", requested_at)
+    )
+    existing = list(session.scalars(
+        select(DocumentRequest.code).where(DocumentRequest.inspection_id == insp.id)
+    ))
+    if code is None:
+        code = next_code(existing, "R-")
+    elif code in existing:
+        raise InvalidInput(f"Inspection {insp.code} already has a request {code}.")
+    req = DocumentRequest(
+        inspection_id=insp.id, code=code, requested_at=at, status=status.value,
+        presented_at=None, finding_codes=[], revision=1, created_at=now, updated_at=now,
+        **values,
+    )
+    session.add(req)
+    session.flush()
+    session.add(RequestMove(request_id=req.id, status=status.value, at=at or now, by=actor))
+    changes: dict[str, Any] = {name: [None, value] for name, value in values.items()}
+    changes["status"] = [None, status.value]
+    changes["requested_at"] = [None, at]
+    append_event(session, actor, "request.add", "request", f"{insp.code}/{code}", changes,
+                 insp.code)
+    return req
+
+
+def update_request(
+    session: Session, actor: str, inspection_code: str, code: str, **fields: Any
+) -> DocumentRequest:
+    """Change a request's details (not its status: use ``move_request``)."""
+    unknown_fields(fields, EDITABLE_FIELDS, "A request")
+    insp = writable_inspection(session, inspection_code)
+    req = get_request(session, insp, code)
+    values = {name: _clean(session, insp, name, value) for name, value in fields.items()}
+    if values.get("element_id") and "area_id" not in values:
+        values["area_id"] = _element_area(insp, values["element_id"])
+    if "requested_at" in values:
+        if req.status == RequestStatus.PREPARED.value:
+            raise InvalidInput(f"{code} has not been requested yet; move it to requested first.")
+        if req.presented_at is not None and values["requested_at"] > req.presented_at:
+            raise InvalidInput(f"{code} was presented before {values['requested_at']:%H:%M}; "
+                               "a request cannot come after its presentation.")
+    changes = apply_changes(req, values)
+    if changes:
+        req.revision += 1
+        req.updated_at = utcnow()
+        append_event(session, actor, "request.update", "request", f"{insp.code}/{code}",
+                     changes, insp.code)
+    return req
+
+
+def move_request(
+    session: Session,
+    actor: str,
+    inspection_code: str,
+    code: str,
+    status: str,
+    *,
+    at: Any = None,
+    document_id: str = "",
+    version: str = "",
+) -> DocumentRequest:
+    """Move a request to ``status`` at ``at`` (default now); stamp and audit the move.
+
+    Presented and withdrawn are final. Moving to presented with a ``document_id`` records what
+    was handed over (see ``present_items`` for several parts or files).
+    """
+    insp = writable_inspection(session, inspection_code)
+    req = get_request(session, insp, code)
+    target = choice(status, RequestStatus, "request status")
+    current = RequestStatus(req.status)
+    when = utcnow() if at is None else time_value(at, "Time")
+    _check_move(req, current, target, when)
+    changes: dict[str, Any] = {"status": [current.value, target.value]}
+    if current is RequestStatus.PREPARED and target is not RequestStatus.WITHDRAWN:
+        changes["requested_at"] = [None, when]
+        req.requested_at = when
+    if target is RequestStatus.PRESENTED:
+        changes["presented_at"] = [None, when]
+        req.presented_at = when
+        if document_id.strip():
+            item = _item(req, actor, document_id, version, when, "")
+            changes["presented_items"] = [None, [[item.document_id, item.version, ""]]]
+    elif document_id.strip():
+        raise InvalidInput("A document and version are recorded when the request is presented.")
+    req.status = target.value
+    req.revision += 1
+    req.updated_at = utcnow()
+    session.add(RequestMove(request_id=req.id, status=target.value, at=when, by=actor))
+    append_event(session, actor, "request.move", "request", f"{insp.code}/{code}", changes,
+                 insp.code)
+    return req
+
+
+def _check_move(
+    req: DocumentRequest, current: RequestStatus, target: RequestStatus, when: dt.datetime
+) -> None:
+    if current in (RequestStatus.PRESENTED, RequestStatus.WITHDRAWN):
+        raise InvalidTransition(
+            f"{req.code} is already {current.label.lower()}; a request cannot move back from "
+            "there. Log a new request for a follow-up."
+        )
+    if target is current:
+        raise InvalidTransition(f"{req.code} is already {current.label.lower()}.")
+    if target is RequestStatus.PREPARED:
+        raise InvalidTransition(f"{req.code} has been requested; it cannot go back to prepared.")
+    start = req.requested_at
+    if start is not None and when < start:
+        raise InvalidInput(
+            f"{when:%Y-%m-%d %H:%M} is before {req.code} was requested "
+            f"({start:%Y-%m-%d %H:%M} UTC); a move cannot happen before its request."
+        )
+    # Staging time is not on the request's clock: only moves since it was asked for count.
+    last = max((m.at for m in req.moves if m.status != RequestStatus.PREPARED.value),
+               default=None)
+    if last is not None and when < last:
+        raise InvalidInput(
+            f"{when:%Y-%m-%d %H:%M} is before {req.code}'s last move ({last:%Y-%m-%d %H:%M} UTC)."
+        )
+
+
+def _item(
+    req: DocumentRequest, actor: str, document_id: str, version: str, when: dt.datetime,
+    note: str, evidence_id: int | None = None, sha256: str = "",
+) -> PresentedItem:
+    item = PresentedItem(
+        document_id=text_value(document_id, "Document ID", required=True, max_len=255).strip(),
+        version=text_value(version, "Version", max_len=255).strip(),
+        evidence_id=evidence_id, sha256=sha256, presented_at=when, presented_by=actor,
+        note=text_value(note, "Note"),
+    )
+    req.items.append(item)
+    return item
+
+
+def present_items(
+    session: Session,
+    actor: str,
+    inspection_code: str,
+    code: str,
+    items: Sequence[dict[str, Any]],
+    *,
+    final: bool = True,
+    at: Any = None,
+) -> DocumentRequest:
+    """Record what was handed over for a request, in one part or several.
+
+    Each item is ``{"document_id", "version", "note"?, "filename"?, "data"?}``; a file is stored
+    as evidence (deduplicated by SHA-256) so the exact revision shown can be proved later.
+    ``final`` moves the request to presented; otherwise it stays open (a part was handed over).
+    """
+    from qmsr_ready.core.services.evidence import attach_evidence
+
+    insp = writable_inspection(session, inspection_code)
+    req = get_request(session, insp, code)
+    current = RequestStatus(req.status)
+    if current in (RequestStatus.PRESENTED, RequestStatus.WITHDRAWN):
+        raise InvalidTransition(f"{code} is already {current.label.lower()}.")
+    if not items:
+        raise InvalidInput("Nothing to record: give at least one document and version.")
+    when = utcnow() if at is None else time_value(at, "Time")
+    if req.requested_at is not None and when < req.requested_at:
+        raise InvalidInput(f"{when:%Y-%m-%d %H:%M} is before {code} was requested.")
+    shown: list[list[str]] = []
+    for spec in items:
+        evidence_id, sha = None, ""
+        if spec.get("data") is not None:
+            ev = attach_evidence(
+                session, actor, inspection_code=insp.code,
+                filename=str(spec.get("filename") or spec.get("document_id") or "document"),
+                data=spec["data"],
+            )
+            evidence_id, sha = ev.id, ev.sha256
+        item = _item(req, actor, str(spec.get("document_id", "")), str(spec.get("version", "")),
+                     when, str(spec.get("note", "")), evidence_id, sha)
+        shown.append([item.document_id, item.version, sha])
+    req.revision += 1
+    req.updated_at = utcnow()
+    append_event(session, actor, "request.present", "request", f"{insp.code}/{code}",
+                 {"presented_items": [None, shown], "final": [None, final]}, insp.code)
+    if final:
+        move_request(session, actor, insp.code, code, RequestStatus.PRESENTED.value, at=when)
+    return req
