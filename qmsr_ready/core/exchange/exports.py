@@ -1,0 +1,98 @@
+"""Which pack of an inspection was last sent, and whether the inspection changed since.
+
+An export that leaves the building is recorded in the audit trail (``export.xlsx`` /
+``export.pdf``: file name, its SHA-256 and the audit head it was built from), so "last sent" and
+"changed since" need no table of their own and cannot disagree with the trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.audit import GENESIS_HASH, append_event
+from qmsr_ready.core.errors import InvalidInput
+from qmsr_ready.core.models import AuditEvent
+from qmsr_ready.core.services._common import get_inspection
+
+EXPORT_KINDS = ("xlsx", "pdf")
+_PREFIX = "export."
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """One recorded export: what was sent, when and by whom."""
+
+    kind: str  # "xlsx" or "pdf"
+    file_name: str
+    sha256: str
+    at: dt.datetime
+    by: str
+    audit_head: str  # hash of the last audit event the pack carries
+    seq: int  # the export event's own seq
+
+
+def _record(event: AuditEvent) -> ExportRecord:
+    changes = event.changes if isinstance(event.changes, dict) else {}
+
+    def new(name: str) -> str:
+        pair = changes.get(name)
+        return str(pair[1]) if isinstance(pair, list) and len(pair) == 2 else ""
+
+    return ExportRecord(event.action[len(_PREFIX):], new("file"), new("sha256"), event.at,
+                        event.actor, new("audit_head"), event.seq)
+
+
+def record_export(
+    session: Session, actor: str, inspection_code: str, kind: str,
+    path: str | os.PathLike[str], sha256: str,
+) -> ExportRecord:
+    """Audit that a pack of ``inspection_code`` was written to ``path`` (works when signed off)."""
+    if kind not in EXPORT_KINDS:
+        raise InvalidInput(f"Unknown export kind {kind!r}; use one of: {', '.join(EXPORT_KINDS)}.")
+    insp = get_inspection(session, inspection_code)
+    head = session.scalars(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    event = append_event(
+        session, actor, f"{_PREFIX}{kind}", "inspection", insp.code,
+        {"file": [None, Path(path).name], "sha256": [None, sha256],
+         "audit_head": [None, head or GENESIS_HASH]},
+        insp.code,
+    )
+    return _record(event)
+
+
+def last_export(
+    session: Session, inspection_code: str, kind: str | None = None
+) -> ExportRecord | None:
+    """The newest recorded export of the inspection (of ``kind`` when given), or None."""
+    stmt = select(AuditEvent).where(AuditEvent.inspection_code == inspection_code)
+    if kind is None:
+        stmt = stmt.where(AuditEvent.action.in_([f"{_PREFIX}{k}" for k in EXPORT_KINDS]))
+    else:
+        stmt = stmt.where(AuditEvent.action == f"{_PREFIX}{kind}")
+    event = session.scalars(stmt.order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return None if event is None else _record(event)
+
+
+def changed_since_export(session: Session, inspection_code: str) -> bool:
+    """Whether the inspection has changes no recorded pack carries yet.
+
+    False when it was never exported (nothing was sent, so nothing sent is stale; the GUI
+    tells that case apart with ``last_export() is None``).
+    """
+    last = last_export(session, inspection_code)
+    if last is None:
+        return False
+    later = session.scalars(
+        select(AuditEvent.seq).where(
+            AuditEvent.inspection_code == inspection_code,
+            AuditEvent.seq > last.seq,
+            AuditEvent.action.not_in([f"{_PREFIX}{k}" for k in EXPORT_KINDS]),
+        ).limit(1)
+    ).first()
+    return later is not None
