@@ -5,11 +5,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 from qmsr_ready.core.library.catalogue import Catalogue
 from qmsr_ready.core.library.coverage import coverage
 from qmsr_ready.core.library.loader import load_file
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters shown as escapes, safe to print to a terminal.
+
+    A template is somebody else's file: a title carrying ``ESC ]`` or ``ESC [`` sequences could
+    retitle the terminal, hide lines or fake output, and a right-to-left override reorders it.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if ch.isprintable() or unicodedata.category(ch) == "Zs":  # keep letters and any space
+        return ch
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -64,11 +82,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         mark = "*" if r["latest"] else " "
         print(
-            f"{mark} {r['key']:<20} {r['version']:<10} {r['source']:<8} "
-            f"{r['questions']:>4} questions  {r['title']}"
+            f"{mark} {printable(r['key']):<20} {printable(r['version']):<10} {r['source']:<8} "
+            f"{r['questions']:>4} questions  {printable(r['title'])}"
         )
     for problem in cat.problems:
-        print(f"skipped: {problem}", file=sys.stderr)
+        print(f"skipped: {printable(str(problem))}", file=sys.stderr)
     return 0
 
 
@@ -78,11 +96,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         result = load_file(path)
         if result.ok:
-            print(f"{path}: valid")
+            print(f"{printable(str(path))}: valid")
             continue
         failed += 1
         for issue in result.issues:
-            print(issue)
+            print(printable(str(issue)))
     return 1 if failed else 0
 
 
@@ -107,5 +125,5 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import one template file into the user templates folder."""
     cat = Catalogue()
     loaded = cat.import_template(args.file)
-    print(f"Imported {loaded.key} {loaded.version} into {loaded.path}")
+    print(printable(f"Imported {loaded.key} {loaded.version} into {loaded.path}"))
     return 0
