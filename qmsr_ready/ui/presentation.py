@@ -2,7 +2,9 @@
 
 Colours come from the Okabe-Ito palette (safe for the common colour-vision deficiencies) and are
 never the only signal: every status is shown with a symbol and a word as well. Views, delegates and
-the dashboard import from here so the checklist, the register and the charts agree.
+the dashboard import from here so the checklist, the register and the charts agree. The words
+and thresholds are core's (``core.vocab``, ``core.report.bands``): this module only adds symbol,
+colour and icon, so the screen says what the packs say.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
+from qmsr_ready.core.report.bands import Band, band_of
 from qmsr_ready.core.report.verdict import VerdictLevel
 from qmsr_ready.core.vocab import (
     Classification,
@@ -50,11 +53,11 @@ REDDISH_PURPLE = "#CC79A7"
 GREY = "#8C8C8C"
 
 RESULT_LOOK: dict[Result, StatusLook] = {
-    Result.CONFORMS: StatusLook("✓", "Conforms", BLUISH_GREEN, "conforms"),
-    Result.MINOR_GAP: StatusLook("▲", "Minor gap", ORANGE, "minor"),
-    Result.MAJOR_GAP: StatusLook("✖", "Major gap", VERMILLION, "major"),
-    Result.NOT_APPLICABLE: StatusLook("—", "N/A", GREY, "na"),
-    Result.NOT_ASSESSED: StatusLook("○", "Not assessed", GREY, "not-assessed"),
+    Result.CONFORMS: StatusLook("✓", Result.CONFORMS.label, BLUISH_GREEN, "conforms"),
+    Result.MINOR_GAP: StatusLook("▲", Result.MINOR_GAP.label, ORANGE, "minor"),
+    Result.MAJOR_GAP: StatusLook("✖", Result.MAJOR_GAP.label, VERMILLION, "major"),
+    Result.NOT_APPLICABLE: StatusLook("—", Result.NOT_APPLICABLE.label, GREY, "na"),
+    Result.NOT_ASSESSED: StatusLook("○", Result.NOT_ASSESSED.label, GREY, "not-assessed"),
 }
 
 # Keyboard keys for result buttons (checklist runner); digits work on every layout.
@@ -67,24 +70,33 @@ RESULT_SHORTCUTS: dict[Result, str] = {
 }
 
 CLASSIFICATION_LOOK: dict[Classification, StatusLook] = {
-    Classification.CRITICAL: StatusLook("◆", "Critical", REDDISH_PURPLE, "major"),
-    Classification.MAJOR: StatusLook("✖", "Major", VERMILLION, "major"),
-    Classification.MINOR: StatusLook("▲", "Minor", ORANGE, "minor"),
-    Classification.OBSERVATION: StatusLook("●", "Observation", SKY_BLUE, "warning"),
-    Classification.OFI: StatusLook("◇", "Opportunity for improvement", BLUE, "conforms"),
+    c: StatusLook(symbol, c.label, color, icon)
+    for c, (symbol, color, icon) in {
+        Classification.CRITICAL: ("◆", REDDISH_PURPLE, "major"),
+        Classification.MAJOR: ("✖", VERMILLION, "major"),
+        Classification.MINOR: ("▲", ORANGE, "minor"),
+        Classification.OBSERVATION: ("●", SKY_BLUE, "warning"),
+        Classification.OFI: ("◇", BLUE, "conforms"),
+    }.items()
 }
 
 FINDING_STATUS_LOOK: dict[FindingStatus, StatusLook] = {
-    FindingStatus.OPEN: StatusLook("●", "Open", VERMILLION, "warning"),
-    FindingStatus.ACTION_PLANNED: StatusLook("◐", "Action planned", ORANGE, "minor"),
-    FindingStatus.AWAITING_VERIFICATION: StatusLook("◑", "Awaiting verification", SKY_BLUE, "sign"),
-    FindingStatus.CLOSED: StatusLook("✓", "Closed", BLUISH_GREEN, "conforms"),
+    f: StatusLook(symbol, f.label, color, icon)
+    for f, (symbol, color, icon) in {
+        FindingStatus.OPEN: ("●", VERMILLION, "warning"),
+        FindingStatus.ACTION_PLANNED: ("◐", ORANGE, "minor"),
+        FindingStatus.AWAITING_VERIFICATION: ("◑", SKY_BLUE, "sign"),
+        FindingStatus.CLOSED: ("✓", BLUISH_GREEN, "conforms"),
+    }.items()
 }
 
 INSPECTION_STATUS_LOOK: dict[InspectionStatus, StatusLook] = {
-    InspectionStatus.PLANNED: StatusLook("○", "Planned", GREY, "not-assessed"),
-    InspectionStatus.IN_PROGRESS: StatusLook("◐", "In progress", BLUE, "checklist"),
-    InspectionStatus.SIGNED_OFF: StatusLook("✔", "Signed off", BLUISH_GREEN, "lock"),
+    i: StatusLook(symbol, i.label, color, icon)
+    for i, (symbol, color, icon) in {
+        InspectionStatus.PLANNED: ("○", GREY, "not-assessed"),
+        InspectionStatus.IN_PROGRESS: ("◐", BLUE, "checklist"),
+        InspectionStatus.SIGNED_OFF: ("✔", BLUISH_GREEN, "lock"),
+    }.items()
 }
 
 OVERDUE = StatusLook("⚠", "Overdue", VERMILLION, "warning")
@@ -93,22 +105,21 @@ OVERDUE = StatusLook("⚠", "Overdue", VERMILLION, "warning")
 READ_ONLY = StatusLook("⊘", "Read-only", GREY, "lock")
 LOCKED_INSPECTION = StatusLook("⊘", "Signed off — read-only", GREY, "lock")
 
-# Readiness bands for percentages (dashboard bars, home table): (lower bound, look).
-READINESS_BANDS: tuple[tuple[float, StatusLook], ...] = (
-    (85.0, StatusLook("✓", "Ready", BLUISH_GREEN, "conforms")),
-    (60.0, StatusLook("▲", "Needs work", ORANGE, "minor")),
-    (0.0, StatusLook("✖", "Not ready", VERMILLION, "major")),
-)
+# Conformance bands (dashboard bars, home table): thresholds and words from core.report.bands.
+BAND_LOOK: dict[Band, StatusLook] = {
+    Band.ON_TARGET: StatusLook("✓", Band.ON_TARGET.label, BLUISH_GREEN, "conforms"),
+    Band.NEEDS_WORK: StatusLook("▲", Band.NEEDS_WORK.label, ORANGE, "minor"),
+    Band.OFF_TARGET: StatusLook("✖", Band.OFF_TARGET.label, VERMILLION, "major"),
+    Band.NO_DATA: StatusLook("○", Band.NO_DATA.label, GREY, "not-assessed"),
+}
 
 
-def readiness_look(percent: float | None) -> StatusLook:
-    """The band for a readiness percentage; ``None`` (nothing assessed) reads as not assessed."""
-    if percent is None:
-        return RESULT_LOOK[Result.NOT_ASSESSED]
-    for lower, look in READINESS_BANDS:
-        if percent >= lower:
-            return look
-    return READINESS_BANDS[-1][1]
+def band_look(percent: float | None) -> StatusLook:
+    """How a conformance percentage is drawn: its core band's word, with symbol and colour."""
+    return BAND_LOOK[band_of(percent)]
+
+
+readiness_look = band_look  # the older name, still used by the inspection list
 
 
 def result_look(value: str | None) -> StatusLook:

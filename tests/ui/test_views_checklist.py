@@ -267,3 +267,35 @@ def test_undo_steps_name_their_inspection(qtbot, views_env) -> None:
     qid = view.panel.question_id
     assert view.record(qid, {"result": "conforms"}) is None
     assert views_env.ctx.undo_stack.undoText() == f"Set {qid} to Conforms ({views_env.code})"
+
+
+def test_not_applicable_asks_for_a_reason_and_saves_both_as_one_step(
+        qtbot, views_env, monkeypatch) -> None:
+    from qmsr_ready.ui.widgets import question_panel
+
+    asked: list[str] = []
+    answers = iter(["", "  Site does not install devices.  "])
+
+    def fake_ask(_parent, question_id: str) -> str:
+        asked.append(question_id)
+        return next(answers).strip()
+
+    monkeypatch.setattr(question_panel, "ask_na_reason", fake_ask)
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    view.panel.choose_result("not_applicable")  # cancelled: nothing saved, button not left on
+    assert asked == [qid]
+    assert _response(views_env, qid) is None
+    assert not view.panel.result_buttons["not_applicable"].isChecked()
+    view.panel.choose_result("not_applicable")
+    row = _response(views_env, qid)
+    assert row is not None
+    assert (row.result, row.notes) == ("not_applicable", "Site does not install devices.")
+    views_env.ctx.undo_stack.undo()  # one step takes back the result and its reason
+    row = _response(views_env, qid)
+    assert (row.result, row.notes) == ("not_assessed", "")
+    # With a note already written, no question is asked.
+    view.panel.notes.setPlainText("Not installed on site.")
+    view.panel.choose_result("not_applicable")
+    assert asked == [qid, qid]
+    assert _response(views_env, qid).result == "not_applicable"

@@ -29,7 +29,7 @@ def _seed(env) -> None:
         for qid, result in (("MO-05-Q01", "conforms"), ("MO-05-Q02", "major_gap"),
                             ("MA-03-Q01", "minor_gap"), ("MA-03-Q02", "not_applicable")):
             services.record_response(s, ACTOR, inspection_code=env.code, question_id=qid,
-                                     result=result)
+                                     result=result, notes=f"Reason for {qid}.")
         services.raise_finding(s, ACTOR, inspection_code=env.code, title="MDF gap",
                                classification="major", question_ids=["MO-05-Q02"])
         services.raise_finding(s, ACTOR, inspection_code=env.code, title="Complaint gap",
@@ -50,10 +50,15 @@ def test_dashboard_shows_report_numbers(qtbot, views_env) -> None:
     assert view.coverage.value.text() == f"{overall.coverage:.0f}%"
     assert view.findings_card.value.text() == "2"
     # An open major finding keeps the verdict from reading "Ready", whatever the percentage.
-    assert view.overall.caption.text() == "✖ Not ready"
+    assert view.verdict_card.value.text() == "✖ Not ready"
+    assert view.overall.caption.text() == "✖ Off target"
     reasons = view.verdict_reasons.text()
-    assert f"overall readiness {overall.score:.0f}% is below 70%" in reasons
+    assert f"checklist conformance {overall.score:.0f}% is below 70%" in reasons
     assert "1 open major or likely-483 finding (F-001)" in reasons
+    assert "2 selected elements not fully assessed: MO-11 (0 of 1), MA-03 (1 of 2)" in reasons
+    risk = report.risk_focus
+    assert view.risk_focus.value.text() == ("—" if risk.score is None
+                                            else f"{risk.score:.0f}%")
     labels = [bar.label for bar in view.area_chart.bars()]
     assert labels == ["MO Management Oversight", "MA Measurement, Analysis and Improvement"]
     assert [bar.value for bar in view.area_chart.bars()] == [a.score for a in report.areas]

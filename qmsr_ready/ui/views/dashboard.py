@@ -1,4 +1,5 @@
-"""Dashboard: readiness per area and overall, coverage, findings by class × area, open by age.
+"""Dashboard: the readiness verdict and why, checklist conformance per area and overall (with
+the risk-focus questions' score beside it), coverage, findings by class × area, open by age.
 
 Everything comes from ``build_report`` — the same ``ReadinessReport`` the Excel and PDF packs
 render — built on a worker (the audit chain check reads every event) and only while visible.
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from qmsr_ready.core.report import ReadinessReport, build_report
+from qmsr_ready.core.report.bands import BAND_LEGEND
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
 from qmsr_ready.core.vocab import FindingStatus
@@ -35,7 +38,7 @@ from qmsr_ready.ui.presentation import (
     ORANGE,
     SPACING,
     VERMILLION,
-    readiness_look,
+    band_look,
     verdict_look,
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
@@ -126,21 +129,27 @@ class DashboardView(QWidget):
         self.subheading.setStyleSheet("color: palette(placeholder-text);")
         self.message = LockBanner(self, tone="problem")
 
-        self.overall = _card("Overall readiness")
+        self.verdict_card = _card("Readiness verdict")
+        self.overall = _card("Checklist conformance")
+        self.risk_focus = _card("Risk-focus questions")
         self.coverage = _card("Coverage")
         self.findings_card = _card("Open findings")
         self.overdue_card = _card("Overdue actions")
-        # Why the verdict is what it is: a percentage alone hides an open critical finding.
+        self._cards = (self.verdict_card, self.overall, self.risk_focus, self.coverage,
+                       self.findings_card, self.overdue_card)
+        # Why the verdict is what it is: a percentage alone hides an open critical finding
+        # or major gaps nobody raised as a finding.
         self.verdict_reasons = QLabel()
         self.verdict_reasons.setWordWrap(True)
         self.verdict_reasons.setAccessibleName("Readiness verdict reasons")
         cards = QHBoxLayout()
         cards.setSpacing(SPACING)
-        for card in (self.overall, self.coverage, self.findings_card, self.overdue_card):
+        for card in self._cards:
             cards.addWidget(card.frame, 1)
 
-        self.area_chart = HorizontalBarChart("Readiness by area", parent=self)
-        area_box = QGroupBox("Readiness by area (thin grey bar: coverage)")
+        self.area_chart = HorizontalBarChart("Checklist conformance by area", parent=self)
+        area_box = QGroupBox("Checklist conformance by area (thin grey bar: coverage)")
+        area_box.setToolTip(BAND_LEGEND)
         QVBoxLayout(area_box).addWidget(self.area_chart)
         self.age_chart = ColumnChart("Open findings by age", parent=self)
         age_box = QGroupBox("Open findings by age")
@@ -166,7 +175,10 @@ class DashboardView(QWidget):
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(0, 1)
 
-        layout = QVBoxLayout(self)
+        # The panels scroll rather than force the window taller than a 768-pixel laptop screen
+        # when the verdict has many reasons.
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         layout.setSpacing(SPACING)
         layout.addWidget(self.heading)
@@ -175,6 +187,13 @@ class DashboardView(QWidget):
         layout.addLayout(cards)
         layout.addWidget(self.verdict_reasons)
         layout.addLayout(grid, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         # Many edits arrive in bursts (autosave); rebuild once they settle.
         self._timer = QTimer(self)
@@ -254,8 +273,9 @@ class DashboardView(QWidget):
             self.heading.setText("Dashboard")
             self.subheading.setText("Choose an inspection to see its readiness."
                                     if not self._code else "Building the readiness report…")
-            for card in (self.overall, self.coverage, self.findings_card, self.overdue_card):
+            for card in self._cards:
                 card.value.setText("—")
+                card.value.setStyleSheet("")
                 card.caption.setText("")
             self.verdict_reasons.setText("")
             self.area_chart.set_bars([])
@@ -272,10 +292,23 @@ class DashboardView(QWidget):
         )
         verdict = readiness_verdict(report)
         look = verdict_look(verdict.level)
+        self.verdict_card.value.setText(f"{look.symbol} {look.label}")
+        self.verdict_card.value.setStyleSheet(f"color: {look.color};")
+        self.verdict_card.caption.setText(
+            "no open issue" if not verdict.reasons else
+            f"{len(verdict.reasons)} reason{'s' if len(verdict.reasons) != 1 else ''} below")
+        self.verdict_card.frame.setToolTip(verdict.summary)
+        band = band_look(overall.score)
         self.overall.value.setText(percent(overall.score))
-        self.overall.value.setStyleSheet(f"color: {look.color};")
-        self.overall.caption.setText(look.text)
-        self.overall.caption.setToolTip(verdict.summary)
+        self.overall.value.setStyleSheet(f"color: {band.color};")
+        self.overall.caption.setText(band.text)
+        self.overall.frame.setToolTip(BAND_LEGEND)
+        risk = report.risk_focus
+        risk_band = band_look(risk.score)
+        self.risk_focus.value.setText(percent(risk.score))
+        self.risk_focus.value.setStyleSheet(f"color: {risk_band.color};")
+        self.risk_focus.caption.setText(
+            f"{risk_band.text} · {risk.assessed} of {risk.applicable} assessed")
         self.verdict_reasons.setText(
             "\n".join(f"• {reason}" for reason in verdict.reasons) or "No blocking issues."
         )
@@ -295,8 +328,9 @@ class DashboardView(QWidget):
             Bar(
                 label=f"{a.area_id} {a.title}",
                 value=a.score,
-                color=readiness_look(a.score).color,
-                caption=f"{percent(a.score)} · coverage {percent(a.coverage)}",
+                color=band_look(a.score).color,
+                caption=f"{percent(a.score)} {band_look(a.score).label.lower()} · "
+                        f"coverage {percent(a.coverage)}",
                 secondary=a.coverage,
             )
             for a in report.areas

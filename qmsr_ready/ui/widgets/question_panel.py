@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -85,6 +86,17 @@ def guidance_html(question: QuestionView) -> str:
     if question.note:
         parts.append(f"<p style='margin:0'><i>{escape(question.note)}</i></p>")
     return "".join(parts)
+
+
+def ask_na_reason(parent: QWidget, question_id: str) -> str:
+    """Ask why a question does not apply; the stripped reason, or "" when cancelled."""
+    text, ok = QInputDialog.getMultiLineText(
+        parent,
+        f"Why is {question_id} not applicable?",
+        "Not applicable needs a reason, saved in the notes and printed in the PDF pack:\n"
+        "say why this requirement does not apply to this site.",
+    )
+    return text.strip() if ok else ""
 
 
 class _SpinOrBlank(QSpinBox):
@@ -265,11 +277,7 @@ class QuestionPanel(QWidget):
 
     def _show_response(self, data: ChecklistData | None) -> None:
         response = self._response
-        result = response.result if response else Result.NOT_ASSESSED.value
-        self.result_group.setExclusive(False)
-        for value, button in self.result_buttons.items():
-            button.setChecked(value == result and response is not None)
-        self.result_group.setExclusive(True)
+        self._check_stored_result()
         self.notes.set_saved_text(response.notes if response else "")
         self.records_reviewed.set_saved_text(response.records_reviewed if response else "")
         self.interviewees.set_saved_text(response.interviewees if response else "")
@@ -288,6 +296,14 @@ class QuestionPanel(QWidget):
             )
         else:
             self.evidence.set_target("", ())
+
+    def _check_stored_result(self) -> None:
+        response = self._response
+        result = response.result if response else Result.NOT_ASSESSED.value
+        self.result_group.setExclusive(False)
+        for value, button in self.result_buttons.items():
+            button.setChecked(value == result and response is not None)
+        self.result_group.setExclusive(True)
 
     def refresh(self, data: ChecklistData) -> None:
         """Show fresh stored values for the same question (after undo or another view's edit)."""
@@ -314,11 +330,22 @@ class QuestionPanel(QWidget):
 
     # -- editing ----------------------------------------------------------------------
     def choose_result(self, result: str) -> None:
-        """Record a result for the shown question (buttons and keyboard shortcuts land here)."""
+        """Record a result for the shown question (buttons and keyboard shortcuts land here).
+
+        "Not applicable" needs a reason (the service refuses it without one): with empty notes
+        the user is asked for it, and the reason and the result are saved as one undo step.
+        """
         if self._question is None or not self._editable:
             return
         self.flush()
-        self._commit({"result": result})
+        changes: dict[str, Any] = {"result": result}
+        if result == Result.NOT_APPLICABLE and not self.notes.toPlainText().strip():
+            reason = ask_na_reason(self, self._question.question_id)
+            if not reason:
+                self._check_stored_result()  # the clicked button must not look saved
+                return
+            changes["notes"] = reason
+        self._commit(changes)
 
     def flush(self) -> None:
         """Save any text still waiting for its autosave pause."""
