@@ -12,6 +12,8 @@ from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.services.queries import list_inspections
 from qmsr_ready.core.vocab import InspectionStatus, InspectionType
 
+SHOWN_PROBLEMS = 10
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``inspections`` and ``verify``."""
@@ -23,8 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser(
         "verify",
         help="check the audit trail and database integrity",
-        description="Runs PRAGMA integrity_check and walks the hash-chained audit trail. "
-        "Exit 0 when intact, 1 when an event was edited, inserted or deleted.",
+        description="Runs PRAGMA integrity_check, walks the hash-chained audit trail and "
+        "replays it against the data. Exit 0 when intact; 1 when an event or a data row was "
+        "edited, inserted or deleted behind the application's back, or the file is damaged; "
+        "2 when the file cannot be opened at all.",
     )
     p.add_argument("workspace", metavar="WORKSPACE", help="path of a .qmsr workspace file")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -82,4 +86,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if report.first_broken_seq is not None else ""
         )
         print(f"FAILED: {path}: {where}{report.problem}")
+        more = report.data_problems[1:]
+        for line in more[:SHOWN_PROBLEMS]:
+            print(f"  also: {line}")
+        if len(more) > SHOWN_PROBLEMS:
+            print(f"  ... and {len(more) - SHOWN_PROBLEMS} more (--json lists up to 50)")
     return 0 if report.ok else 1

@@ -3,7 +3,11 @@
 Each event's ``hash`` is the SHA-256 of the canonical JSON of its fields plus the previous
 event's hash, so editing, inserting or deleting a row behind the application's back breaks the
 chain at that row. The head (last seq and hash) is also kept in ``workspace_info`` so removing the
-newest events is caught too.
+newest events is caught too. ``verify_chain`` then replays the trail against the data rows
+(``verify_data``), so a row changed, added or deleted behind the application's back is named.
+A verified head is remembered per open workspace (``session.info["chain_cache"]``) and extended
+by every event this process appends, so ``verify_chain(s, cached=True)`` (a report build) need
+not walk the chain again; the ``verify`` command always does the full check.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ import getpass
 import hashlib
 import json
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
@@ -28,6 +34,8 @@ GENESIS_HASH = "0" * 64
 HEAD_SEQ_KEY = "audit_head_seq"
 HEAD_HASH_KEY = "audit_head_hash"
 ACTOR_ENV = "QMSR_READY_USER"
+CHAIN_CACHE_KEY = "chain_cache"
+_CACHE_LIMIT = 64
 
 
 def default_actor(configured: str | None = None) -> str:
@@ -162,7 +170,27 @@ def append_event(
     _set_info(session, HEAD_SEQ_KEY, str(seq))
     _set_info(session, HEAD_HASH_KEY, event.hash)
     session.flush()
+    _extend_cache(session, prev_hash, event.hash, seq)
     return event
+
+
+def _chain_cache(session: Session) -> MutableMapping[str, ChainReport] | None:
+    cache = session.info.get(CHAIN_CACHE_KEY)
+    return cache if isinstance(cache, MutableMapping) else None
+
+
+def _extend_cache(session: Session, prev_hash: str, new_hash: str, seq: int) -> None:
+    """An event this process appends to a verified head leaves a verified head.
+
+    If the transaction rolls back, the entry names a head that is never stored, so it is
+    never looked up.
+    """
+    cache = _chain_cache(session)
+    if cache is None or prev_hash not in cache:
+        return
+    cache[new_hash] = replace(cache[prev_hash], event_count=seq, head_hash=new_hash)
+    while len(cache) > _CACHE_LIMIT:
+        cache.pop(next(iter(cache)))
 
 
 @dataclass(frozen=True)
@@ -175,6 +203,7 @@ class ChainReport:
     first_broken_seq: int | None
     problem: str
     integrity: str = "ok"
+    data_problems: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -184,13 +213,74 @@ class ChainReport:
             "first_broken_seq": self.first_broken_seq,
             "problem": self.problem,
             "integrity": self.integrity,
+            "data_problems": list(self.data_problems),
         }
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Walk every event in seq order, then check the recorded head and SQLite's integrity."""
-    rows = session.execute(text("PRAGMA integrity_check")).scalars().all()
-    integrity = "ok" if list(rows) == ["ok"] else "; ".join(str(r) for r in rows[:5])
+def _stored_head(session: Session) -> str:
+    row = session.get(WorkspaceInfo, HEAD_HASH_KEY)
+    return row.value if row is not None else GENESIS_HASH
+
+
+def verify_chain(session: Session, *, cached: bool = False) -> ChainReport:
+    """Check SQLite's integrity, walk every event, then compare the data with the trail.
+
+    ``cached=True`` returns the remembered result when the stored head is one this workspace
+    already verified (or extended itself); otherwise, and always by default, the full check.
+    Never raises for a damaged file: what cannot be read is reported as a problem.
+    """
+    cache = _chain_cache(session)
+    if cached and cache is not None:
+        try:
+            hit = cache.get(_stored_head(session))
+        except (DBAPIError, sqlite3.Error, ValueError):
+            hit = None
+        if hit is not None:
+            return hit
+    try:
+        report = _full_check(session)
+    except (DBAPIError, sqlite3.Error, ValueError, TypeError) as exc:
+        session.rollback()
+        reason = getattr(exc, "orig", None) or exc
+        report = ChainReport(
+            False, 0, "", None, f"the workspace cannot be read completely ({reason})",
+            integrity=str(reason),
+        )
+    if report.ok and cache is not None:
+        cache[report.head_hash] = report
+    return report
+
+
+def _integrity(session: Session) -> str:
+    try:
+        rows = session.execute(text("PRAGMA integrity_check")).scalars().all()
+    except (DBAPIError, sqlite3.Error) as exc:
+        session.rollback()
+        return str(getattr(exc, "orig", None) or exc)
+    return "ok" if list(rows) == ["ok"] else "; ".join(str(r) for r in rows[:5])
+
+
+def _full_check(session: Session) -> ChainReport:
+    integrity = _integrity(session)
+    if integrity != "ok":  # reading on could crash on the damaged pages: report what is known
+        return ChainReport(False, 0, "", None, f"database integrity check failed: {integrity}",
+                           integrity)
+    chain = _walk(session, integrity)
+    if not chain.ok:
+        return chain
+    from qmsr_ready.core.verify_data import check_data, replay
+
+    events = session.execute(
+        text("SELECT action, entity_type, entity_id, actor, changes FROM audit_events"
+             " ORDER BY seq")
+    )
+    problems = tuple(check_data(session, replay(events)))
+    if not problems:
+        return chain
+    return replace(chain, ok=False, head_hash="", problem=problems[0], data_problems=problems)
+
+
+def _walk(session: Session, integrity: str) -> ChainReport:
     count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     prev_hash = GENESIS_HASH
     expected_seq = 1

@@ -190,7 +190,9 @@ class Workspace:
         self.backup_path = backup_path  # set when opening migrated an older file
         self._lock = lock
         self._closed = False
-        info = {"workspace_path": str(path)}
+        # the verified audit heads of this file (audit.verify_chain(cached=True) reads it)
+        self._chain_cache: dict[str, Any] = {}
+        info = {"workspace_path": str(path), "chain_cache": self._chain_cache}
         self.session_factory: sessionmaker[Session] = sessionmaker(
             bind=engine, expire_on_commit=False, class_=_GuardedSession, info=info
         )

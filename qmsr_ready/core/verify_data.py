@@ -1,0 +1,372 @@
+"""Does the data still say what the audit trail says? A replay, compared row by row.
+
+Every service write appends an event whose ``changes`` are ``{field: [old, new]}``. Replaying the
+trail in order therefore rebuilds, for every audited entity, the value each audited field must
+have now; a row that differs was changed behind the application's back, a row with no trail was
+added behind its back, and an entity the trail says exists but has no row was deleted. Nothing
+here depends on a service's exact change set: any field named in the trail that is a column of
+the entity's table is compared. Conventions the replay relies on (kept by every service):
+
+- an action ending in ``.create``, ``.raise``, ``.attach`` or ``.snapshot`` starts an entity
+  afresh; one ending in ``.delete`` or ``.remove`` ends it;
+- entity IDs: a site or inspection by its code, a response ``<inspection>/<question>``, a
+  finding or evidence ``<inspection>/<code>``, an element ``<inspection>/<element>``, a
+  template ``<key>@<version>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, text
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.models import Base, UTCDateTime
+from qmsr_ready.core.template_content import canonical_json, content_sha256
+
+_STARTS = ("create", "raise", "attach", "snapshot")
+_ENDS = ("delete", "remove")
+# Fields a freshly created response has before its first recorded change.
+_RESPONSE_DEFAULTS: dict[str, Any] = {
+    "result": "not_assessed", "notes": "", "sample_population": None, "sample_size": None,
+    "records_reviewed": "", "interviewees": "",
+}
+MAX_PROBLEMS = 50
+
+
+@dataclass
+class _Entity:
+    """What the trail says about one entity."""
+
+    alive: bool = True
+    fields: dict[str, Any] = field(default_factory=dict)
+    events: int = 0  # since it was (re)created
+    last_actor: str = ""
+    links: set[str] = field(default_factory=set)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Trail:
+    """The replayed state: entity type → entity ID → what the trail says."""
+
+    entities: dict[str, dict[str, _Entity]] = field(default_factory=dict)
+    signoffs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    event_count: int = 0
+
+    def get(self, kind: str, key: str) -> _Entity | None:
+        return self.entities.get(kind, {}).get(key)
+
+
+def replay(events: Iterable[Any]) -> _Trail:
+    """Rebuild every entity's audited fields from events (rows with action/entity/changes)."""
+    trail = _Trail()
+    for ev in events:
+        trail.event_count += 1
+        try:
+            changes = json.loads(ev.changes) if isinstance(ev.changes, str) else ev.changes
+        except ValueError:
+            changes = {}
+        if not isinstance(changes, dict):
+            changes = {}
+        kind = str(ev.entity_type)
+        verb = str(ev.action).rsplit(".", 1)[-1]
+        by_id = trail.entities.setdefault(kind, {})
+        ent = by_id.get(ev.entity_id)
+        if ent is None or verb in _STARTS:
+            ent = by_id[ev.entity_id] = _Entity()
+        if verb in _ENDS:
+            by_id[ev.entity_id] = _Entity(alive=False)
+            continue
+        ent.alive = True
+        ent.events += 1
+        ent.last_actor = str(ev.actor)
+        for name, pair in changes.items():
+            if isinstance(pair, list) and len(pair) == 2:
+                if name == "linked_to":
+                    old, new = pair
+                    if old:
+                        ent.links.discard(str(old))
+                    if new:
+                        ent.links.add(str(new))
+                else:
+                    ent.fields[name] = pair[1]
+        if ev.action == "inspection.sign_off":
+            trail.signoffs.setdefault(ev.entity_id, []).append(
+                (str(_new(changes, "signed_by")), str(_new(changes, "meaning")))
+            )
+        if ev.action == "inspection.create":
+            ent.fields.setdefault("status", "planned")
+    return trail
+
+
+def _new(changes: dict[str, Any], name: str) -> Any:
+    pair = changes.get(name)
+    return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
+
+
+def _normaliser(table: str) -> Callable[[str, Any], Any]:
+    """Turn a raw SQLite value into what the trail would hold for that column."""
+    columns = Base.metadata.tables[table].columns
+
+    def norm(name: str, value: Any) -> Any:
+        if value is None or name not in columns:
+            return value
+        col_type = columns[name].type
+        try:
+            if isinstance(col_type, Boolean):
+                return bool(value) if value in (0, 1) else value
+            if isinstance(col_type, UTCDateTime | DateTime):
+                parsed = dt.datetime.fromisoformat(str(value))
+                return parsed.replace(tzinfo=dt.UTC).isoformat()
+            if isinstance(col_type, Date):
+                return dt.date.fromisoformat(str(value)).isoformat()
+            if isinstance(col_type, Integer):
+                return value
+            if type(col_type).__name__ == "JSON":
+                return json.loads(value)
+        except (ValueError, TypeError):
+            return f"<unreadable: {value!r}>"
+        return value
+
+    return norm
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a == b and type(a) is type(b):
+        return True
+    try:
+        return canonical_json(a) == canonical_json(b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _short(value: Any) -> str:
+    out = json.dumps(value, ensure_ascii=False, default=str)
+    return out if len(out) <= 60 else out[:57] + "..."
+
+
+class _Checker:
+    """Compares rows with the replayed trail and collects one line per problem."""
+
+    def __init__(self, session: Session, trail: _Trail) -> None:
+        self.s = session
+        self.trail = trail
+        self.problems: list[str] = []
+
+    def add(self, line: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(line)
+
+    def rows(self, sql: str) -> list[Any]:
+        return list(self.s.execute(text(sql)))
+
+    def compare(
+        self, kind: str, table: str, rows: dict[str, dict[str, Any]],
+        specials: dict[str, Callable[[dict[str, Any]], Any] | None] | None = None,
+        defaults: dict[str, Any] | None = None,
+    ) -> None:
+        """Fields named in the trail must match the rows; rows and live entities must pair."""
+        norm = _normaliser(table)
+        columns = Base.metadata.tables[table].columns
+        specials = specials or {}
+        known = self.trail.entities.get(kind, {})
+        for key, row in rows.items():
+            ent = known.get(key)
+            if ent is None or not ent.alive:
+                gone = " after the trail deleted it" if ent is not None else ""
+                self.add(f"{kind} {key} has no audit record{gone}: it was added behind the "
+                         "application's back (or its audit events were deleted)")
+                continue
+            expected = {**(defaults or {}), **ent.fields}
+            for name, want in expected.items():
+                if name in specials:
+                    getter = specials[name]
+                    if getter is None:
+                        continue
+                    have = getter(row)
+                elif name in columns and name in row:
+                    have = norm(name, row[name])
+                else:
+                    continue
+                if not _same(have, want):
+                    self.add(f"{kind} {key}: {name} is {_short(have)} but the audit trail says "
+                             f"{_short(want)} (changed behind the application's back)")
+        for key, ent in known.items():
+            if ent.alive and key not in rows:
+                self.add(f"{kind} {key} is in the audit trail but its row is missing (deleted "
+                         "behind the application's back)")
+
+
+def _keyed(rows: Iterable[Any], key: Callable[[Any], str]) -> dict[str, dict[str, Any]]:
+    return {key(r): dict(r._mapping) for r in rows}
+
+
+def check_data(session: Session, trail: _Trail) -> list[str]:
+    """Every problem found between the rows and the replayed trail, one line each."""
+    c = _Checker(session, trail)
+    present = {r[0] for r in c.rows("SELECT name FROM sqlite_master WHERE type='table'")}
+    missing = sorted(set(Base.metadata.tables) - present)
+    for name in missing:
+        c.add(f"table {name} is missing (dropped behind the application's back)")
+    if missing:
+        return c.problems
+    _check_sites_inspections(c)
+    _check_children(c)
+    _check_templates_and_blobs(c)
+    holds_data = bool(c.rows("SELECT 1 FROM sites LIMIT 1")) or bool(
+        c.rows("SELECT 1 FROM checklist_templates LIMIT 1")
+    )
+    if holds_data and trail.event_count == 0:
+        c.problems.insert(
+            0, "the audit trail is empty but the workspace holds data: its events were deleted"
+        )
+    return c.problems
+
+
+def _check_sites_inspections(c: _Checker) -> None:
+    sites = _keyed(c.rows("SELECT * FROM sites"), lambda r: r.code)
+    c.compare("site", "sites", sites)
+    insp_rows = c.rows(
+        "SELECT i.*, s.code AS site_code, t.key || '@' || t.version AS template_ref,"
+        " t.sha256 AS template_sha FROM inspections i LEFT JOIN sites s ON s.id = i.site_id"
+        " LEFT JOIN checklist_templates t ON t.id = i.template_id"
+    )
+    inspections = _keyed(insp_rows, lambda r: r.code)
+    c.compare("inspection", "inspections", inspections, specials={
+        "site": lambda r: r["site_code"],
+        "template": lambda r: r["template_ref"],
+        "template_sha256": lambda r: r["template_sha"],
+        "selected_elements": None,  # checked per element below
+        "not_applicable_elements": None,
+    })
+    _check_elements(c)
+    _check_signoffs(c, inspections)
+
+
+def _check_elements(c: _Checker) -> None:
+    rows = c.rows(
+        "SELECT i.code AS insp, e.element_id, e.selected, e.applicable, e.reason"
+        " FROM inspection_elements e JOIN inspections i ON i.id = e.inspection_id"
+    )
+    norm = _normaliser("inspection_elements")
+    for r in rows:
+        key = f"{r.insp}/{r.element_id}"
+        insp = c.trail.get("inspection", r.insp)
+        if insp is None:
+            continue
+        expected: dict[str, Any] = {}
+        selected = insp.fields.get("selected_elements")
+        not_applicable = insp.fields.get("not_applicable_elements")
+        if isinstance(selected, list):
+            expected["selected"] = r.element_id in selected
+        if isinstance(not_applicable, list):
+            expected["applicable"] = r.element_id not in not_applicable
+        ent = c.trail.get("inspection_element", key)
+        if ent is not None:
+            expected.update(ent.fields)
+        row = dict(r._mapping)
+        for name, want in expected.items():
+            if name in row and not _same(norm(name, row[name]), want):
+                c.add(f"inspection_element {key}: {name} is {_short(norm(name, row[name]))} but "
+                      f"the audit trail says {_short(want)} (changed behind the application's "
+                      "back)")
+
+
+def _check_signoffs(c: _Checker, inspections: dict[str, dict[str, Any]]) -> None:
+    rows = c.rows(
+        "SELECT i.code AS insp, so.name, so.meaning, so.superseded_at FROM signoffs so"
+        " JOIN inspections i ON i.id = so.inspection_id ORDER BY so.id"
+    )
+    stored: dict[str, list[tuple[str, str]]] = {}
+    active: dict[str, int] = {}
+    for r in rows:
+        stored.setdefault(r.insp, []).append((r.name, r.meaning))
+        active[r.insp] = active.get(r.insp, 0) + (r.superseded_at is None)
+    for code in set(stored) | set(c.trail.signoffs):
+        if code in inspections and stored.get(code, []) != c.trail.signoffs.get(code, []):
+            c.add(f"inspection {code}: its sign-offs do not match the audit trail (a signature "
+                  "was added, edited or removed behind the application's back)")
+    for code, row in inspections.items():
+        signed = row["status"] == "signed_off"
+        if signed != (active.get(code, 0) == 1) and code in stored | c.trail.signoffs:
+            c.add(f"inspection {code}: status {row['status']!r} does not match its sign-offs")
+
+
+def _check_children(c: _Checker) -> None:
+    responses = _keyed(c.rows(
+        "SELECT r.*, i.code AS insp FROM responses r JOIN inspections i ON i.id = r.inspection_id"
+    ), lambda r: f"{r.insp}/{r.question_id}")
+    c.compare("response", "responses", responses, defaults=_RESPONSE_DEFAULTS)
+    _check_revisions(c, "response", responses)
+    links = c.rows("SELECT finding_id, question_id FROM finding_questions ORDER BY id")
+    qids: dict[int, list[str]] = {}
+    for link in links:
+        qids.setdefault(link.finding_id, []).append(link.question_id)
+    findings = _keyed(c.rows(
+        "SELECT f.*, i.code AS insp FROM findings f JOIN inspections i ON i.id = f.inspection_id"
+    ), lambda r: f"{r.insp}/{r.code}")
+    c.compare("finding", "findings", findings,
+              specials={"question_ids": lambda r: qids.get(r["id"], [])})
+    _check_revisions(c, "finding", findings)
+    labels: dict[int, set[str]] = {}
+    codes = {r["id"]: r["code"] for r in findings.values()}
+    for link in c.rows("SELECT evidence_id, question_id, finding_id FROM evidence_links"):
+        label = (f"question {link.question_id}" if link.question_id is not None
+                 else f"finding {codes.get(link.finding_id, link.finding_id)}")
+        labels.setdefault(link.evidence_id, set()).add(label)
+    evidence = _keyed(c.rows(
+        "SELECT e.*, i.code AS insp FROM evidence e JOIN inspections i ON i.id = e.inspection_id"
+    ), lambda r: f"{r.insp}/{r.code}")
+    c.compare("evidence", "evidence", evidence)
+    for key, row in evidence.items():
+        ent = c.trail.get("evidence", key)
+        if ent is not None and ent.alive and labels.get(row["id"], set()) != ent.links:
+            c.add(f"evidence {key}: its links {sorted(labels.get(row['id'], set()))} do not "
+                  f"match the audit trail {sorted(ent.links)} (changed behind the application's "
+                  "back)")
+
+
+def _check_revisions(c: _Checker, kind: str, rows: dict[str, dict[str, Any]]) -> None:
+    """A row's revision counts its audited saves (a save whose event was deleted shows)."""
+    for key, row in rows.items():
+        ent = c.trail.get(kind, key)
+        if ent is not None and ent.alive and row["revision"] != ent.events:
+            c.add(f"{kind} {key}: revision {row['revision']} but the audit trail records "
+                  f"{ent.events} saves (changed behind the application's back)")
+
+
+def _check_templates_and_blobs(c: _Checker) -> None:
+    stored: dict[str, set[str]] = {}
+    for r in c.rows("SELECT key, version, title, content, sha256 FROM checklist_templates"):
+        ref = f"{r.key}@{r.version}"
+        stored.setdefault(ref, set()).add(r.sha256)
+        try:
+            actual = content_sha256(json.loads(r.content))
+        except (ValueError, TypeError):
+            actual = "unreadable"
+        if actual != r.sha256:
+            c.add(f"template {ref}: its content no longer matches its SHA-256 (edited behind "
+                  "the application's back)")
+    known = c.trail.entities.get("template", {})
+    for ref, shas in stored.items():
+        ent = known.get(ref)
+        if ent is None:
+            c.add(f"template {ref} has no audit record: it was added behind the application's "
+                  "back (or its audit events were deleted)")
+        elif ent.fields.get("sha256") not in shas:
+            c.add(f"template {ref}: stored SHA-256 does not match the audit trail")
+    for ref, ent in known.items():
+        if ent.alive and ref not in stored:
+            c.add(f"template {ref} is in the audit trail but its row is missing (deleted behind "
+                  "the application's back)")
+    for r in c.s.execute(text("SELECT sha256, size, data FROM evidence_blobs")):
+        data = r.data if isinstance(r.data, bytes) else b""
+        if hashlib.sha256(data).hexdigest() != r.sha256 or len(data) != r.size:
+            c.add(f"evidence file {r.sha256[:12]}: its stored bytes no longer match their SHA-256 "
+                  "(edited behind the application's back)")
