@@ -55,14 +55,15 @@ def backup_name(path: str | os.PathLike[str], reason: str) -> Path:
 
 
 def list_backups(path: str | os.PathLike[str]) -> list[Path]:
-    """The automatic backups of ``path`` beside it, oldest first."""
+    """The automatic backups of ``path`` beside it, oldest first (manual copies are kept)."""
     p = Path(path)
     prefix = f"{p.name}.bak-"
+    manual = f"{prefix}manual-"
     found: list[tuple[str, int, Path]] = []
     with contextlib.suppress(OSError):
         for entry in p.parent.iterdir():
             m = _STAMP.search(entry.name)
-            if entry.name.startswith(prefix) and m and entry.is_file():
+            if entry.name.startswith(prefix) and not entry.name.startswith(manual) and m:
                 found.append((m.group(1), int(m.group(2) or 1), entry))
     return [e for _, _, e in sorted(found)]
 
