@@ -16,6 +16,9 @@ from openpyxl.cell.cell import Cell
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot carry
+# Everything XML 1.0 cannot carry, lone surrogates and U+FFFE/U+FFFF included.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 
 
 def is_risky(value: Any) -> bool:
@@ -44,3 +47,14 @@ def clean_for_cell(value: Any) -> Any:
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
+def clean_for_property(value: str, max_len: int = 250) -> str:
+    """One line of text a document property (title, subject, keywords) can carry.
+
+    openpyxl writes ``docProps/core.xml`` without checking it: a vertical tab from a Shift+Enter
+    paste in a site name made a workbook that saves "successfully" and never opens. Line breaks
+    become spaces, the rest of what XML cannot carry is dropped, and the result is cut to
+    ``max_len``.
+    """
+    return _NOT_XML.sub("", _BREAKS.sub(" ", value)).strip()[:max_len]

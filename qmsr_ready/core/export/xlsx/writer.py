@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from qmsr_ready.core.export.options import ExportOptions
 from qmsr_ready.core.export.progress import Progress, Steps
+from qmsr_ready.core.export.safe_text import clean_for_property
 from qmsr_ready.core.export.xlsx import (
     about,
     actions,
@@ -69,8 +70,13 @@ def write_workbook(
 
 
 def _set_properties(wb: Workbook, report: ReadinessReport) -> None:
+    """Title, subject and keywords, cleaned like the cells: openpyxl does not check them."""
     props = wb.properties
-    props.title = f"Readiness pack {report.inspection.code} — {report.site.name}"[:250]
-    props.subject = f"Mock inspection readiness ({report.template.title})"[:250]
-    props.creator = f"QMSR Ready {report.app_version}"
-    props.keywords = f"QMSR; {report.inspection.code}; {report.template.key}"
+    props.title = clean_for_property(
+        f"Readiness pack {report.inspection.code} — {report.site.name}"
+    )
+    props.subject = clean_for_property(f"Mock inspection readiness ({report.template.title})")
+    props.creator = clean_for_property(f"QMSR Ready {report.app_version}")
+    props.keywords = clean_for_property(
+        f"QMSR; {report.inspection.code}; {report.template.key}"
+    )
