@@ -7,6 +7,8 @@ nothing by construction.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -37,6 +40,7 @@ from qmsr_ready.ui.models.exchange_model import (
     NEW_LOOK,
     OUTCOME_LOOK,
     REPORTED_LOOK,
+    VALUES_ROLE,
     ConflictFilterProxy,
     ExchangeTreeModel,
     ReportedRowsModel,
@@ -92,7 +96,7 @@ class ExchangePreviewDialog(QDialog):
         layout.addWidget(title)
         details = [f"Source: {'workspace' if merge else 'workbook'} {plan.source.name}"]
         if plan.source.exported_at:
-            details.append(f"exported {plan.source.exported_at}")
+            details.append(f"exported {_when(plan.source.exported_at)}")
         if plan.source.base:
             details.append(f"compared against {plan.source.base}")
         source = QLabel(" · ".join(details), self)
@@ -113,10 +117,12 @@ class ExchangePreviewDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self._build_tree())
+        splitter.addWidget(self._build_detail())
         self.reported_box = self._build_reported()
         splitter.addWidget(self.reported_box)
-        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
         layout.addWidget(splitter, 1)
 
         bottom = QHBoxLayout()
@@ -183,7 +189,7 @@ class ExchangePreviewDialog(QDialog):
         tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         header = tree.header()
         header.setStretchLastSection(False)
-        widths = {COL_ITEM: 330, COL_WHERE: 110, COL_OUTCOME: 190, COL_DECISION: 230}
+        widths = {COL_ITEM: 330, COL_WHERE: 110, COL_OUTCOME: 230, COL_DECISION: 170}
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
@@ -191,8 +197,29 @@ class ExchangePreviewDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         if self.model.rowCount() <= _EXPAND_LIMIT:
             tree.expandAll()
+        tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.tree = tree
         return tree
+
+    def _build_detail(self) -> QWidget:
+        """The selected field's two values in full (cells elide long notes)."""
+        pane = QWidget(self)
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.detail_title = QLabel("Select a field to read both values in full.", pane)
+        layout.addWidget(self.detail_title)
+        row = QHBoxLayout()
+        self.mine_text = QPlainTextEdit(pane)
+        self.theirs_text = QPlainTextEdit(pane)
+        for box, name in ((self.mine_text, "Mine (full value)"),
+                          (self.theirs_text, "Theirs (full value)")):
+            box.setReadOnly(True)
+            box.setAccessibleName(name)
+            box.setPlaceholderText(name)
+            box.setMaximumHeight(self.fontMetrics().height() * 4)
+            row.addWidget(box)
+        layout.addLayout(row)
+        return pane
 
     def _build_reported(self) -> QGroupBox:
         reported = ReportedRowsModel(self.plan, self)
@@ -201,11 +228,14 @@ class ExchangePreviewDialog(QDialog):
                         f"({_plural(n, 'row')})", self)
         box.setAccessibleName("Rows not applied")
         inner = QVBoxLayout(box)
+        inner.setContentsMargins(SPACING // 2, SPACING // 2, SPACING // 2, SPACING // 2)
         self.reported_view = QTableView(box)
         self.reported_view.setObjectName("reportedTable")
         self.reported_view.setAccessibleName("Rows not applied")
         self.reported_view.setModel(reported)
         self.reported_view.verticalHeader().hide()
+        self.reported_view.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + 8)
         self.reported_view.setWordWrap(False)
         self.reported_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.reported_view.horizontalHeader()
@@ -214,6 +244,7 @@ class ExchangePreviewDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         inner.addWidget(self.reported_view)
         self.reported_model = reported
+        box.setMinimumHeight(self.fontMetrics().height() * 9)
         box.setVisible(n > 0)
         return box
 
@@ -231,6 +262,18 @@ class ExchangePreviewDialog(QDialog):
         for index in indexes:
             changed += self.model.decide(self.proxy.mapToSource(index), choice)
         return changed
+
+    def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        values = current.siblingAtColumn(0).data(VALUES_ROLE) if current.isValid() else None
+        if not values:
+            self.detail_title.setText("Select a field to read both values in full.")
+            self.mine_text.clear()
+            self.theirs_text.clear()
+            return
+        what, mine, theirs = values
+        self.detail_title.setText(f"{what}: mine (left) and theirs (right)")
+        self.mine_text.setPlainText(mine)
+        self.theirs_text.setPlainText(theirs)
 
     def _on_conflicts_only_toggled(self, on: bool) -> None:
         self.proxy.set_conflicts_only(on)
@@ -264,6 +307,15 @@ class ExchangePreviewDialog(QDialog):
                 "✓ Ready to apply as one step; Edit ▸ Undo puts everything back."
             )
             self.apply_button.setToolTip("Apply every change above in one step")
+
+
+def _when(stamp: str) -> str:
+    """'2026-12-02T05:10:30Z' as '2 Dec 2026 05:10 UTC' (unchanged when it is not ISO)."""
+    try:
+        at = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return f"{at.day} {at:%b %Y %H:%M}" + (" UTC" if at.utcoffset() == dt.timedelta(0) else "")
 
 
 def _html(text: str) -> str:

@@ -47,6 +47,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 1  # the Outcome value of a field row ("" on a row)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # (entity, handle, field) of a field; field "" on a row
+VALUES_ROLE = Qt.ItemDataRole.UserRole + 3  # (what, mine, theirs) in full, for the detail pane
 
 OUTCOME_LOOK: dict[Outcome, StatusLook] = {
     Outcome.UNCHANGED: StatusLook("○", "Unchanged", GREY, "not-assessed"),
@@ -57,7 +58,7 @@ OUTCOME_LOOK: dict[Outcome, StatusLook] = {
 }
 NEW_LOOK = StatusLook("+", "New", BLUISH_GREEN, "new")
 REPORTED_LOOK = StatusLook("⊘", "Not applied", ORANGE, "warning")
-UNDECIDED_LOOK = StatusLook("?", "Undecided: keep mine or take theirs", VERMILLION, "warning")
+UNDECIDED_LOOK = StatusLook("?", "Undecided — choose", VERMILLION, "warning")
 CHOICE_TEXT: dict[Choice, str] = {Choice.MINE: "Keep mine", Choice.THEIRS: "Take theirs"}
 
 COLUMNS: tuple[str, ...] = ("Row / field", "Where", "Mine", "Theirs", "Outcome", "Decision")
@@ -317,6 +318,9 @@ class ExchangeTreeModel(QAbstractItemModel):
                 font = QFont()
                 font.setBold(True)
                 return font
+        if role == VALUES_ROLE:
+            mine = "" if row.status is RowStatus.NEW else fp.spec.display(fp.mine)
+            return (f"{row.key or row.ref} · {fp.spec.label}", mine, fp.spec.display(fp.theirs))
         if role == OUTCOME_ROLE:
             return fp.outcome.value
         if role == KEY_ROLE:
@@ -387,8 +391,6 @@ class ReportedRowsModel(RowTableModel):
                 return row.where
             why = f"{REPORTED_LOOK.symbol} {row.status.label}"
             return f"{why}: {row.note}" if row.note else why
-        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return REPORTED_LOOK.qcolor
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.key or row.ref}\n{row.title}\n{row.note}".strip()
         return None
