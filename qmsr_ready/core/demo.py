@@ -27,6 +27,7 @@ from qmsr_ready.core import demo_findings as df
 from qmsr_ready.core import services
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.demo_notes import GAP_PHRASES, NoteWriter
+from qmsr_ready.core.demo_requests import add_day_one
 from qmsr_ready.core.errors import Cancelled, NotAWorkspace, QmsrError, WorkspaceLocked
 from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.library import Catalogue, plan, to_element_choices
@@ -215,6 +216,7 @@ def _populate(ws: Any, ctx: _Ctx, step: Callable[[str], None]) -> tuple[Any, ...
         _answer_baseline(s, ctx, baseline)
         _baseline_findings(s, ctx, baseline)
         _baseline_evidence(s, ctx, baseline)
+        add_day_one(s, ctx.actor, baseline, ctx.day(-2), ctx.fmt)
     step("Planning the next inspections")
     with ws.begin() as s:
         _planned(s, ctx)
