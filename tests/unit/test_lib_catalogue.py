@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,8 @@ def test_import_copies_into_user_folder_and_becomes_latest(tmp_path: Path) -> No
     assert cat.get("test-minimal", "1.0").version == "1.0"
     assert cat.import_template(v2) == loaded  # identical content again: no-op
     assert sorted(p.name for p in user.iterdir()) == [
-        "test-minimal-1.0.yaml", "test-minimal-2.0.yaml"
+        "test-minimal-1.0.yaml",
+        "test-minimal-2.0.yaml",
     ]
 
 
@@ -188,8 +190,9 @@ def test_import_refuses_to_shadow_a_builtin_key(tmp_path) -> None:  # type: igno
     catalogue = Catalogue(user_dir=tmp_path / "user")
     shipped = resource_path("checklists", "fda-qmsr.yaml").read_text(encoding="utf-8")
     impostor = tmp_path / "impostor.yaml"
-    impostor.write_text(shipped.replace('version: "2026.11"', 'version: "2099.1"', 1),
-                        encoding="utf-8")
+    impostor.write_text(
+        re.sub(r'(?m)^version: "[0-9.]+"$', 'version: "2099.1"', shipped, count=1), encoding="utf-8"
+    )
     with pytest.raises(TemplateInvalid, match="key of a built-in template"):
         catalogue.import_template(impostor)
     assert not (tmp_path / "user").exists() or not any((tmp_path / "user").iterdir())
