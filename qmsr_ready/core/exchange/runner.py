@@ -74,14 +74,28 @@ def _run(
 ) -> ImportOutcome:
     with workspace.session() as s:
         plan = make_plan(s)
-        if dry_run:
-            return ImportOutcome(plan)
-        if workspace.read_only:
-            raise WorkspaceReadOnly(
-                f"{workspace.path.name} is open read-only; open it for writing to {reason}."
-            )
+    if dry_run:
+        return ImportOutcome(plan)
+    return apply_with_backup(workspace, actor, plan, policy=policy, decisions=decisions)
+
+
+def apply_with_backup(
+    workspace: Workspace, actor: str, plan: ExchangePlan, *,
+    policy: ConflictPolicy = ConflictPolicy.FAIL, decisions: Decisions | None = None,
+) -> ImportOutcome:
+    """Apply a plan already shown to the user: refuse early, back up, one write transaction.
+
+    The GUI calls this with the previewed plan and the user's decisions; a workspace changed
+    since the preview is refused by ``apply_plan`` (make the preview again).
+    """
+    reason = "merge" if plan.source.kind == "workspace" else "import"
+    if workspace.read_only:
+        raise WorkspaceReadOnly(
+            f"{workspace.path.name} is open read-only; open it for writing to {reason}."
+        )
+    with workspace.session() as s:
         writable_inspection(s, plan.inspection_code)  # signed off: refuse before any backup
-        refuse_undecided(plan, decisions, policy)
+    refuse_undecided(plan, decisions, policy)
     backup = workspace.backup_to(backup_name(workspace.path, reason))
     try:
         with workspace.begin() as s:
