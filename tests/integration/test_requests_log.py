@@ -139,3 +139,18 @@ def test_predictions_follow_the_plan_and_skip_what_is_logged(fnd_inspection) -> 
         add_request(s, "Back room", inspection_code=code, text=complaint.text, prepared=True)
     with ws.session() as s:
         assert complaint.text not in [p.text for p in predicted_requests(s, code)]
+
+
+def test_request_log_report_lists_preparation_gaps_per_area_in_scope(fnd_inspection) -> None:
+    from qmsr_ready.core.inspection_day.report import build_request_log
+
+    ws, code = fnd_inspection
+    with ws.begin() as s:
+        set_roster_entry(s, "Lead", code, "MO", presenter="Ann", backup="Ben",
+                         storyboard="SB-MO", prepared=True)
+        add_request(s, "Scribe", inspection_code=code, text="CAPA log", requested_at=T)
+    with ws.session() as s:
+        log = build_request_log(s, code, now=dt.datetime(2026, 6, 1, 9, 20, tzinfo=dt.UTC))
+    assert [(g.area_id, g.missing) for g in log.preparation_gaps] == [
+        ("MA", ("no SME assigned",))]
+    assert (log.stats.overall.open, log.stats.overall.late) == (1, 1)

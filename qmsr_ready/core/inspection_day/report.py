@@ -1,0 +1,88 @@
+"""One frozen picture of inspection day for the dashboard, the PDF and the workbook.
+
+Preparation gaps (areas in scope with no presenter, backup, storyboard or not prepared) are
+shown beside the checklist verdict, never folded into it: they say whether the day will run
+smoothly, not whether the site conforms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.inspection_day.stats import RequestStats, request_statistics
+from qmsr_ready.core.inspection_day.views import (
+    NoteView,
+    RequestView,
+    RosterView,
+    list_notes,
+    list_requests,
+    list_roster,
+    request_target,
+)
+from qmsr_ready.core.services._common import get_inspection
+from qmsr_ready.core.template_content import iter_elements
+
+
+@dataclass(frozen=True)
+class PreparationGap:
+    """One area in scope that is not ready for the day, and what it lacks."""
+
+    area_id: str
+    area_title: str
+    missing: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return f"{self.area_id} {self.area_title}: {', '.join(self.missing)}"
+
+
+@dataclass(frozen=True)
+class RequestLogReport:
+    """Requests, their statistics at ``now``, scribe notes, the roster and its gaps."""
+
+    requests: tuple[RequestView, ...]
+    stats: RequestStats
+    notes: tuple[NoteView, ...]
+    roster: tuple[RosterView, ...]
+    preparation_gaps: tuple[PreparationGap, ...]
+    target: dt.timedelta
+    now: dt.datetime
+
+    @property
+    def empty(self) -> bool:
+        return not (self.requests or self.notes or self.roster)
+
+
+def build_request_log(
+    session: Session, inspection_code: str, now: dt.datetime | None = None
+) -> RequestLogReport:
+    """Read the inspection-day records of one inspection (a handful of queries)."""
+    now = now or dt.datetime.now(dt.UTC)
+    insp = get_inspection(session, inspection_code)
+    requests = tuple(list_requests(session, inspection_code))
+    roster = tuple(list_roster(session, inspection_code))
+    target = request_target(session)
+    in_scope_areas: dict[str, str] = {}
+    selected = {e.element_id for e in insp.elements if e.selected and e.applicable}
+    for area, element in iter_elements(insp.template.content):
+        if element.get("id") in selected and area.get("kind", "qms_area") == "qms_area":
+            in_scope_areas.setdefault(str(area["id"]), str(area.get("title", "")))
+    by_area = {r.area_id: r for r in roster}
+    gaps = []
+    for area_id, title in in_scope_areas.items():
+        entry = by_area.get(area_id)
+        missing = ("no SME assigned",) if entry is None else entry.gaps
+        if missing:
+            gaps.append(PreparationGap(area_id, title, missing))
+    return RequestLogReport(
+        requests=requests,
+        stats=request_statistics(requests, now, target),
+        notes=tuple(list_notes(session, inspection_code)),
+        roster=roster,
+        preparation_gaps=tuple(gaps),
+        target=target,
+        now=now,
+    )
