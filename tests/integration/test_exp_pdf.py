@@ -50,7 +50,7 @@ def test_bookmarks_for_every_section_and_area(pdf: PdfReader) -> None:
     assert outline_titles(pdf) == [
         "Cover", "Contents", "Executive summary", "Area-by-area detail",
         ["MO — Management Oversight", "DD — Design and Development",
-         "OA — Other applicable FDA requirements"],
+         "OA — Other applicable FDA requirements", "Answers marked Not applicable"],
         "Findings register", "Action plan", "Sign-off",
     ]
 
@@ -112,3 +112,34 @@ def test_logo_on_cover(report: ReadinessReport, tmp_path: Path) -> None:
     export_pdf(report, plain, options=ExportOptions(sections=frozenset({"cover"})))
     assert images(target) == 1
     assert images(plain) == 0
+
+
+def test_cover_and_summary_give_the_verdict_with_its_reasons(
+        report: ReadinessReport, pdf: PdfReader) -> None:
+    from qmsr_ready.core.report.verdict import readiness_verdict
+
+    verdict = readiness_verdict(report)
+    texts = [" ".join(t.split()) for t in page_texts(pdf)]
+    for page in (texts[0], next(t for t in texts if "Executive summary" in t
+                                and "Readiness verdict" in t)):
+        assert f"Readiness verdict: {verdict.label}" in page
+        for reason in verdict.reasons:
+            assert " ".join(reason.split()) in page, reason
+        assert "Checklist conformance" in page
+        assert "risk-focus questions" in page
+    assert "Overall readiness" not in "\n".join(texts)
+
+
+def test_not_applicable_answers_are_listed_with_their_reasons(
+        report: ReadinessReport, tmp_path: Path) -> None:
+    target = tmp_path / "na.pdf"
+    export_pdf(report, target, options=ExportOptions(sections=frozenset({"areas"}),
+                                                     gaps_only=True))
+    text = " ".join(" ".join(page_texts(PdfReader(target))).split())
+    listed = text[text.index("Answers marked Not applicable"):]
+    na = [q for q in report.questions if q.result == "not_applicable"]
+    assert na  # DD-04-Q01 in the test data
+    assert f"{len(na)} question" in listed
+    for q in na:
+        assert q.question_id in listed
+        assert q.notes in listed

@@ -1,4 +1,6 @@
-"""Area-by-area detail: the plan for each area, then every question with result and notes."""
+"""Area-by-area detail: the plan for each area, every question with result and notes, and the
+questions answered "Not applicable" with their reasons (an auditor asks why each does not apply).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +11,24 @@ from reportlab.platypus import Flowable, PageBreak
 from qmsr_ready.core.export.pdf.context import PdfContext, chunks, grid_table
 from qmsr_ready.core.export.pdf.styles import CONTENT_WIDTH, RESULT_FILL, Para, esc, fmt_datetime
 from qmsr_ready.core.export.progress import check
+from qmsr_ready.core.report.bands import band_of
 from qmsr_ready.core.report.model import PlannedElement, QuestionRow
 from qmsr_ready.core.report.scoring import format_percent
+from qmsr_ready.core.vocab import Result
 
 TITLE = "Area-by-area detail"
 _W = CONTENT_WIDTH
 WIDTHS = [_W * 0.15, _W * 0.36, _W * 0.12, _W * 0.37]  # IDs like SUBA-01-Q01 fit
 
 
+NA_TITLE = "Answers marked Not applicable"
+
+
 def outline(ctx: PdfContext) -> list[tuple[int, str, str]]:
-    """Contents entries of this section: the section and one per area."""
+    """Contents entries of this section: the section, one per area, and the N/A list."""
     return [(0, TITLE, "sec-areas")] + [
         (1, f"{a.area_id} — {a.title}", f"area-{a.area_id}") for a in ctx.report.areas
-    ]
+    ] + [(1, NA_TITLE, "sec-na")]
 
 
 def build(ctx: PdfContext) -> list[Flowable]:
@@ -41,7 +48,8 @@ def build(ctx: PdfContext) -> list[Flowable]:
         check(ctx.progress)
         out.append(ctx.heading(f"{area.area_id} — {esc(area.title)}", f"area-{area.area_id}", 1))
         summary = Para(
-            esc(f"Readiness {format_percent(area.score)} · coverage "
+            esc(f"Checklist conformance {format_percent(area.score)} "
+                f"({band_of(area.score).label.lower()}) · coverage "
                 f"{format_percent(area.coverage)} ({area.assessed} of {area.applicable}) · "
                 f"{area.major_gaps} major, {area.minor_gaps} minor gaps · "
                 f"{area.open_findings} open findings"), st.muted)
@@ -60,8 +68,33 @@ def build(ctx: PdfContext) -> list[Flowable]:
             out.append(Para(esc(f"{element_id} {rows[0].element_title}"), st.h3))
             for part in chunks(rows, 25):
                 out.append(_question_table(ctx, part))
+    out += _not_applicable(ctx)
     out.append(PageBreak())
     return out
+
+
+def _not_applicable(ctx: PdfContext) -> list[Flowable]:
+    """Every question answered "Not applicable", with the reason recorded in its notes."""
+    st = ctx.styles
+    rows = [q for q in ctx.report.questions if q.result == Result.NOT_APPLICABLE]
+    out: list[Flowable] = [ctx.heading(NA_TITLE, "sec-na", 1)]
+    if not rows:
+        out.append(Para("No question was answered Not applicable.", st.body))
+        return out
+    out.append(Para(esc(f"{len(rows)} question{'s' if len(rows) != 1 else ''} answered Not "
+                        "applicable. They count neither for nor against conformance, so each "
+                        "needs a reason an investigator would accept."), st.body))
+    table: list[list[object]] = [[Para(h, st.cell_head) for h in ("ID", "Question", "Reason",
+                                                                 "Recorded by")]]
+    for q in rows:
+        reason = (esc(q.notes) if q.notes.strip()
+                  else '<font color="#B03A2E">No reason given (recorded before reasons were '
+                       'required).</font>')
+        table.append([Para(esc(q.question_id), st.cell_bold), Para(esc(q.text), st.cell),
+                      Para(reason, st.cell),
+                      Para(esc(f"{q.assessed_by} {fmt_datetime(q.assessed_at)}".strip()),
+                           st.cell)])
+    return [*out, grid_table(table, [_W * 0.15, _W * 0.35, _W * 0.34, _W * 0.16])]
 
 
 def _plan(ctx: PdfContext, elements: list[PlannedElement]) -> Flowable:

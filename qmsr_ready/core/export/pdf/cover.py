@@ -1,4 +1,4 @@
-"""Cover page: site, inspection, team, dates and the overall readiness at a glance."""
+"""Cover page: site, inspection, team, dates, the readiness verdict and why, and conformance."""
 
 from __future__ import annotations
 
@@ -15,7 +15,15 @@ from reportlab.platypus import (
 from qmsr_ready.core.errors import ExportFailed
 from qmsr_ready.core.export.pdf.context import PdfContext, grid_table
 from qmsr_ready.core.export.pdf.doc import Heading
-from qmsr_ready.core.export.pdf.styles import CONTENT_WIDTH, Para, esc, fmt_date, verdict_colour
+from qmsr_ready.core.export.pdf.styles import (
+    CONTENT_WIDTH,
+    Para,
+    esc,
+    fmt_date,
+    score_colour,
+    verdict_colour,
+)
+from qmsr_ready.core.report.bands import band_of
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
 
@@ -37,23 +45,28 @@ def build(ctx: PdfContext) -> list[Flowable]:
                       f"(Model {r.inspection.model})"), st.subtitle),
         Spacer(1, 14 * mm),
     ]
-    # The verdict, not the bare percentage, sets the colour: 88 % with an open critical
-    # finding must not be printed in green.
+    # The verdict, not the bare percentage, frames the block: 88 % with an open critical
+    # finding must not read as "ready". The percentage keeps its own band colour.
     verdict = readiness_verdict(r)
     frame_colour = verdict_colour(verdict.level)
-    colour = frame_colour.hexval()[2:]
-    kpi = Table(
-        [[Para(f'<font color="#{colour}">{format_percent(r.overall.score)}</font>', st.kpi)],
-         [Para("Overall readiness", st.center)],
-         [Para(esc(f"Coverage {format_percent(r.overall.coverage)} "
-                        f"({r.overall.assessed} of {r.overall.applicable} applicable questions "
-                        f"assessed)"), st.muted_center)],
-         [Para(esc(f"Verdict: {verdict.summary}"), st.center)]],
-        colWidths=[CONTENT_WIDTH], hAlign="LEFT",
-    )
-    kpi.setStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOX", (0, 0), (-1, -1), 0.6,
-                                                          frame_colour),
-                  ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    o, risk = r.overall, r.risk_focus
+    number = score_colour(o.score).hexval()[2:]
+    verdict_hex = frame_colour.hexval()[2:]
+    rows: list[list[object]] = [
+        [Para(f'<font color="#{verdict_hex}">Readiness verdict: {esc(verdict.label)}</font>',
+              st.h2_center)],
+        *[[Para(esc(f"• {reason}"), st.small)] for reason in verdict.reasons],
+        [Para(f'<font color="#{number}">{format_percent(o.score)}</font>', st.kpi)],
+        [Para(esc(f"Checklist conformance ({band_of(o.score).label.lower()}) · risk-focus "
+                  f"questions {format_percent(risk.score)} "
+                  f"({risk.assessed} of {risk.applicable} assessed)"), st.center)],
+        [Para(esc(f"Coverage {format_percent(o.coverage)} ({o.assessed} of {o.applicable} "
+                  "applicable questions assessed)"), st.muted_center)],
+    ]
+    kpi = Table(rows, colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+    kpi.setStyle([("BOX", (0, 0), (-1, -1), 0.6, frame_colour),
+                  ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                  ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10)])
     out += [kpi, Spacer(1, 12 * mm)]
     facts = [
         ("Site", f"{r.site.name} ({r.site.code})"),

@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from qmsr_ready.core.export.pdf.fonts import register_fonts
+from qmsr_ready.core.report.bands import Band, band_of
 
 PAGE = A4
 MARGIN_X = 18 * mm
@@ -45,13 +46,17 @@ CLASS_FILL = {
 }
 
 
+BAND_COLOUR: dict[Band, colors.Color] = {
+    Band.ON_TARGET: GREEN,
+    Band.NEEDS_WORK: AMBER,
+    Band.OFF_TARGET: RED,
+    Band.NO_DATA: GRID,
+}
+
+
 def score_colour(score: float | None) -> colors.Color:
-    """Traffic-light colour of a readiness score."""
-    if score is None:
-        return GRID
-    if score >= 85:
-        return GREEN
-    return AMBER if score >= 70 else RED
+    """Colour of a conformance percentage's band (thresholds live in ``core.report.bands``)."""
+    return BAND_COLOUR[band_of(score)]
 
 
 def verdict_colour(level: str) -> colors.Color:
@@ -86,6 +91,7 @@ class Styles:
     head_right: ParagraphStyle
     center: ParagraphStyle
     muted_center: ParagraphStyle
+    h2_center: ParagraphStyle
 
 
 def make_styles() -> Styles:
@@ -120,6 +126,8 @@ def make_styles() -> Styles:
         center=ParagraphStyle("center", parent=base, alignment=TA_CENTER),
         muted_center=ParagraphStyle("muted_center", parent=base, fontSize=8, leading=10,
                                     textColor=MUTED, alignment=TA_CENTER),
+        h2_center=ParagraphStyle("h2_center", parent=base, fontName=bold, fontSize=14,
+                                 leading=18, alignment=TA_CENTER),
     )
 
 

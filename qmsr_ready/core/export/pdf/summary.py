@@ -1,4 +1,4 @@
-"""Executive summary: readiness chart, area table, findings by class × area, top risks."""
+"""Executive summary: verdict and why, conformance chart, area table, class × area, top risks."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from qmsr_ready.core.export.pdf.styles import (
     fmt_date,
     score_colour,
 )
+from qmsr_ready.core.report.bands import BAND_LEGEND, band_of
 from qmsr_ready.core.report.model import UNLINKED_AREA, AreaScore, ReadinessReport
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
@@ -32,16 +33,19 @@ def build(ctx: PdfContext) -> list[Flowable]:
     """The page a director reads first."""
     r, st = ctx.report, ctx.styles
     o = r.overall
+    verdict = readiness_verdict(r)
     out: list[Flowable] = [
         ctx.heading(TITLE, "sec-summary"),
         Para(esc(_overview(r)), st.body),
-        Para(esc(f"Verdict: {readiness_verdict(r).summary}."), st.body),
+        Para(esc(f"Readiness verdict: {verdict.label}") + ("." if not verdict.reasons else
+                                                          ", because:"), st.body),
+        *[Para(esc(f"• {reason}"), st.body) for reason in verdict.reasons],
         Spacer(1, 4 * mm),
         readiness_chart(r.areas, o),
-        Para("Readiness = weighted credit of assessed questions (conforms 1, minor gap "
-                  "0.5, major gap 0) over their weights; not applicable excluded; not assessed "
-                  "lowers coverage only. Bars: green ≥ 85%, amber ≥ 70%, red below.", st.muted),
-        Para("Readiness by area", st.h2),
+        Para("Checklist conformance = weighted credit of assessed questions (conforms 1, minor "
+             "gap 0.5, major gap 0) over their weights; not applicable excluded; not assessed "
+             f"lowers coverage only. Bands: {esc(BAND_LEGEND)}.", st.muted),
+        Para("Checklist conformance by area", st.h2),
         _area_table(ctx),
         Para("Findings by classification and area", st.h2),
         _matrix(ctx),
@@ -59,8 +63,11 @@ def _overview(r: ReadinessReport) -> str:
         opening = (f"Nothing has been assessed yet: 0 of {o.applicable} applicable questions "
                    "have a result.")
     else:
+        risk = r.risk_focus
         opening = (
-            f"Overall readiness is {format_percent(o.score)} with {format_percent(o.coverage)} "
+            f"Checklist conformance is {format_percent(o.score)} "
+            f"({band_of(o.score).label.lower()}; risk-focus questions "
+            f"{format_percent(risk.score)}) with {format_percent(o.coverage)} "
             f"of applicable questions assessed ({o.assessed} of {o.applicable}). "
             f"{_count(o.major_gaps, 'major gap')} and {_count(o.minor_gaps, 'minor gap')} "
             "were recorded."
@@ -118,20 +125,22 @@ def readiness_chart(areas: tuple[AreaScore, ...], overall: AreaScore) -> Drawing
 
 def _area_table(ctx: PdfContext) -> Flowable:
     st = ctx.styles
-    head = ["Area", "Ready", "Covered", "Assessed", "Minor", "Major", "N/A", "Findings"]
+    head = ["Area", "Conformance", "Band", "Coverage (assessed)", "Minor", "Major",
+            "Not applicable", "Findings"]
     rows: list[list[object]] = [[Para(h, st.cell_head) for h in head]]
     for a in (*ctx.report.areas, ctx.report.overall):
         style = st.cell_bold if a.area_id == "ALL" else st.cell
         rows.append([
             Para(esc(a.title if a.area_id == "ALL" else f"{a.area_id} — {a.title}"), style),
-            Para(format_percent(a.score), style), Para(format_percent(a.coverage), style),
-            Para(f"{a.assessed}/{a.applicable}", style), Para(str(a.minor_gaps), style),
+            Para(format_percent(a.score), style), Para(band_of(a.score).label, style),
+            Para(f"{format_percent(a.coverage)} ({a.assessed}/{a.applicable})", style),
+            Para(str(a.minor_gaps), style),
             Para(str(a.major_gaps), style), Para(str(a.not_applicable), style),
             Para(f"{a.open_findings} open / {a.findings}", style),
         ])
     w = CONTENT_WIDTH
-    return grid_table(rows, [w * 0.3, w * 0.1, w * 0.11, w * 0.11, w * 0.08, w * 0.08, w * 0.06,
-                             w * 0.16])
+    return grid_table(rows, [w * 0.2, w * 0.14, w * 0.12, w * 0.15, w * 0.07, w * 0.07,
+                             w * 0.13, w * 0.12])
 
 
 def _matrix(ctx: PdfContext) -> Flowable:

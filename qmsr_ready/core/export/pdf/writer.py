@@ -72,7 +72,8 @@ def write_pdf(
         footer=f"Generated {r.generated_at:%Y-%m-%d %H:%M} UTC · QMSR Ready {r.app_version}",
         title=f"Inspection readiness pack {r.inspection.code} — {r.site.name}",
         author=r.inspection.lead or "QMSR Ready",
-        subject=f"Mock inspection readiness, overall {format_percent(r.overall.score)}; "
+        subject=f"Mock inspection readiness, checklist conformance "
+                f"{format_percent(r.overall.score)}; "
                 f"checklist: {r.template.title} {r.template.version}",
         creator=f"QMSR Ready {r.app_version}",
         keywords=["QMSR", r.inspection.code, r.template.key],
