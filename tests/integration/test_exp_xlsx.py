@@ -100,8 +100,22 @@ def test_summary_has_native_charts_and_overall(book: Workbook) -> None:
     ws = book["Summary"]
     assert len(ws._charts) == 2
     values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
-    assert "58%" in values
+    assert "58% (Off target)" in values
     assert exp_data.UNICODE_NAME in " ".join(str(v) for v in values)
+
+
+def test_summary_gives_the_verdict_with_each_reason(book: Workbook,
+                                                    report: ReadinessReport) -> None:
+    from qmsr_ready.core.report.verdict import readiness_verdict
+
+    verdict = readiness_verdict(report)
+    ws = book["Summary"]
+    labels = {row[0].value: row[1].value for row in ws.iter_rows(max_col=2) if row[0].value}
+    assert labels["Readiness verdict"] == verdict.label
+    assert labels["Why"].splitlines() == [f"• {r}" for r in verdict.reasons]
+    # weight-3 questions are risk-focus in the test data: MO-05-Q01 conforms, OA-01-Q01 open
+    assert labels["Risk-focus questions"] == "100% (On target; 1 of 2 assessed)"
+    assert "Overall readiness" not in labels
 
 
 def test_metadata_fingerprints_match_visible_rows(book: Workbook, report: ReadinessReport) -> None:

@@ -1,4 +1,5 @@
-"""Areas sheet: readiness, coverage and answer counts per area, overall on the last row."""
+"""Areas sheet: checklist conformance, its band, coverage and answer counts per area, overall
+last."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from openpyxl.formatting.rule import DataBarRule
 from openpyxl.styles import Font
 
 from qmsr_ready.core.export.xlsx.table import Column, SheetContext, write_table
+from qmsr_ready.core.report.bands import band_of
 from qmsr_ready.core.report.model import AreaScore
 
 SHEET = "Areas"
 COLUMNS = (
     Column("Area", 8),
     Column("Title", 36, "wrap"),
-    Column("Readiness %", 11, "pct"),
+    Column("Conformance %", 13, "pct"),
+    Column("Band", 12),
     Column("Coverage %", 11, "pct"),
     Column("Applicable", 10, "int"),
     Column("Assessed", 10, "int"),
@@ -28,7 +31,8 @@ COLUMNS = (
 
 def _values(a: AreaScore) -> tuple[object, ...]:
     return (
-        a.area_id, a.title, _round(a.score), _round(a.coverage), a.applicable, a.assessed,
+        a.area_id, a.title, _round(a.score), band_of(a.score).label, _round(a.coverage),
+        a.applicable, a.assessed,
         a.conforms, a.minor_gaps, a.major_gaps, a.not_applicable, a.not_assessed, a.findings,
         a.open_findings,
     )
@@ -43,7 +47,7 @@ def write(ctx: SheetContext) -> None:
     ws = ctx.wb.create_sheet(SHEET)
     report = ctx.report
     rows = [(a.area_id, _values(a)) for a in (*report.areas, report.overall)]
-    last = write_table(ctx, ws, COLUMNS, rows, title="Readiness by area")
+    last = write_table(ctx, ws, COLUMNS, rows, title="Checklist conformance by area")
     for cell in ws[last]:
         cell.font = Font(bold=True)
     if last >= 2:

@@ -13,6 +13,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook import Workbook
 
+from qmsr_ready.core.report.bands import Band
+
 NAVY = "1F3A5F"
 LIGHT = "E8EEF5"
 RED_FILL = PatternFill("solid", fgColor="F8D7DA")
@@ -47,6 +49,17 @@ STYLE_DEFS: dict[str, dict[str, Any]] = {
     "plain": {"alignment": _TOP},
     "plain_wrap": {"alignment": _WRAP},
 }
+# One style per conformance band (core.report.bands.Band values): the word is in the cell, the
+# fill only repeats it.
+STYLE_DEFS.update({
+    f"band_{band.value}": {"alignment": _TOP, "border": _GRID, **look}
+    for band, look in {
+        Band.ON_TARGET: {"fill": GREEN_FILL},
+        Band.NEEDS_WORK: {"fill": AMBER_FILL, "font": AMBER_FONT},
+        Band.OFF_TARGET: {"fill": RED_FILL, "font": RED_FONT},
+        Band.NO_DATA: {},
+    }.items()
+})
 
 
 class StyleCache:

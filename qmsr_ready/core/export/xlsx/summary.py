@@ -1,4 +1,4 @@
-"""Summary sheet: the one-page picture — key facts, readiness by area, findings, top risks.
+"""Summary sheet: the one-page picture — verdict and why, conformance by area, findings, risks.
 
 Charts are native Excel charts over the tables on this sheet, so they stay live if the numbers
 are edited and render in LibreOffice as well.
@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qmsr_ready.core.export.safe_text import is_risky
 from qmsr_ready.core.export.xlsx.table import SheetContext, excel_value, print_setup
+from qmsr_ready.core.report.bands import BAND_LEGEND, band_of
 from qmsr_ready.core.report.model import UNLINKED_AREA
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
@@ -57,27 +58,38 @@ def write(ctx: SheetContext) -> None:
         _put(ctx, ws, row, 1, label, "label")
         _put(ctx, ws, row, 2, value, "plain")
         row += 1
-    _put(ctx, ws, row, 1, "Overall readiness", "label")
-    _put(ctx, ws, row, 2, format_percent(r.overall.score), "kpi")
+    verdict = readiness_verdict(r)
+    _put(ctx, ws, row, 1, "Readiness verdict", "label")
+    _put(ctx, ws, row, 2, verdict.label, "kpi")
     ws.row_dimensions[row].height = 24  # the KPI font is larger than the default row
-    _put(ctx, ws, row + 1, 1, "Coverage (assessed / applicable)", "label")
-    _put(ctx, ws, row + 1, 2,
-         f"{format_percent(r.overall.coverage)} ({r.overall.assessed} of {r.overall.applicable})",
+    why = "\n".join(f"• {reason}" for reason in verdict.reasons) or "No open issue."
+    _put(ctx, ws, row + 1, 1, "Why", "label")
+    _put(ctx, ws, row + 1, 2, why, "plain_wrap")
+    ws.merge_cells(start_row=row + 1, start_column=2, end_row=row + 1, end_column=5)
+    fit_row_height(ws, row + 1, [(why, _width(ws, "BCDE"))])
+    o, risk = r.overall, r.risk_focus
+    _put(ctx, ws, row + 2, 1, "Checklist conformance", "label")
+    _put(ctx, ws, row + 2, 2, f"{format_percent(o.score)} ({band_of(o.score).label})", "plain")
+    _put(ctx, ws, row + 3, 1, "Risk-focus questions", "label")
+    _put(ctx, ws, row + 3, 2, f"{format_percent(risk.score)} ({band_of(risk.score).label}; "
+         f"{risk.assessed} of {risk.applicable} assessed)", "plain")
+    _put(ctx, ws, row + 4, 1, "Coverage (assessed / applicable)", "label")
+    _put(ctx, ws, row + 4, 2, f"{format_percent(o.coverage)} ({o.assessed} of {o.applicable})",
          "plain")
-    _put(ctx, ws, row + 2, 1, "Open findings / overdue actions", "label")
-    _put(ctx, ws, row + 2, 2, f"{r.overall.open_findings} / {len(r.overdue_actions)}", "plain")
-    _put(ctx, ws, row + 3, 1, "Verdict", "label")
-    verdict = readiness_verdict(r).summary
-    _put(ctx, ws, row + 3, 2, verdict, "wrap")
-    fit_row_height(ws, row + 3, [(verdict, ws.column_dimensions["B"].width)])
-    row += 6
+    _put(ctx, ws, row + 5, 1, "Open findings / overdue actions", "label")
+    _put(ctx, ws, row + 5, 2, f"{o.open_findings} / {len(r.overdue_actions)}", "plain")
+    _put(ctx, ws, row + 6, 1, "Bands", "label")
+    _put(ctx, ws, row + 6, 2, BAND_LEGEND, "plain_wrap")
+    ws.merge_cells(start_row=row + 6, start_column=2, end_row=row + 6, end_column=5)
+    fit_row_height(ws, row + 6, [(BAND_LEGEND, _width(ws, "BCDE"))])
+    row += 9
 
     charts: list[BarChart] = []
     area_top = _area_table(ctx, ws, row)
     n_areas = len(r.areas)
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Readiness by area (%)"
+    chart.title = "Checklist conformance by area (%)"
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 100
     chart.y_axis.title = "%"
@@ -125,10 +137,16 @@ def fit_row_height(ws: Worksheet, row: int, texts: list[tuple[str, float]]) -> N
     would overlap the next row; estimate lines from the column width (about one character per
     width unit) instead.
     """
-    lines = max((math.ceil(len(text) / max(width - 2, 1)) for text, width in texts if text),
-                default=1)
+    lines = max((sum(math.ceil(max(len(line), 1) / max(width - 2, 1))
+                     for line in text.splitlines())
+                 for text, width in texts if text), default=1)
     if lines > 1:
         ws.row_dimensions[row].height = 15 * lines
+
+
+def _width(ws: Worksheet, columns: str) -> float:
+    """Width of merged columns, in the character units ``fit_row_height`` uses."""
+    return sum(ws.column_dimensions[c].width or 8.43 for c in columns)
 
 
 def _dates(start: Any, end: Any) -> str:
@@ -138,8 +156,9 @@ def _dates(start: Any, end: Any) -> str:
 
 
 def _area_table(ctx: SheetContext, ws: Worksheet, row: int) -> int:
-    _put(ctx, ws, row - 1, 1, "Readiness by area", "section")
-    for col, head in enumerate(("Area", "Title", "Readiness %", "Coverage %"), start=1):
+    _put(ctx, ws, row - 1, 1, "Checklist conformance by area", "section")
+    for col, head in enumerate(("Area", "Title", "Conformance %", "Coverage %", "Band"),
+                               start=1):
         _put(ctx, ws, row, col, head, "header")
     for i, a in enumerate(ctx.report.areas, start=1):
         _put(ctx, ws, row + i, 1, a.area_id, "text")
@@ -147,6 +166,8 @@ def _area_table(ctx: SheetContext, ws: Worksheet, row: int) -> int:
         fit_row_height(ws, row + i, [(a.title, ws.column_dimensions["B"].width)])
         _put(ctx, ws, row + i, 3, None if a.score is None else round(a.score, 1), "pct")
         _put(ctx, ws, row + i, 4, None if a.coverage is None else round(a.coverage, 1), "pct")
+        band = band_of(a.score)
+        _put(ctx, ws, row + i, 5, band.label, f"band_{band.value}")
     return row
 
 
