@@ -56,8 +56,6 @@ def plan_workbook_import(
     pkg = check_package(path, [s.sheet for s in SPECS])
     _step(progress, 1, "Reading the workbook")
     meta, reads, problems, insp = _read_pack(session, pkg)
-    if problems:
-        raise ImportRefused.from_problems(pkg.name, problems)
     _step(progress, 2, "Reading this workspace")
     mine = read_mine(session, insp.code)
     _step(progress, 3, "Comparing field by field")
