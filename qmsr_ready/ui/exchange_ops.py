@@ -240,3 +240,17 @@ class ExchangeOps:
         self.report_done(f"{verb} {path.name} into {code}: {summary}. "
                          "Edit ▸ Undo puts everything back.")
         return True
+
+    # -- the "changed since last export" mark of the inspection header ----------------------
+    def export_mark(self, code: str) -> str:
+        """'● Changed since last export' when the inspection has unsent changes, else ''."""
+        from qmsr_ready.ui.models.inspections_model import CHANGED_SINCE_EXPORT, read_export_state
+
+        if not code or self.ctx.workspace is None:
+            return ""
+        try:
+            with self.ctx.read() as session:
+                state = read_export_state(session, code)
+        except QmsrError:
+            return ""
+        return CHANGED_SINCE_EXPORT.text if state is not None and state.changed else ""
