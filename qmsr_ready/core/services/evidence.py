@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import mimetypes
-from pathlib import PurePath
-from typing import Any
+import re
+import unicodedata
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, NotFound
+from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.models import Evidence, EvidenceBlob, EvidenceLink, Inspection, utcnow
+from qmsr_ready.core.services import evidence_io
 from qmsr_ready.core.services._common import (
     date_value,
     get_inspection,
@@ -79,6 +82,30 @@ def _add_link(
     )
 
 
+# Bidirectional controls make "invoice\u202efdp.exe" display as "invoiceexe.pdf".
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_filename(filename: str) -> str:
+    """The last component of ``filename`` with control and direction characters removed.
+
+    A name is shown in lists, tooltips, the audit trail and the packs: a NUL cuts it short in
+    C-based readers, a newline splits a row, and a right-to-left override hides the real
+    extension. Line breaks and tabs become a space; the rest is dropped.
+    """
+    name = PurePath(text_value(filename, "File name", required=True).replace("\\", "/")).name
+    name = "".join(
+        " " if ch.isspace() else ch
+        for ch in name
+        if ch not in _BIDI and (ch.isspace() or unicodedata.category(ch) != "Cc")
+    )
+    name = _SPACES.sub(" ", name).strip()
+    if not name or name in (".", ".."):
+        raise InvalidInput(f"{filename!r} is not a file name.")
+    return name
+
+
 def attach_evidence(
     session: Session,
     actor: str,
@@ -91,30 +118,70 @@ def attach_evidence(
     question_id: str | None = None,
     finding_code: str | None = None,
 ) -> Evidence:
-    """Store a file in the workspace and optionally link it.
+    """Store bytes already in memory in the workspace and optionally link them.
 
     The bytes are kept once per SHA-256 across the workspace; attaching the same bytes to the
-    same inspection again returns the existing evidence record (adding the new link).
+    same inspection again returns the existing evidence record (adding the new link). Files on
+    disk go through ``attach_evidence_file``, which never holds them in memory.
     """
-    insp = writable_inspection(session, inspection_code)
     if not isinstance(data, bytes | bytearray | memoryview):
         raise InvalidInput("Evidence data must be bytes.")
-    data = bytes(data)
-    if not data:
-        raise InvalidInput(f"{filename or 'The file'} is empty; there is nothing to attach.")
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise InvalidInput(
-            f"{filename} is {len(data) // (1024 * 1024)} MB; evidence files are limited to "
-            f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB."
+        raise evidence_io.too_large(filename, len(data), MAX_EVIDENCE_BYTES)
+    return _attach(
+        session, actor, inspection_code, filename, evidence_io.bytes_chunks(bytes(data)),
+        media_type, effective_date, question_id, finding_code,
+    )
+
+
+def attach_evidence_file(
+    session: Session,
+    actor: str,
+    *,
+    inspection_code: str,
+    path: str | Path,
+    filename: str | None = None,
+    media_type: str | None = None,
+    effective_date: dt.date | None = None,
+    question_id: str | None = None,
+    finding_code: str | None = None,
+    progress: Progress | None = None,
+) -> Evidence:
+    """Stream a file from disk into the workspace (hash, then store, in 1 MiB chunks).
+
+    Only regular files are accepted (a FIFO or device is refused at once); the size limit is
+    checked before and while reading. ``progress`` hears of every chunk and may cancel.
+    """
+    source = Path(path)
+    name = filename if filename is not None else source.name
+    with evidence_io.open_regular_file(source, MAX_EVIDENCE_BYTES) as handle:
+        chunks = evidence_io.file_chunks(handle, name, MAX_EVIDENCE_BYTES, progress)
+        return _attach(
+            session, actor, inspection_code, name, chunks,
+            media_type, effective_date, question_id, finding_code,
         )
-    name = PurePath(text_value(filename, "File name", required=True).replace("\\", "/")).name
-    if not name or name in (".", ".."):
-        raise InvalidInput(f"{filename!r} is not a file name.")
+
+
+def _attach(
+    session: Session,
+    actor: str,
+    inspection_code: str,
+    filename: str,
+    chunks: evidence_io.Chunks,
+    media_type: str | None,
+    effective_date: dt.date | None,
+    question_id: str | None,
+    finding_code: str | None,
+) -> Evidence:
+    insp = writable_inspection(session, inspection_code)
+    name = clean_filename(filename)
     eff = date_value(effective_date, "Effective date")
     mtype = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     mtype = text_value(mtype, "Media type", max_len=127)
     qid, fid, label = _target(session, insp, question_id, finding_code)
-    sha = hashlib.sha256(data).hexdigest()
+    sha, size = evidence_io.digest(chunks)
+    if not size:
+        raise InvalidInput(f"{name} is empty; there is nothing to attach.")
 
     existing = session.execute(
         select(Evidence).where(Evidence.inspection_id == insp.id, Evidence.sha256 == sha)
@@ -123,19 +190,19 @@ def attach_evidence(
         _add_link(session, actor, insp, existing, qid, fid, label)
         return existing
 
-    if session.get(EvidenceBlob, sha) is None:
-        session.add(EvidenceBlob(sha256=sha, size=len(data), data=data))
+    if not evidence_io.blob_exists(session, sha):
+        evidence_io.store_blob(session, sha, size, name, chunks)
     codes = session.execute(select(Evidence.code).where(Evidence.inspection_id == insp.id))
     code = next_code(codes.scalars(), "E-")
     ev = Evidence(
         inspection_id=insp.id, code=code, sha256=sha, filename=name, media_type=mtype,
-        size=len(data), effective_date=eff, added_by=actor, added_at=utcnow(),
+        size=size, effective_date=eff, added_by=actor, added_at=utcnow(),
     )
     session.add(ev)
     append_event(
         session, actor, "evidence.attach", "evidence", f"{insp.code}/{code}",
         {
-            "filename": [None, name], "sha256": [None, sha], "size": [None, len(data)],
+            "filename": [None, name], "sha256": [None, sha], "size": [None, size],
             "media_type": [None, mtype], "effective_date": [None, eff],
         },
         insp.code,
@@ -199,10 +266,8 @@ def remove_evidence(session: Session, actor: str, inspection_code: str, evidence
     still_used = session.execute(
         select(func.count()).select_from(Evidence).where(Evidence.sha256 == sha)
     ).scalar_one()
-    if not still_used:
-        blob = session.get(EvidenceBlob, sha)
-        if blob is not None:
-            session.delete(blob)
+    if not still_used:  # deleted in SQL: loading a 500 MB blob only to drop it costs 500 MB
+        session.execute(delete(EvidenceBlob).where(EvidenceBlob.sha256 == sha))
     append_event(
         session, actor, "evidence.remove", "evidence", f"{insp.code}/{evidence_code}",
         {"filename": [name, None], "sha256": [sha, None]}, insp.code,
@@ -217,6 +282,17 @@ def evidence_bytes(session: Session, inspection_code: str, evidence_code: str) -
     if blob is None:  # pragma: no cover - foreign keys prevent this
         raise NotFound(f"The stored file for evidence {evidence_code} is missing.")
     return bytes(blob.data)
+
+
+def copy_evidence(
+    session: Session, inspection_code: str, evidence_code: str, target: BinaryIO
+) -> int:
+    """Write one evidence file's stored bytes to ``target`` in chunks; returns the size."""
+    insp = get_inspection(session, inspection_code)
+    ev = get_evidence(session, insp, evidence_code)
+    if not evidence_io.blob_exists(session, ev.sha256):  # pragma: no cover - foreign keys
+        raise NotFound(f"The stored file for evidence {evidence_code} is missing.")
+    return evidence_io.copy_blob(session, ev.sha256, target)
 
 
 def evidence_links(session: Session, inspection_code: str, evidence_code: str) -> dict[str, Any]:
