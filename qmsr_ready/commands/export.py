@@ -7,9 +7,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qmsr_ready.core.errors import InvalidInput
+
+if TYPE_CHECKING:  # the report package loads SQLAlchemy: import it only when exporting
+    from qmsr_ready.core.report.model import AreaScore, ReadinessReport
 
 
 def _file_path(text: str) -> Path:
@@ -38,11 +41,66 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=cmd_export)
 
 
+def _record_sent(workspace: str, code: str, written: list[dict[str, Any]]) -> None:
+    """Record the packs as sent (issue 8: "changed since last export"); never fails the export."""
+    from qmsr_ready.core.audit import default_actor
+    from qmsr_ready.core.exchange.exports import record_exports_in_file
+
+    files = [(item["kind"], Path(item["path"])) for item in written]
+    problem = record_exports_in_file(workspace, default_actor(), code, files)
+    if problem:
+        print(f"qmsr-ready: {problem}", file=sys.stderr)
+
+
+def _percent_json(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _score_json(score: AreaScore) -> dict[str, Any]:
+    from qmsr_ready.core.report.bands import band_of
+    from qmsr_ready.core.report.scoring import format_percent
+
+    band = band_of(score.score)
+    return {
+        "checklist_conformance": _percent_json(score.score),
+        "shown_as": format_percent(score.score),  # as the dashboard and the packs print it
+        "band": band.value,
+        "band_label": band.label,
+        "coverage": _percent_json(score.coverage),
+        "assessed": score.assessed,
+        "applicable": score.applicable,
+    }
+
+
+def readiness_json(report: ReadinessReport) -> dict[str, Any]:
+    """What ``--json`` prints about readiness: the verdict and why, conformance and bands.
+
+    ``overall_readiness`` is the former name of ``checklist_conformance``, kept for scripts.
+    """
+    from qmsr_ready.core.report.verdict import readiness_verdict
+
+    verdict = readiness_verdict(report)
+    overall = _score_json(report.overall)
+    return {
+        "inspection": report.inspection.code,
+        "site": report.site.name,
+        "verdict": verdict.level.value,
+        "verdict_label": verdict.label,
+        "verdict_reasons": list(verdict.reasons),
+        **overall,
+        "overall_readiness": overall["checklist_conformance"],
+        "risk_focus": _score_json(report.risk_focus),
+        "areas": [{"area_id": a.area_id, "title": a.title, **_score_json(a)}
+                  for a in report.areas],
+    }
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Open read-only, build the report once, render each requested pack."""
     from qmsr_ready.core.db import open_workspace
     from qmsr_ready.core.export import ExportOptions, export_pdf, export_xlsx
     from qmsr_ready.core.report import build_report
+    from qmsr_ready.core.report.bands import band_of
     from qmsr_ready.core.report.scoring import format_percent
     from qmsr_ready.core.report.verdict import readiness_verdict
 
@@ -61,25 +119,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         target = export(report, path.expanduser(), options=options)
         written.append({"kind": kind, "path": str(target.resolve()),
                         "size": target.stat().st_size})
+    _record_sent(args.workspace, report.inspection.code, written)
     overall = report.overall
     verdict = readiness_verdict(report)
     if args.json:
-        json.dump(
-            {
-                "inspection": report.inspection.code,
-                "site": report.site.name,
-                "overall_readiness": None if overall.score is None else round(overall.score, 1),
-                "coverage": None if overall.coverage is None else round(overall.coverage, 1),
-                "verdict": verdict.level.value,
-                "verdict_reasons": list(verdict.reasons),
-                "files": written,
-            },
-            sys.stdout, indent=2, ensure_ascii=False,
-        )
+        json.dump({**readiness_json(report), "files": written}, sys.stdout, indent=2,
+                  ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         for item in written:
             print(f"Wrote {item['path']} ({item['size']:,} bytes)")
         score = format_percent(overall.score)
-        print(f"Overall readiness of {report.inspection.code}: {score} ({verdict.summary})")
+        print(f"Readiness of {report.inspection.code}: {verdict.summary}")
+        print(f"Checklist conformance: {score} ({band_of(overall.score).label}); risk-focus "
+              f"questions {format_percent(report.risk_focus.score)}")
     return 0

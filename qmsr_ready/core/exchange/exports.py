@@ -96,3 +96,32 @@ def changed_since_export(session: Session, inspection_code: str) -> bool:
         ).limit(1)
     ).first()
     return later is not None
+
+
+def record_exports_in_file(
+    workspace_path: str | os.PathLike[str], actor: str, inspection_code: str,
+    files: list[tuple[str, Path]],
+) -> str:
+    """Record packs written from a workspace opened read-only (the CLI export).
+
+    Returns "" when recorded, else one line saying why the packs were not recorded as sent
+    (the GUI holds the workspace, the folder is read-only, the file needs an upgrade); the
+    export itself has succeeded either way, so this never raises a ``QmsrError``.
+    """
+    from qmsr_ready.core.db import open_workspace
+    from qmsr_ready.core.errors import QmsrError
+    from qmsr_ready.core.exchange.merge import file_sha256
+    from qmsr_ready.core.migrations import head_revision
+    from qmsr_ready.core.workspace_file import inspect_workspace_file
+
+    names = ", ".join(p.name for _, p in files)
+    try:
+        if inspect_workspace_file(Path(workspace_path)) != head_revision():
+            return (f"{names} not recorded as sent: the workspace needs an upgrade; open it "
+                    "in QMSR Ready once.")
+        with open_workspace(workspace_path) as ws, ws.begin() as s:
+            for kind, path in files:
+                record_export(s, actor, inspection_code, kind, path, file_sha256(path))
+    except QmsrError as exc:
+        return f"{names} not recorded as sent: {exc.message}"
+    return ""
