@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from qmsr_ready.core.errors import Cancelled, QmsrError
+from qmsr_ready.core.errors import Cancelled, InspectionLocked, QmsrError
 from qmsr_ready.ui.errors import build_error_box
 from qmsr_ready.ui.workers import Job, JobProgress
 
@@ -160,8 +160,18 @@ class ExchangeOps:
             return None
 
         def job(progress: JobProgress) -> ExchangePlan:
+            from qmsr_ready.core.services._common import writable_inspection
+
             with workspace.session() as session:
-                return plan_fn(session, progress)
+                plan = plan_fn(session, progress)
+                try:  # refuse before the preview: a signed-off inspection takes nothing
+                    writable_inspection(session, plan.inspection_code)
+                except InspectionLocked as exc:
+                    raise InspectionLocked(
+                        f"{exc.message} Use Inspection ▸ Reopen… on {plan.inspection_code}, "
+                        f"then {kind} {path.name} again; nothing was changed."
+                    ) from exc
+                return plan
 
         verb = "Merge" if kind == "merge" else "Import"
         dialog = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self.window)

@@ -237,3 +237,21 @@ def test_actions_disabled_with_a_reason(ctx: AppContext, add_inspection, qtbot) 
     ops.update_actions(actions, "MI-1", "in_progress")
     assert actions["merge_workspace"].isEnabled()
 
+
+
+def test_signed_off_inspection_refuses_before_the_preview_and_says_how_to_reopen(
+    qtbot, ctx: AppContext, add_inspection, harness: Harness, tmp_path: Path
+) -> None:
+    from qmsr_ready.core.errors import InspectionLocked
+
+    code = add_inspection(ctx)
+    q1, _q2 = _first_two_questions(ctx, code)
+    pack = _export(ctx, code, tmp_path / "pack.xlsx")
+    _edit(pack, "Checklist", q1, {"Result": "Major gap"})
+    with ctx.write("signoff", code) as s:
+        services.sign_off(s, ctx.actor, code, name="Test Lead", meaning="Approved")
+    _run(qtbot, ctx, lambda: harness.ops.import_workbook(pack))
+    assert harness.plans == []
+    assert isinstance(harness.errors[0], InspectionLocked)
+    assert "Reopen" in harness.errors[0].message
+    assert ctx.undo_stack.count() == 0
