@@ -288,8 +288,9 @@ def _notices(meta: PackMeta, reads: Mapping[str, SheetRead]) -> list[str]:
     cells = [c for read in reads.values() for c in read.formula_values]
     if cells:
         shown = ", ".join(cells[:SHOWN_CELLS]) + (" …" if len(cells) > SHOWN_CELLS else "")
-        out.append(f"{len(cells)} cells held formulas; their saved values were read (formulas "
-                   f"are never calculated): {shown}.")
+        held = "1 cell held a formula; its saved value was" if len(cells) == 1 else (
+            f"{len(cells)} cells held formulas; their saved values were")
+        out.append(f"{held} read (formulas are never calculated): {shown}.")
     return out
 
 
