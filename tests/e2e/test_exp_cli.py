@@ -32,9 +32,15 @@ def test_export_both_packs_json(workspace: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["inspection"] == exp_data.INSPECTION
-    assert out["overall_readiness"] == pytest.approx(58.3)
+    assert out["checklist_conformance"] == pytest.approx(58.3)
+    assert out["overall_readiness"] == out["checklist_conformance"]  # the former name
+    assert (out["shown_as"], out["band"], out["band_label"]) == ("58%", "off_target",
+                                                                 "Off target")
     assert out["verdict"] == "not_ready"  # 58 % and an open major likely-483 finding
+    assert out["verdict_label"] == "Not ready"
     assert any("F-001" in reason for reason in out["verdict_reasons"])
+    assert [a["area_id"] for a in out["areas"]] == ["MO", "DD", "OA"]
+    assert out["risk_focus"]["assessed"] == 1
     files = {f["kind"]: f for f in out["files"]}
     assert files["xlsx"]["size"] == xlsx.stat().st_size
     assert files["pdf"]["path"] == str(pdf.resolve())
@@ -47,7 +53,8 @@ def test_export_gaps_only_text_output(workspace: Path, tmp_path: Path) -> None:
     proc = run("export", str(workspace), "--inspection", exp_data.INSPECTION,
                "--xlsx", str(xlsx), "--gaps-only")
     assert proc.returncode == 0, proc.stderr
-    assert "Overall readiness of MI-2026-901: 58%" in proc.stdout
+    assert "Readiness of MI-2026-901: Not ready: " in proc.stdout
+    assert "Checklist conformance: 58% (Off target)" in proc.stdout
     ids = [r[0] for r in load_workbook(xlsx)["Checklist"].iter_rows(min_row=2, values_only=True)]
     assert ids == ["MO-05-Q02", "MO-11-Q01"]
 

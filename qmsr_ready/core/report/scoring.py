@@ -103,6 +103,16 @@ def format_percent(value: float | None) -> str:
     return "—" if value is None else f"{round_half_up(value)}%"
 
 
+def cell_percent(value: float | None) -> float | None:
+    """A percentage as written into a spreadsheet cell formatted ``0"%"``.
+
+    Rounding to one decimal first would round twice (91.46 → 91.5 → "92%" while every other
+    renderer prints "91%"); six decimals only strip binary noise, so the cell shows what
+    ``format_percent`` prints.
+    """
+    return None if value is None else round(value, 6)
+
+
 def round_half_up(value: float) -> int:
     """Whole percent the way Excel and LibreOffice show a cell formatted ``0"%"``.
 

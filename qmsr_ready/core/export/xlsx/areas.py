@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from qmsr_ready.core.export.xlsx.table import Column, SheetContext, write_table
 from qmsr_ready.core.report.bands import band_of
 from qmsr_ready.core.report.model import AreaScore
+from qmsr_ready.core.report.scoring import cell_percent
 
 SHEET = "Areas"
 COLUMNS = (
@@ -39,7 +40,7 @@ def _values(a: AreaScore) -> tuple[object, ...]:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return cell_percent(value)
 
 
 def write(ctx: SheetContext) -> None:

@@ -17,7 +17,7 @@ from qmsr_ready.core.export.safe_text import is_risky
 from qmsr_ready.core.export.xlsx.table import SheetContext, excel_value, print_setup
 from qmsr_ready.core.report.bands import BAND_LEGEND, band_of
 from qmsr_ready.core.report.model import UNLINKED_AREA
-from qmsr_ready.core.report.scoring import format_percent
+from qmsr_ready.core.report.scoring import cell_percent, format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
 
 SHEET = "Summary"
@@ -37,7 +37,7 @@ def write(ctx: SheetContext) -> None:
     r = ctx.report
     ws = ctx.wb.create_sheet(SHEET, 0)
     ws.sheet_view.showGridLines = False
-    for col, width in zip("ABCDEFGHIJ", (34, 40, 13, 13, 18, 12, 10, 10, 10, 10), strict=True):
+    for col, width in zip("ABCDEFGHIJ", (34, 40, 16, 13, 18, 12, 10, 10, 10, 10), strict=True):
         ws.column_dimensions[col].width = width
     # Charts sit to the right of the widest table so they never cover a column.
     chart_col = get_column_letter(max(7, len(r.findings_by_class_area.area_ids) + 2) + 2)
@@ -164,8 +164,8 @@ def _area_table(ctx: SheetContext, ws: Worksheet, row: int) -> int:
         _put(ctx, ws, row + i, 1, a.area_id, "text")
         _put(ctx, ws, row + i, 2, a.title, "wrap")
         fit_row_height(ws, row + i, [(a.title, ws.column_dimensions["B"].width)])
-        _put(ctx, ws, row + i, 3, None if a.score is None else round(a.score, 1), "pct")
-        _put(ctx, ws, row + i, 4, None if a.coverage is None else round(a.coverage, 1), "pct")
+        _put(ctx, ws, row + i, 3, cell_percent(a.score), "pct")
+        _put(ctx, ws, row + i, 4, cell_percent(a.coverage), "pct")
         band = band_of(a.score)
         _put(ctx, ws, row + i, 5, band.label, f"band_{band.value}")
     return row
