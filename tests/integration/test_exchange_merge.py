@@ -187,3 +187,27 @@ def test_dry_run_and_refusals_leave_the_file_byte_identical(pair) -> None:
             run_merge(ws, "Ann", theirs, CODE, dry_run=False)
     assert mine.read_bytes() == before
     assert not list(mine.parent.glob("mine.qmsr.bak-*"))
+
+
+def test_undo_of_a_merge_removes_copied_evidence_and_restores_fields(pair) -> None:
+    from qmsr_ready.core.exchange.apply import revert_exchange
+
+    mine, theirs, _ = pair
+    with open_workspace(mine) as ws:
+        with ws.session() as s:
+            before = read_mine(s, CODE).rows
+            evidence = services.get_inspection(s, CODE).id
+            count = _evidence_count(s, evidence)
+        applied = run_merge(ws, "Ann", theirs, CODE, dry_run=False,
+                            policy=ConflictPolicy.TAKE_THEIRS).applied
+        with ws.begin() as s:
+            revert_exchange(s, "Ann", applied)
+        with ws.session() as s:
+            assert read_mine(s, CODE).rows == before
+            assert _evidence_count(s, evidence) == count
+            assert verify_chain(s).ok
+
+
+def _evidence_count(s, inspection_id: int) -> int:
+    return s.execute(select(func.count()).select_from(Evidence)
+                     .where(Evidence.inspection_id == inspection_id)).scalar_one()
