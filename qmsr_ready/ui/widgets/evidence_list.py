@@ -1,5 +1,7 @@
 """Evidence attached to one question or one finding: drop files, add, open, remove.
 
+Files are streamed into the workspace by the core (never read whole); small ones are attached
+at once, larger ones on a worker thread with a progress bar so the window stays responsive.
 Open writes a temporary copy (the workspace keeps the only original) and hands it to the
 desktop; Remove unlinks the file from this question or finding, the audit trail keeps the rest.
 """
@@ -7,8 +9,11 @@ desktop; Remove unlinks the file from this question or finding, the audit trail 
 from __future__ import annotations
 
 import mimetypes
+import os
+import stat
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,20 +32,23 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QListView,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from qmsr_ready.core.errors import InvalidInput, QmsrError
+from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.services import evidence as evidence_service
 from qmsr_ready.ui.models.checklist_data import EvidenceView
 
 if TYPE_CHECKING:
+    from qmsr_ready.core.db import Workspace
     from qmsr_ready.ui.context import AppContext
 
 _ROOT = QModelIndex()
-MAX_FILE_BYTES = 200 * 1024 * 1024
+BACKGROUND_BYTES = 8 * 1024 * 1024  # above this, attach on a worker thread with progress
 
 
 def human_size(size: int) -> str:
@@ -116,6 +124,33 @@ class _DropListView(QListView):
             self.files_dropped.emit(paths)
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Where files go, captured on the GUI thread so a worker never reads widgets or settings."""
+
+    workspace: Workspace
+    actor: str
+    inspection_code: str
+    question_id: str | None
+    finding_code: str | None
+
+
+def _attach_all(files: list[Path], target: _Target, progress: Progress | None) -> None:
+    """Stream every file into one transaction: all attached, or none (runs on any thread)."""
+    with target.workspace.begin() as session:
+        for path in files:
+            evidence_service.attach_evidence_file(
+                session,
+                target.actor,
+                inspection_code=target.inspection_code,
+                path=path,
+                media_type=mimetypes.guess_type(path.name)[0],
+                question_id=target.question_id,
+                finding_code=target.finding_code,
+                progress=progress,
+            )
+
+
 class EvidenceListWidget(QWidget):
     """List plus Add / Open / Remove, bound to one question or one finding."""
 
@@ -161,7 +196,12 @@ class EvidenceListWidget(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setAccessibleName("Attaching evidence")
+        self.progress_bar.hide()
+        self._job: Any = None
         layout.addWidget(self.view)
+        layout.addWidget(self.progress_bar)
         layout.addLayout(buttons)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
@@ -195,41 +235,80 @@ class EvidenceListWidget(QWidget):
     def _update_buttons(self) -> None:
         bound = bool(self._inspection_code) and bool(self._question_id or self._finding_code)
         has_selection = self.selected_code() is not None
-        self.add_button.setEnabled(self._editable and bound)
+        self.add_button.setEnabled(self._editable and bound and self._job is None)
         self.open_button.setEnabled(has_selection)
         self.remove_button.setEnabled(self._editable and has_selection)
 
     # -- actions ----------------------------------------------------------------------
     def add_files(self, paths: Sequence[Path | str]) -> QmsrError | None:
-        """Attach files to the bound question or finding; returns the refusal, if any."""
+        """Attach files to the bound question or finding; returns the refusal, if any.
+
+        Small files are attached before this returns; when the files are larger than
+        ``BACKGROUND_BYTES`` together, a worker attaches them and this returns None at once
+        (``failed`` reports a refusal later).
+        """
         if not self._editable:
             return self._fail(InvalidInput("This inspection is read-only; files cannot be added."))
+        if self._job is not None:
+            return self._fail(InvalidInput("Files are still being attached; wait for them."))
+        files = [Path(p) for p in paths]
         try:
-            blobs = [(Path(p), self._read(Path(p))) for p in paths]
-            with self._ctx.write("evidence", self._inspection_code) as session:
-                for path, data in blobs:
-                    evidence_service.attach_evidence(
-                        session,
-                        self._ctx.actor,
-                        inspection_code=self._inspection_code,
-                        filename=path.name,
-                        data=data,
-                        media_type=mimetypes.guess_type(path.name)[0],
-                        question_id=self._question_id,
-                        finding_code=self._finding_code,
-                    )
+            total = sum(self._regular_size(p) for p in files)
         except QmsrError as exc:
             return self._fail(exc)
+        if self._ctx.workspace is None:
+            return self._fail(InvalidInput("No workspace is open."))
+        target = _Target(
+            self._ctx.workspace, self._ctx.actor, self._inspection_code, self._question_id,
+            self._finding_code,
+        )
+        if total <= BACKGROUND_BYTES:
+            try:
+                _attach_all(files, target, None)
+            except QmsrError as exc:
+                return self._fail(exc)
+            self._ctx.data_changed.emit("evidence", self._inspection_code)
+            return None
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.show()
+        self._job = self._ctx.workers.start(
+            lambda progress: _attach_all(files, target, progress),
+            on_result=lambda _r: self._on_job_ended(None, target.inspection_code),
+            on_error=lambda exc: self._on_job_ended(exc, target.inspection_code),
+            on_progress=self._on_job_progress,
+        )
+        self._update_buttons()
         return None
 
     @staticmethod
-    def _read(path: Path) -> bytes:
+    def _regular_size(path: Path) -> int:
+        """The size of a regular file; anything else is refused before it is opened."""
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise InvalidInput(f"{path.name} is larger than 200 MB; attach a smaller extract.")
-            return path.read_bytes()
+            info = os.stat(path)
         except OSError as exc:
             raise InvalidInput(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidInput(
+                f"{path.name} is not a regular file (a folder, pipe or device); save it as a "
+                "file and attach that."
+            )
+        return info.st_size
+
+    def _on_job_progress(self, done: int, total: int, message: str) -> None:
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(int(1000 * done / total) if total else 0)
+        self.progress_bar.setFormat(f"{message} … %p%")
+
+    def _on_job_ended(self, error: BaseException | None, inspection_code: str) -> None:
+        self._job = None
+        self.progress_bar.hide()
+        self._update_buttons()
+        if error is None:
+            self._ctx.data_changed.emit("evidence", inspection_code)
+        elif isinstance(error, QmsrError):
+            self._fail(error)
+        else:
+            self.failed.emit(f"Could not attach the files: {error}")
 
     def remove(self, evidence_code: str) -> QmsrError | None:
         """Unlink evidence from the bound question or finding."""
@@ -249,15 +328,14 @@ class EvidenceListWidget(QWidget):
 
     def temp_copy(self, evidence_code: str) -> Path:
         """Write the stored bytes to a private temporary file and return its path."""
-        with self._ctx.read() as session:
-            data = evidence_service.evidence_bytes(session, self._inspection_code, evidence_code)
         row = next(r for r in self.model.rows() if r.code == evidence_code)
         if self._temp_dir is None:
             self._temp_dir = tempfile.TemporaryDirectory(prefix="qmsr-evidence-")
         folder = Path(self._temp_dir.name) / evidence_code
         folder.mkdir(exist_ok=True)
         target = folder / Path(row.filename).name
-        target.write_bytes(data)
+        with self._ctx.read() as session, target.open("wb") as out:
+            evidence_service.copy_evidence(session, self._inspection_code, evidence_code, out)
         return target
 
     def _fail(self, exc: QmsrError) -> QmsrError:
