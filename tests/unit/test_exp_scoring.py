@@ -53,3 +53,24 @@ def test_percent_rounds_half_up_like_a_spreadsheet() -> None:
     assert format_percent(62.49) == "62%"
     assert format_percent(0.5) == "1%"
     assert format_percent(100.0) == "100%"
+
+
+def test_credit_is_given_for_exactly_the_assessed_results() -> None:
+    from qmsr_ready.core.report.scoring import CREDIT
+    from qmsr_ready.core.vocab import ASSESSED_RESULTS, Result
+
+    assert set(CREDIT) == {r.value for r in ASSESSED_RESULTS}
+    assert [r for r in Result if r.is_answered] == [r for r in Result
+                                                    if r is not Result.NOT_ASSESSED]
+    assert not Result.NOT_APPLICABLE.is_assessed
+
+
+@pytest.mark.parametrize(("value", "band"), [
+    (None, "no_data"), (0.0, "off_target"), (69.49, "off_target"), (69.5, "needs_work"),
+    (70.0, "needs_work"), (84.49, "needs_work"), (84.5, "on_target"), (85.0, "on_target"),
+    (100.0, "on_target"),
+])
+def test_band_follows_the_printed_whole_percent(value: float | None, band: str) -> None:
+    from qmsr_ready.core.report.bands import band_of
+
+    assert band_of(value).value == band
