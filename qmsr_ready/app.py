@@ -1,6 +1,10 @@
 """Composition root: builds the QApplication, settings, worker runner, context and main window.
 
 Nothing else constructs these; everything below receives what it needs through ``AppContext``.
+
+Start-up order is chosen for speed: the window is shown and painted first (with an "Opening…"
+page), and only then are the views built, which imports SQLAlchemy, Alembic and the rest of
+core, and the workspace opened. Nothing heavy is imported at module level here.
 """
 
 from __future__ import annotations
@@ -8,13 +12,17 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from qmsr_ready import __version__
-from qmsr_ready.core.audit import default_actor
-from qmsr_ready.core.errors import QmsrError, WorkspaceLocked
-from qmsr_ready.core.paths import default_workspace_path
+from qmsr_ready.core.errors import QmsrError
+
+if TYPE_CHECKING:
+    from qmsr_ready.ui.context import AppContext
+    from qmsr_ready.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +38,34 @@ class GuiOptions:
     view: str = "home"
     inspection: str | None = None
     settings_path: Path | None = None
+    screenshot_size: tuple[int, int] = SCREENSHOT_SIZE
+
+
+class ScreenshotFailed(QmsrError):  # noqa: N818 (reads like the other QmsrErrors)
+    """Rendering a screenshot hit an error; nothing was written."""
+
+
+def _pin_bools_if_needed() -> None:
+    """Apply the PySide6 6.12 bool work-around only where it can matter (saves a 0.2 s probe)."""
+    if sys.version_info >= (3, 12):
+        return
+    from PySide6 import __version__ as binding_version
+
+    parts = tuple(int(p) for p in binding_version.split(".")[:2] if p.isdigit())
+    if parts >= (6, 12):
+        from qmsr_ready.ui.qt_compat import pin_bool_refcounts
+
+        pin_bool_refcounts()  # before any signal is emitted
 
 
 def run(options: GuiOptions) -> int:
     """Start the GUI; with ``options.screenshot`` render one picture and exit. Returns exit code."""
     if options.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window flashes up, works headless
-    from qmsr_ready.ui.qt_compat import pin_bool_refcounts
+    from qmsr_ready.ui.xcb_check import check_xcb_libraries
 
-    pin_bool_refcounts()  # before any signal is emitted
+    check_xcb_libraries()  # one clear line and exit 2 instead of Qt's abort
+    _pin_bools_if_needed()
     from PySide6.QtWidgets import QApplication
 
     from qmsr_ready.ui.context import AppContext
@@ -61,15 +88,13 @@ def run(options: GuiOptions) -> int:
     settings = AppSettings(options.settings_path, app)
     workers = WorkerRunner(app)
     ctx = AppContext(settings, workers, app)
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, deferred=True)
+    if options.screenshot:
+        return _run_screenshot(app, ctx, window, options)
     hook = ExceptionHook(lambda: window)
     hook.install()
     try:
-        if not options.screenshot:
-            ensure_display_name(ctx, window)
-        _open_initial_workspace(window, options)
-        if options.screenshot:
-            return take_screenshot(window, options)
+        window.first_painted.connect(lambda: _after_first_paint(ctx, window, options))
         window.show()
         return app.exec()
     finally:
@@ -80,15 +105,26 @@ def run(options: GuiOptions) -> int:
             ctx.workspace.close()
 
 
-def ensure_display_name(ctx, window) -> None:  # type: ignore[no-untyped-def]
+def _after_first_paint(ctx: AppContext, window: MainWindow, options: GuiOptions) -> None:
+    """Build the views (the heavy imports) and open the workspace, once the window shows."""
+    window.finish_startup()
+    ensure_display_name(ctx, window)
+    _open_initial_workspace(window, options)
+
+
+def ensure_display_name(ctx: Any, window: Any) -> None:
     """Ask for the audit-trail name on first run; fall back to the OS user name."""
     if ctx.settings.display_name():
         return
     if not window.ops.change_display_name():
+        from qmsr_ready.core.audit import default_actor
+
         ctx.settings.set_display_name(default_actor())
 
 
-def _open_initial_workspace(window, options: GuiOptions) -> None:  # type: ignore[no-untyped-def]
+def _open_initial_workspace(window: Any, options: GuiOptions) -> None:
+    from qmsr_ready.core.paths import default_workspace_path
+
     settings = window.settings
     if options.workspace:
         path, create = Path(options.workspace), False
@@ -102,9 +138,10 @@ def _open_initial_workspace(window, options: GuiOptions) -> None:  # type: ignor
         window.open_workspace_path(path, create=create)
 
 
-def _open_quietly(window, path: Path, create: bool) -> None:  # type: ignore[no-untyped-def]
+def _open_quietly(window: Any, path: Path, create: bool) -> None:
     """Screenshot mode: never prompt; fall back to read-only when the file is in use."""
     from qmsr_ready.core.db import open_workspace
+    from qmsr_ready.core.errors import WorkspaceLocked
 
     try:
         workspace = open_workspace(path, create=create, actor=window.ctx.actor)
@@ -113,15 +150,101 @@ def _open_quietly(window, path: Path, create: bool) -> None:  # type: ignore[no-
     window.ctx.set_workspace(workspace)
 
 
-def take_screenshot(window, options: GuiOptions) -> int:  # type: ignore[no-untyped-def]
-    """Render the window on the requested view and inspection and save it as a PNG."""
+# -- screenshots ------------------------------------------------------------------------------
+class _NoModalGuard:
+    """Screenshot mode must never wait for a person: record errors, close any modal box.
+
+    Why: offscreen, a modal error box (from the exception hook or a view) blocks forever.
+    Uncaught exceptions are recorded instead of shown; a modal that still opens is closed by a
+    timer and its text recorded, so the screenshot fails with that text.
+    """
+
+    def __init__(self, app: Any) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.errors: list[str] = []
+        self._app = app
+        self._previous = (sys.excepthook, __import__("threading").excepthook)
+        self._timer = QTimer(app)
+        self._timer.setInterval(50)
+        self._timer.timeout.connect(self._close_modals)
+
+    def __enter__(self) -> _NoModalGuard:
+        import threading
+
+        sys.excepthook = self._sys_hook
+        threading.excepthook = lambda args: self._record(args.exc_value)
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        import threading
+
+        self._timer.stop()
+        sys.excepthook, threading.excepthook = self._previous
+
+    def _sys_hook(self, _etype: type[BaseException], exc: BaseException, _tb: object) -> None:
+        self._record(exc)
+
+    def _record(self, exc: BaseException | None) -> None:
+        if exc is None:
+            return
+        message = exc.message if isinstance(exc, QmsrError) else f"{type(exc).__name__}: {exc}"
+        self.errors.append(message)
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+
+    def _close_modals(self) -> None:
+        modal = self._app.activeModalWidget()
+        if modal is None:
+            return
+        text = getattr(modal, "text", lambda: "")() or modal.windowTitle()
+        self.errors.append(f"a dialog opened: {text}")
+        modal.reject() if hasattr(modal, "reject") else modal.close()
+
+
+def _run_screenshot(app: Any, ctx: AppContext, window: MainWindow, options: GuiOptions) -> int:
+    try:
+        with _NoModalGuard(app) as guard:
+            try:
+                size_window(window, options.screenshot_size)
+                window.show()
+                app.processEvents()
+                window.finish_startup()
+                _open_initial_workspace(window, options)
+                image = render_screenshot(window, options)
+            except QmsrError:
+                raise
+            except Exception as exc:
+                guard._record(exc)
+                image = None
+            if guard.errors or image is None:
+                raise ScreenshotFailed(
+                    "The screenshot was not written: " + (guard.errors or ["rendering failed"])[0]
+                )
+        save_png_atomically(image, Path(options.screenshot or "screenshot.png"))
+    finally:
+        ctx.workers.cancel_all()
+        ctx.workers.wait()
+        if ctx.workspace is not None:
+            ctx.workspace.close()
+    print(f"Saved {options.screenshot}")
+    return 0
+
+
+def size_window(window: Any, size: tuple[int, int]) -> None:
+    """Resize so the saved picture is ``size`` device pixels (logical size = size / scale)."""
+    ratio = window.devicePixelRatioF() or 1.0
+    window.setMinimumSize(0, 0)  # a small screenshot shows what a small screen shows
+    window.resize(round(size[0] / ratio), round(size[1] / ratio))
+
+
+def render_screenshot(window: Any, options: GuiOptions) -> Any:
+    """Show the requested view and inspection, let background loads finish, grab the window."""
     from PySide6.QtWidgets import QApplication
 
     from qmsr_ready.core.services.queries import list_inspections
 
     ctx = window.ctx
-    window.resize(*SCREENSHOT_SIZE)
-    window.show()
     code = options.inspection
     if not code and ctx.workspace is not None:
         with ctx.read() as session:
@@ -136,9 +259,51 @@ def take_screenshot(window, options: GuiOptions) -> int:  # type: ignore[no-unty
         QApplication.processEvents()
         ctx.workers.wait()
         QApplication.processEvents()
-    target = Path(options.screenshot or "screenshot.png")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(target)):
-        raise QmsrError(f"Could not write the screenshot to {target}.")
-    print(f"Saved {target}")
+    return window.grab().toImage()
+
+
+def take_screenshot(window: Any, options: GuiOptions) -> int:
+    """Render the window on the requested view and save it as a PNG (used by scripts)."""
+    size_window(window, options.screenshot_size)
+    window.show()
+    image = render_screenshot(window, options)
+    save_png_atomically(image, Path(options.screenshot or "screenshot.png"))
+    print(f"Saved {options.screenshot}")
     return 0
+
+
+def save_png_atomically(image: Any, target: Path) -> None:
+    """Write the PNG beside ``target`` under a temporary name, then rename: never a partial file.
+
+    Why: ``QImage.save`` writes straight into the target, so a full disk left a truncated PNG
+    that looked like a picture. Encoding into memory first also reports the failure precisely.
+    """
+    import tempfile
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ScreenshotFailed(f"Could not encode the screenshot for {target}.")
+    buffer.close()
+    tmp_name = ""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(bytes(data.data()))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, target)
+        tmp_name = ""
+    except OSError as exc:
+        raise ScreenshotFailed(
+            f"Could not write the screenshot to {target}: {exc.strerror or exc}. "
+            "Free some space or choose another folder."
+        ) from exc
+    finally:
+        if tmp_name:
+            Path(tmp_name).unlink(missing_ok=True)

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
-from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session  # typing only: SQLAlchemy loads after the first paint
+
     from qmsr_ready.core.db import Workspace
     from qmsr_ready.core.library import Catalogue
     from qmsr_ready.ui.settings import AppSettings

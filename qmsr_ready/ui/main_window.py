@@ -2,6 +2,13 @@
 
 Views are looked up in one registry (``VIEW_REGISTRY``) and imported lazily, so the window still
 opens (showing a placeholder page) while a view module is missing or broken.
+
+With ``deferred=True`` (the app's start-up) the window first shows an "Opening…" page and emits
+``first_painted``; ``finish_startup()`` then builds the views, which is where SQLAlchemy and the
+rest of core get imported. This module imports nothing from core that pulls them in.
+
+Menus are built by ``_build_menus`` from small per-menu lists: add an action to the list of its
+menu (``self.menus["file"]`` etc. are kept for later additions).
 """
 
 from __future__ import annotations
@@ -10,9 +17,10 @@ import importlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -28,17 +36,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsr_ready import __version__
-from qmsr_ready.core.db import WORKSPACE_SUFFIX, Workspace, open_workspace
 from qmsr_ready.core.errors import QmsrError, WorkspaceLocked
 from qmsr_ready.ui.actions import VIEW_KEYS, build_actions
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
-from qmsr_ready.ui.inspection_ops import InspectionOps
-from qmsr_ready.ui.presentation import MARGIN, READ_ONLY, inspection_status_look
+
+if TYPE_CHECKING:
+    from qmsr_ready.core.db import Workspace
+    from qmsr_ready.ui.exchange_ops import ExchangeOps
+    from qmsr_ready.ui.inspection_ops import InspectionOps
 
 log = logging.getLogger(__name__)
+
+# Kept equal to core.db.WORKSPACE_SUFFIX (tests/ui/test_shell_layout.py checks) without importing
+# core.db, which loads SQLAlchemy and Alembic before the first paint.
+WORKSPACE_SUFFIX = ".qmsr"
+BANNER_MARGIN = 12
+# The window's first size: this share of the available screen, within these bounds.
+SCREEN_SHARE = 0.9
+DEFAULT_SIZE = QSize(1440, 960)
+MINIMUM_SIZE = QSize(800, 500)  # 1280x720 at 125 % leaves about 1024x540 to work with
 
 
 @dataclass(frozen=True)
@@ -93,28 +111,124 @@ def _make_view(entry: ViewEntry, ctx: AppContext, parent: QWidget) -> QWidget:
         return PlaceholderView(ctx, entry.title, f"It failed to start: {exc}", parent)
 
 
+def initial_geometry(available: QRect) -> QRect:
+    """The first window rectangle on a screen: a share of it, centred, never off-screen."""
+    width = min(DEFAULT_SIZE.width(), max(MINIMUM_SIZE.width(),
+                                          round(available.width() * SCREEN_SHARE)))
+    height = min(DEFAULT_SIZE.height(), max(MINIMUM_SIZE.height(),
+                                            round(available.height() * SCREEN_SHARE)))
+    width, height = min(width, available.width()), min(height, available.height())
+    rect = QRect(0, 0, width, height)
+    rect.moveCenter(available.center())
+    return rect
+
+
+class ViewStack(QStackedWidget):
+    """A stack whose minimum size is its current view's, not the largest view's.
+
+    Why: QStackedWidget asks for the widest page's minimum, so one wide view made every view
+    (and the window) wider than a 1024-pixel-wide laptop window allows.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else QSize(0, 0)
+
+
+class OpeningPage(QWidget):
+    """What the window shows between its first paint and the views being ready."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.label = QLabel("Opening…", self)
+        self.label.setObjectName("openingLabel")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAccessibleName("Opening")
+        font = self.label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.label.setFont(font)
+        layout.addWidget(self.label)
+
+
 class MainWindow(QMainWindow):
     """Hosts the views for the workspace held by ``ctx``."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    first_painted = Signal()  # once, after the window's first paint (deferred start-up)
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, deferred: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.settings = ctx.settings
+        self._ops: InspectionOps | None = None
+        self._exchange: ExchangeOps | None = None
+        self._painted = False
+        self.started = False
+        self.views: dict[str, QWidget] = {}
         self.setWindowIcon(icon("app"))
-        self.setMinimumSize(QSize(900, 600))
-        self.ops = InspectionOps(ctx, self)
+        self.setWindowTitle("QMSR Ready")
+        self.setMinimumSize(MINIMUM_SIZE)
         self.actions = build_actions(self, self._handlers())
         self._build_undo_actions()
-        self._build_body()
+        self._build_shell()
         self._build_menus()
         self._build_status_bar()
+        self._place_on_screen()
+        if not deferred:
+            self.finish_startup()
+
+    def _place_on_screen(self) -> None:
+        """Size from the available screen first, then restore the user's last geometry."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(initial_geometry(screen.availableGeometry()))
+        if not self.settings.geometry().isEmpty():
+            self.restoreGeometry(self.settings.geometry())
+
+    @property
+    def ops(self) -> InspectionOps:
+        """Inspection operations (created on first use: it imports the services)."""
+        if self._ops is None:
+            from qmsr_ready.ui.inspection_ops import InspectionOps
+
+            self._ops = InspectionOps(self.ctx, self)
+        return self._ops
+
+    @property
+    def exchange(self) -> ExchangeOps:
+        """Import workbook / merge workspace (created on first use, like ``ops``)."""
+        if self._exchange is None:
+            from qmsr_ready.ui.exchange_ops import ExchangeOps
+
+            self._exchange = ExchangeOps(self.ctx, self)
+        return self._exchange
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # Queued: the paint finishes (and reaches the screen) before the heavy work starts.
+            QTimer.singleShot(0, self.first_painted.emit)
+
+    def finish_startup(self) -> None:
+        """Build the views and connect to the context (idempotent)."""
+        if self.started:
+            return
+        self.started = True
+        self.status_workspace.setText("Opening…")
+        self._build_views()
+        ctx = self.ctx
         ctx.workspace_changed.connect(self._on_ctx_workspace_changed)
         ctx.current_inspection_changed.connect(self._on_ctx_current_inspection_changed)
         ctx.data_changed.connect(self._on_ctx_data_changed)
         self.show_view("home")
         self._refresh_chrome()
-        if not self.settings.geometry().isEmpty():
-            self.restoreGeometry(self.settings.geometry())
 
     # -- construction -----------------------------------------------------------------------
     def _handlers(self) -> dict[str, object]:
@@ -124,12 +238,14 @@ class MainWindow(QMainWindow):
             "backup": self.backup_workspace,
             "close_workspace": self.close_workspace,
             "quit": self.close,
-            "display_name": self.ops.change_display_name,
-            "import_template": self.ops.import_template,
-            "new_inspection": self.ops.new_inspection,
-            "sign_off": self.ops.sign_off,
-            "reopen": self.ops.reopen,
-            "export": self.ops.export,
+            "display_name": lambda: self.ops.change_display_name(),
+            "import_template": lambda: self.ops.import_template(),
+            "new_inspection": lambda: self.ops.new_inspection(),
+            "sign_off": lambda: self.ops.sign_off(),
+            "reopen": lambda: self.ops.reopen(),
+            "export": lambda: self.ops.export(),
+            "import_workbook": lambda: self.exchange.import_workbook(),
+            "merge_workspace": lambda: self.exchange.merge_workspace(),
             "about": self._show_about,
         }
         for key in VIEW_KEYS:
@@ -147,7 +263,8 @@ class MainWindow(QMainWindow):
         )
         self.redo_action.setObjectName("action_redo")
 
-    def _build_body(self) -> None:
+    def _build_shell(self) -> None:
+        """Banner, navigation and an empty stack: cheap, so the first paint comes early."""
         central = QWidget(self)
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -156,7 +273,7 @@ class MainWindow(QMainWindow):
         self.banner = QFrame(central)
         self.banner.setObjectName("banner")
         banner_layout = QHBoxLayout(self.banner)
-        banner_layout.setContentsMargins(MARGIN, 6, MARGIN, 6)
+        banner_layout.setContentsMargins(BANNER_MARGIN, 6, BANNER_MARGIN, 6)
         self.banner_icon = QLabel(self.banner)
         self.banner_icon.setPixmap(icon("lock").pixmap(18, 18))
         self.banner_label = QLabel(self.banner)
@@ -173,21 +290,17 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Views")
         self.nav.setIconSize(QSize(22, 22))
-        self.nav.setFixedWidth(180)
+        self.nav.setFixedWidth(150)  # fits "Audit trail"; leaves room on a 1024 px-wide window
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
-        self.stack = QStackedWidget(central)
-        self.views: dict[str, QWidget] = {}
+        self.stack = ViewStack(central)
+        self.opening_page = OpeningPage(self.stack)
+        self.stack.addWidget(self.opening_page)
         for entry in VIEW_REGISTRY:
             item = QListWidgetItem(icon(entry.icon), entry.title, self.nav)
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             keys = self.actions[f"view_{entry.key}"].shortcut().toString()
             item.setToolTip(f"{entry.title} ({keys})")
-            view = _make_view(entry, self.ctx, self.stack)
-            view.setObjectName(f"view_{entry.key}")
-            self.views[entry.key] = view
-            self.stack.addWidget(view)
-        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
-        self._connect_home(self.views["home"])
+        self.nav.setEnabled(False)
         body.addWidget(self.nav)
         separator = QFrame(central)
         separator.setFrameShape(QFrame.Shape.VLine)
@@ -197,10 +310,23 @@ class MainWindow(QMainWindow):
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
 
+    def _build_views(self) -> None:
+        for entry in VIEW_REGISTRY:
+            view = _make_view(entry, self.ctx, self.stack)
+            view.setObjectName(f"view_{entry.key}")
+            self.views[entry.key] = view
+            self.stack.addWidget(view)
+        self.stack.removeWidget(self.opening_page)
+        self.opening_page.deleteLater()
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        self.nav.setEnabled(True)
+        self._connect_home(self.views["home"])
+
     def _build_menus(self) -> None:
         a = self.actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.menus: dict[str, QMenu] = {"file": file_menu}
         file_menu.addActions([a.new_workspace, a.open_workspace])
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.setObjectName("menu_recent")
@@ -208,19 +334,26 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addActions([a.backup, a.close_workspace])
         file_menu.addSeparator()
+        file_menu.addActions([a.import_workbook, a.merge_workspace])
+        file_menu.setToolTipsVisible(True)  # a disabled import/merge says why
+        file_menu.addSeparator()
         file_menu.addAction(a.import_template)
         file_menu.addAction(a.display_name)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
+        self.menus["edit"] = edit_menu
         insp_menu = bar.addMenu("&Inspection")
+        self.menus["inspection"] = insp_menu
         insp_menu.addActions([a.new_inspection, a.sign_off, a.reopen])
         insp_menu.addSeparator()
         insp_menu.addAction(a.export)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([a[f"view_{k}"] for k in VIEW_KEYS])
-        bar.addMenu("&Help").addAction(a.about)
+        self.menus["view"] = view_menu
+        self.menus["help"] = bar.addMenu("&Help")
+        self.menus["help"].addAction(a.about)
         self._fill_recent_menu()
 
     def _build_status_bar(self) -> None:
@@ -244,12 +377,13 @@ class MainWindow(QMainWindow):
     # -- views ------------------------------------------------------------------------------
     def show_view(self, key: str) -> None:
         """Switch to the view ``key`` (one of ``VIEW_KEYS``)."""
+        self.finish_startup()
         index = list(self.views).index(key)
         self.nav.setCurrentRow(index)
         self.stack.setCurrentIndex(index)
 
     def current_view_key(self) -> str:
-        return list(self.views)[self.stack.currentIndex()]
+        return list(self.views)[self.stack.currentIndex()] if self.views else ""
 
     def _on_nav_current_row_changed(self, row: int) -> None:
         if row < 0:
@@ -261,6 +395,9 @@ class MainWindow(QMainWindow):
     # -- workspace lifecycle ----------------------------------------------------------------
     def open_workspace_path(self, path: str | Path, *, create: bool = False) -> bool:
         """Open ``path`` (offering read-only if another process writes it); True on success."""
+        from qmsr_ready.core.db import open_workspace
+
+        self.finish_startup()
         path = Path(path)
         current = self.ctx.workspace
         if current is not None and path.exists() and path.resolve() == current.path.resolve():
@@ -367,11 +504,15 @@ class MainWindow(QMainWindow):
         self._refresh_chrome()
 
     def _on_ctx_data_changed(self, kind: str, _code: str) -> None:
-        if kind in ("inspection", "signoff", "settings"):
+        # response/finding/evidence/export: the "changed since last export" mark may change
+        if kind in ("inspection", "signoff", "settings", "response", "finding", "evidence",
+                    "export"):
             self._refresh_chrome()
 
     def _refresh_chrome(self) -> None:
         """Title, banner, status bar and which actions are enabled."""
+        from qmsr_ready.ui.presentation import READ_ONLY, inspection_status_look
+
         ws = self.ctx.workspace
         read_only = self.ctx.read_only
         if ws is None:
@@ -389,8 +530,10 @@ class MainWindow(QMainWindow):
             )
         code = self.ctx.current_inspection
         status = self.ops.inspection_status(code) if code else ""
+        mark = self.exchange.export_mark(code) if code and status else ""
         self.status_inspection.setText(
-            f"{code} · {inspection_status_look(status).text}" if code and status else ""
+            f"{code} · {inspection_status_look(status).text}" + (f" · {mark}" if mark else "")
+            if code and status else ""
         )
         self.status_actor.setText(f"You: {self.ctx.actor or '—'}")
         a = self.actions
@@ -400,17 +543,19 @@ class MainWindow(QMainWindow):
         a.sign_off.setEnabled(not read_only and bool(code) and status != "signed_off")
         a.reopen.setEnabled(not read_only and bool(code) and status == "signed_off")
         a.export.setEnabled(ws is not None and bool(code))
+        self.exchange.update_actions(a, code, status)
 
     def _show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About QMSR Ready",
-            f"QMSR Ready {__version__}\n\nOffline mock-inspection workbench for FDA QMSR "
-            "(21 CFR 820) and Compliance Program 7382.850 readiness.",
-        )
+        from qmsr_ready.ui.dialogs.about import AboutDialog
+
+        AboutDialog(self).exec()
 
     # -- shutdown ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.started:  # closed while opening: nothing to save but the geometry
+            self.settings.set_geometry(self.saveGeometry())
+            super().closeEvent(event)
+            return
         self.settings.set_geometry(self.saveGeometry())
         self.settings.sync()
         self._swap_workspace(None)

@@ -22,7 +22,7 @@ def test_self_test_passes_as_a_subprocess(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     for step, _func in selftest.STEPS:
         assert f"ok    {step}" in result.stdout
-    assert "self-test passed" in result.stdout
+    assert f"self-test: {len(selftest.STEPS)} passed, 0 failed" in result.stdout.splitlines()
     assert list(tmp_path.iterdir()) == []  # its temporary folder is removed
 
 
@@ -56,6 +56,7 @@ def test_cli_exit_code_names_the_step(monkeypatch: pytest.MonkeyPatch,
     captured = capsys.readouterr()
     assert "self-test failed at step 'library'" in captured.err
     assert "built-in templates missing: fda-qmsr" in captured.out
+    assert "self-test: 0 passed, 1 failed" in captured.out
 
 
 def test_reimport_step_calls_plan_by_parameter_names(

@@ -47,6 +47,7 @@ from qmsr_ready.ui.presentation import (
     SPACING,
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
+from qmsr_ready.ui.widgets.flow_layout import flow_container
 from qmsr_ready.ui.widgets.question_panel import QuestionPanel
 
 if TYPE_CHECKING:
@@ -98,9 +99,13 @@ class ChecklistRunnerView(QWidget):
         self.search.setAccessibleName("Search questions and citations")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
-        self.prev_button = QPushButton("◀ Unanswered  [Shift+F8]", self)
-        self.next_button = QPushButton("Unanswered ▶  [F8]", self)
-        self.gap_button = QPushButton("Next gap ▶  [F9]", self)
+        self.prev_button = QPushButton("◀ Unanswered", self)
+        self.next_button = QPushButton("Unanswered ▶", self)
+        self.gap_button = QPushButton("Next gap ▶", self)
+        for button, key in ((self.prev_button, "Shift+F8"), (self.next_button, "F8"),
+                            (self.gap_button, "F9")):
+            button.setToolTip(f"{button.text()}  ({key})")
+            button.setAccessibleName(f"{button.text().strip('◀▶ ')} ({key})")
         self.prev_button.clicked.connect(lambda: self.go_unanswered(forward=False))
         self.next_button.clicked.connect(lambda: self.go_unanswered(forward=True))
         self.gap_button.clicked.connect(self.go_next_gap)
@@ -120,11 +125,11 @@ class ChecklistRunnerView(QWidget):
         filter_row.addWidget(self.search, 1)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.tree, 1)
-        nav_row = QHBoxLayout()
+        nav_bar, nav_row = flow_container(left, SPACING // 2)  # wraps on a narrow pane
         nav_row.addWidget(self.prev_button)
         nav_row.addWidget(self.next_button)
         nav_row.addWidget(self.gap_button)
-        left_layout.addLayout(nav_row)
+        left_layout.addWidget(nav_bar)
         left_layout.addWidget(self.progress_label)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -40,6 +41,9 @@ from qmsr_ready.ui.presentation import (
 from qmsr_ready.ui.widgets.autosave_text import AutosaveTextEdit
 from qmsr_ready.ui.widgets.crosswalk_text import legacy_lines
 from qmsr_ready.ui.widgets.evidence_list import EvidenceListWidget
+from qmsr_ready.ui.widgets.flow_layout import flow_container
+
+MIN_TEXT_LINES = 3  # every text field shows at least this many lines (or scrolls with its box)
 
 if TYPE_CHECKING:
     from qmsr_ready.ui.context import AppContext
@@ -99,6 +103,12 @@ def ask_na_reason(parent: QWidget, question_id: str) -> str:
     return text.strip() if ok else ""
 
 
+def _lines_height(box: QFrame, lines: int) -> int:
+    """Pixel height that shows ``lines`` lines of text in a plain/rich text edit."""
+    metrics = box.fontMetrics()
+    return metrics.lineSpacing() * lines + 2 * box.frameWidth() + 10  # + document margins
+
+
 class _SpinOrBlank(QSpinBox):
     """A count that may be unknown: 0 shows as "—" and means "not recorded"."""
 
@@ -144,8 +154,9 @@ class QuestionPanel(QWidget):
         self.result_group = QButtonGroup(self)
         self.result_group.setExclusive(True)
         self.result_buttons: dict[str, QPushButton] = {}
-        results_row = QHBoxLayout()
-        results_row.setSpacing(SPACING // 2)
+        # A wrapping bar: on a narrow window the buttons move to a second row, never get cut.
+        self.answer_bar, results_row = flow_container(self, SPACING // 2)
+        self.answer_bar.setObjectName("answerBar")
         for result in RESULT_ORDER:
             look = RESULT_LOOK[result]
             key = RESULT_SHORTCUTS[result]
@@ -157,7 +168,6 @@ class QuestionPanel(QWidget):
             self.result_group.addButton(button)
             self.result_buttons[result.value] = button
             results_row.addWidget(button)
-        results_row.addStretch(1)
         self.raise_button = QPushButton(icons.icon("warning"), "Raise finding…", self)
         self.raise_button.setAccessibleName("Raise a finding from this question")
         self.raise_button.clicked.connect(self._on_raise_button_clicked)
@@ -195,16 +205,17 @@ class QuestionPanel(QWidget):
         self.interviewees.setAccessibleName("Interviewees")
         self.interviewees.committed.connect(lambda text: self._commit({"interviewees": text}))
         self.evidence = EvidenceListWidget(ctx)
-        for box in (self.records_reviewed, self.interviewees):
-            box.setMaximumHeight(72)
+        for box in (self.notes, self.records_reviewed, self.interviewees):
+            box.setMinimumHeight(_lines_height(box, MIN_TEXT_LINES))
 
-        sampling_row = QHBoxLayout()
-        sampling_row.addWidget(QLabel("Population"))
-        sampling_row.addWidget(self.population)
-        sampling_row.addSpacing(SPACING)
-        sampling_row.addWidget(QLabel("Sample size"))
-        sampling_row.addWidget(self.sample_size)
-        sampling_row.addStretch(1)
+        sampling_row, sampling_flow = flow_container(None, SPACING)
+        for text, spin in (("Population", self.population), ("Sample size", self.sample_size)):
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(QLabel(text))
+            pair_layout.addWidget(spin)
+            sampling_flow.addWidget(pair)
         inputs = QFormLayout()
         inputs.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         inputs.setVerticalSpacing(SPACING // 2)
@@ -214,7 +225,18 @@ class QuestionPanel(QWidget):
         inputs.addRow("&Interviewees", self.interviewees)
         inputs.addRow("Evidence (drop files on the list)", self.evidence)
         input_box = QGroupBox("Assessment")
-        input_box.setLayout(inputs)
+        inner = QWidget()
+        inner.setLayout(inputs)
+        # On a short screen the inputs scroll inside their box instead of shrinking below
+        # three lines or pushing the window taller than the screen.
+        self.inputs_scroll = QScrollArea()
+        self.inputs_scroll.setWidget(inner)
+        self.inputs_scroll.setWidgetResizable(True)
+        self.inputs_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.inputs_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        box_layout = QVBoxLayout(input_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(self.inputs_scroll)
 
         columns = QSplitter(Qt.Orientation.Horizontal)
         columns.addWidget(guide_scroll)
@@ -223,18 +245,18 @@ class QuestionPanel(QWidget):
         columns.setStretchFactor(1, 1)
         columns.setChildrenCollapsible(False)
 
-        header = QHBoxLayout()
+        # Wraps like the answer bar, so "Last recorded by …" never widens the window.
+        header_bar, header = flow_container(self, SPACING)
         header.addWidget(self.id_label)
         header.addWidget(self.badges)
-        header.addStretch(1)
         header.addWidget(self.assessed_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         layout.setSpacing(SPACING)
         layout.addWidget(self.breadcrumb)
-        layout.addLayout(header)
+        layout.addWidget(header_bar)
         layout.addWidget(self.text_label)
-        layout.addLayout(results_row)
+        layout.addWidget(self.answer_bar)
         layout.addWidget(columns, 1)
         self.show_question(None, None, None)
 

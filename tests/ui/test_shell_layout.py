@@ -1,0 +1,133 @@
+"""Every view is usable on a 1366x768 laptop: no cut button labels, no window forced larger.
+
+The issue this guards: at 1366x768 the answer buttons read "onforms", "inor gap", and the
+window's minimum size was wider than the screen. Each view of the demonstration workspace is
+shown at 1366x768 and every visible button must be at least as wide as its size hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QAbstractButton, QPlainTextEdit, QScrollArea, QTextEdit
+
+from qmsr_ready.core.db import WORKSPACE_SUFFIX, open_workspace
+from qmsr_ready.core.demo import build_demo
+from qmsr_ready.ui import main_window as main_window_module
+from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.main_window import VIEW_REGISTRY, MainWindow, initial_geometry
+from qmsr_ready.ui.settings import AppSettings
+from qmsr_ready.ui.workers import WorkerRunner
+
+SIZES = [QSize(1366, 768), QSize(1280, 720)]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("layout") / "demo.qmsr"
+    build_demo(path, today=dt.date(2026, 11, 25))
+    return path
+
+
+@pytest.fixture
+def demo_window(qtbot, qapp, demo_file: Path, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.set_display_name("Layout Test")
+    workers = WorkerRunner()
+    ctx = AppContext(settings, workers)
+    ctx.set_workspace(open_workspace(demo_file, read_only=True))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    yield window
+    workers.cancel_all()
+    workers.wait()
+    qapp.processEvents()
+    if ctx.workspace is not None:  # closing the window closes it too
+        ctx.workspace.close()
+
+
+def _settle(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QApplication.processEvents()
+        window.ctx.workers.wait()
+        QApplication.processEvents()
+
+
+def _cut_buttons(window: MainWindow) -> list[str]:
+    cut = []
+    for button in window.findChildren(QAbstractButton):
+        if not button.isVisibleTo(window) or not button.text():
+            continue
+        if button.width() < button.sizeHint().width():
+            cut.append(f"{button.text()!r} {button.width()} < {button.sizeHint().width()}")
+    return cut
+
+
+def _short_text_fields(window: MainWindow) -> list[str]:
+    """Editable text fields under three lines that are not inside a scroll area."""
+    short = []
+    for box in [*window.findChildren(QPlainTextEdit), *window.findChildren(QTextEdit)]:
+        if not box.isVisibleTo(window) or box.isReadOnly():
+            continue
+        three_lines = box.fontMetrics().lineSpacing() * 3
+        inside_scroll = any(isinstance(p, QScrollArea) for p in _parents(box))
+        if box.viewport().height() < three_lines and not inside_scroll:
+            short.append(box.accessibleName() or box.objectName())
+    return short
+
+
+def _parents(widget):  # type: ignore[no-untyped-def]
+    parent = widget.parentWidget()
+    while parent is not None:
+        yield parent
+        parent = parent.parentWidget()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s.width()}x{s.height()}")
+@pytest.mark.parametrize("view", [entry.key for entry in VIEW_REGISTRY])
+def test_view_fits_a_laptop_screen_without_cut_labels(
+    demo_window: MainWindow, view: str, size: QSize
+) -> None:
+    window = demo_window
+    window.resize(size)
+    window.show()
+    window.ctx.set_current_inspection("MI-2026-002")
+    window.show_view(view)
+    _settle(window)
+    assert window.size() == size, "the window's minimum size is larger than the screen"
+    assert _cut_buttons(window) == []
+    assert _short_text_fields(window) == []
+
+
+def test_first_size_comes_from_the_available_screen() -> None:
+    small = initial_geometry(QRect(0, 0, 1366, 728))
+    assert small.width() <= 1366
+    assert small.height() <= 728
+    assert small.width() >= 1200  # uses the screen, not a fixed 910x600
+    tiny = initial_geometry(QRect(0, 0, 1024, 540))  # 1280x720 at 125 %
+    assert (tiny.width(), tiny.height()) <= (1024, 540)
+    big = initial_geometry(QRect(0, 0, 3840, 2100))
+    assert big.size() == main_window_module.DEFAULT_SIZE
+    assert big.center() == QRect(0, 0, 3840, 2100).center()
+
+
+def test_saved_geometry_wins_over_the_screen_default(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    first = MainWindow(ctx)
+    qtbot.addWidget(first)
+    # (the offscreen test screen is 800x600: a size that fits it, unlike the default)
+    first.setGeometry(QRect(0, 0, 800, 580))
+    ctx.settings.set_geometry(first.saveGeometry())
+    second = MainWindow(ctx)
+    qtbot.addWidget(second)
+    assert second.size() == QSize(800, 580)
+    assert initial_geometry(QRect(0, 0, 800, 600)).size() != QSize(800, 580)
+
+
+def test_suffix_constant_matches_core() -> None:
+    assert main_window_module.WORKSPACE_SUFFIX == WORKSPACE_SUFFIX
