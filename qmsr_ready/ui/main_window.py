@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
             "quit": self.close,
             "display_name": lambda: self.ops.change_display_name(),
             "import_template": lambda: self.ops.import_template(),
-            "new_inspection": lambda: self.ops.new_inspection(),
+            "new_inspection": self.new_inspection,
             "sign_off": lambda: self.ops.sign_off(),
             "reopen": lambda: self.ops.reopen(),
             "export": lambda: self.ops.export(),
@@ -370,9 +370,17 @@ class MainWindow(QMainWindow):
 
     def _connect_home(self, home: QWidget) -> None:
         if hasattr(home, "new_inspection_requested"):
-            home.new_inspection_requested.connect(self.ops.new_inspection)
+            home.new_inspection_requested.connect(self.new_inspection)
             home.open_workspace_requested.connect(self.open_workspace_path)
             home.inspection_activated.connect(lambda _code: self.show_view("checklist"))
+
+    def new_inspection(self) -> None:
+        """Run the wizard; a new inspection opens in the checklist on its first question."""
+        before = self.ctx.current_inspection
+        self.ops.new_inspection()
+        created = self.ctx.current_inspection
+        if created and created != before:
+            self.show_view("checklist")
 
     # -- views ------------------------------------------------------------------------------
     def show_view(self, key: str) -> None:

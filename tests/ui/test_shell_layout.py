@@ -131,3 +131,24 @@ def test_saved_geometry_wins_over_the_screen_default(qtbot, ctx: AppContext) -> 
 
 def test_suffix_constant_matches_core() -> None:
     assert main_window_module.WORKSPACE_SUFFIX == WORKSPACE_SUFFIX
+
+
+def test_a_new_inspection_opens_its_checklist_on_the_first_question(  # type: ignore[no-untyped-def]
+    qtbot, main_window: MainWindow, ctx: AppContext, add_inspection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_window.ops, "new_inspection",
+                        lambda: ctx.set_current_inspection(add_inspection(ctx)))
+    main_window.show_view("home")
+    main_window.new_inspection()
+    assert main_window.current_view_key() == "checklist"
+    runner = main_window.views["checklist"]
+    assert runner.current_question_id() == runner.model.question_ids()[0]
+
+
+def test_every_wizard_page_has_a_title_and_subtitle(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from qmsr_ready.ui.dialogs.new_inspection import NewInspectionWizard
+
+    wizard = NewInspectionWizard(ctx)
+    qtbot.addWidget(wizard)
+    pages = [wizard.page(i) for i in wizard.pageIds()]
+    assert all(p.title() and p.subTitle() for p in pages)

@@ -335,6 +335,7 @@ class DetailsPage(QWizardPage):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.setTitle("Team and dates")
+        self.setSubTitle("Who runs the inspection, and when. Finish opens its checklist.")
         form = QFormLayout(self)
         self.title_edit = QLineEdit(self)
         self.lead_edit = QLineEdit(ctx.actor, self)
@@ -365,6 +366,9 @@ class NewInspectionWizard(QWizard):
         self.created_code = ""
         self.setWindowTitle("New inspection")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        # One header for every page: title and subtitle in the same banner, same fonts.
+        self.setTitleFormat(Qt.TextFormat.PlainText)
+        self.setSubTitleFormat(Qt.TextFormat.PlainText)
         self.site_page = SitePage(ctx)
         self.type_page = TypePage(ctx.catalogue())
         self.elements_page = ElementsPage()
