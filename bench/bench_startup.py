@@ -1,0 +1,139 @@
+"""Cold start: first paint and home list shown, against a bare PySide6 window in the same run.
+
+Each run is a fresh process (offscreen), timed from just before it is spawned to the moment
+it reports the event, so interpreter start-up and imports count as the user feels them. The bare
+baseline opens a ``QMainWindow`` with a tree and a table, paints, then fills the table.
+Targets (issue 13): first paint <= 2x the bare window; home list of the demo shown <= 3x.
+Not a test; ``python bench/run_all.py bench_startup`` or ``python bench/bench_startup.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _table import BenchRow, render
+
+RUNS = 5
+
+OURS = r"""
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+from qmsr_ready import app as A
+
+T0 = float(sys.argv[1])
+original = A._after_first_paint
+
+def after_first_paint(ctx, window, options):
+    print("PAINT", time.time() - T0, flush=True)
+    original(ctx, window, options)
+    def poll():
+        views = window.views["home"].findChildren(QAbstractItemView)
+        if any(v.model() is not None and v.model().rowCount() > 0 for v in views):
+            QApplication.processEvents()
+            print("LIST", time.time() - T0, flush=True)
+            window.close()
+            QApplication.quit()
+        else:
+            QTimer.singleShot(5, poll)
+    poll()
+
+A._after_first_paint = after_first_paint
+sys.exit(A.run(A.GuiOptions(workspace=sys.argv[2])))
+"""
+
+BARE = r"""
+import sys, time
+T0 = float(sys.argv[1])
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QTableView, QTreeView
+
+app = QApplication(sys.argv[:1])
+class Window(QMainWindow):
+    painted = False
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, self.first_paint)
+    def first_paint(self):
+        print("PAINT", time.time() - T0, flush=True)
+        model = QStandardItemModel(0, 6, self)
+        for row in range(4):
+            model.appendRow([QStandardItem(f"MI-2026-00{row} {c}") for c in range(6)])
+        self.table.setModel(model)
+        app.processEvents()
+        print("LIST", time.time() - T0, flush=True)
+        app.quit()
+window = Window()
+split = QSplitter(window)
+split.addWidget(QTreeView(split))
+window.table = QTableView(split)
+split.addWidget(window.table)
+window.setCentralWidget(split)
+window.resize(1280, 800)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def _run(code: str, workspace: Path, env: dict[str, str]) -> tuple[float, float]:
+    start = time.time()
+    proc = subprocess.run(
+        [sys.executable, "-c", code, repr(start), str(workspace)],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )
+    lines = proc.stdout.splitlines()
+    marks = dict(line.split() for line in lines if line[:5] in ("PAINT", "LIST "))
+    if proc.returncode != 0 or "PAINT" not in marks or "LIST" not in marks:
+        raise RuntimeError(f"start-up run failed: {proc.stderr[-500:]}")
+    return float(marks["PAINT"]) * 1000, float(marks["LIST"]) * 1000
+
+
+def rows() -> list[BenchRow]:
+    """Median first paint and list-shown times, ours vs bare, paired run by run."""
+    from qmsr_ready.core.demo import build_demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        workspace = folder / "demo.qmsr"
+        build_demo(workspace, today=dt.date(2026, 11, 25))
+        config = folder / "config"
+        config.mkdir()
+        (config / "settings.ini").write_text("[user]\ndisplay_name=Bench\n", encoding="utf-8")
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QMSR_READY_CONFIG_DIR": str(config),
+               "QMSR_READY_DATA_DIR": str(folder), "QMSR_READY_LOG_DIR": str(folder)}
+        ours, bare = [], []
+        for _ in range(RUNS):
+            ours.append(_run(OURS, workspace, env))
+            bare.append(_run(BARE, workspace, env))
+
+    def median(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    return [
+        BenchRow("cold start: first paint vs bare PySide6 window",
+                 median([o[0] for o in ours]), median([b[0] for b in bare]), "ms", 2.0),
+        BenchRow("cold start: home list of the demo shown vs bare window + table",
+                 median([o[1] for o in ours]), median([b[1] for b in bare]), "ms", 3.0),
+    ]
+
+
+def main() -> None:
+    table = rows()
+    print(render(table))
+    for row in table:
+        print(f"{row.metric}: {row.ratio:.2f}x (target {row.target}x)")
+
+
+if __name__ == "__main__":
+    main()
