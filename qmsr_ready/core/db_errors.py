@@ -28,6 +28,12 @@ _DAMAGED_MESSAGES = ("malformed", "not a database", "could not decode", "no such
                      "no such column", "file is not", "corrupt")
 
 
+def one_line(text: str, limit: int = 160) -> str:
+    """``text`` on one line, shortened: SQLite quotes damaged values, newlines and all."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def full_disk_message(path: Path) -> str:
     return (
         f"Cannot save to {path}: the disk is full. Free some space and try again; "
@@ -49,7 +55,8 @@ def translate_error(exc: BaseException, path: Path) -> QmsrError | None:
         exc.__traceback__
     ):
         return WorkspaceDamaged(
-            f"{path} holds a value that cannot be read ({type(exc).__name__}: {exc}); the file "
+            f"{path} holds a value that cannot be read ({type(exc).__name__}: "
+            f"{one_line(str(exc))}); the file "
             "is damaged. Run 'qmsr-ready verify' on it and restore it from a backup."
         )
     return None
@@ -70,7 +77,7 @@ def os_error(exc: OSError, path: Path) -> QmsrError:
 def _from_sqlite(exc: sqlite3.Error, path: Path) -> QmsrError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
-    text = str(exc)
+    text = one_line(str(exc))
     if primary == _SQLITE_FULL:
         return WorkspaceWriteFailed(full_disk_message(path))
     if primary in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):

@@ -117,7 +117,8 @@ def test_cli_verify_exits_1_and_names_the_finding(closed_workspace: Path) -> Non
     )
     assert result.returncode == 1, result.stderr
     assert "FAILED" in result.stdout
-    assert "finding MI-" in result.stdout and "status" in result.stdout
+    assert "finding MI-" in result.stdout
+    assert "status" in result.stdout
 
 
 def test_report_builds_reuse_a_verified_head_and_app_writes_extend_it(fnd_inspection) -> None:
@@ -132,7 +133,9 @@ def test_report_builds_reuse_a_verified_head_and_app_writes_extend_it(fnd_inspec
     with ws.session() as s:
         cached = verify_chain(s, cached=True)
         full = verify_chain(s)
-    assert cached.ok and cached.event_count == full.event_count > first.event_count
-    assert cached.head_hash == full.head_hash and full.ok
+    assert cached.ok
+    assert cached.event_count == full.event_count > first.event_count
+    assert cached.head_hash == full.head_hash
+    assert full.ok
     with ws.session() as s:  # served from the cache: no walk, the same report object
         assert verify_chain(s, cached=True) is verify_chain(s, cached=True)
