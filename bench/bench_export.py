@@ -1,8 +1,8 @@
-"""Export benchmark (issue 5 item 8): 400 questions, 500 findings.
+"""Export benchmark (issue 5 item 8, issue 13 item 3): 400 questions, 500 findings.
 
 Times each pack beside a baseline in the same run: the same cells written with bare openpyxl and
-the same paragraphs laid out with bare reportlab. Prints seconds and ratios; the aim is ≤ 1.5×.
-Run: ``.venv/bin/python bench/bench_export.py``.
+the same paragraphs laid out with bare reportlab (medians of alternating runs); the target is
+≤ 1.2×. Part of ``make bench``; alone: ``.venv/bin/python bench/bench_export.py [WORKSPACE]``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -20,6 +18,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _export_fixture
+from _table import BenchRow, paired_medians, render
 
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.export import (
@@ -30,24 +29,6 @@ from qmsr_ready.core.export import (
 )
 from qmsr_ready.core.export.pdf.writer import build_story
 from qmsr_ready.core.report import ReadinessReport, build_report
-
-
-def best_of(n: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def paired(n: int, a: Callable[[], object], b: Callable[[], object]) -> tuple[float, float]:
-    """Best-of-n for two jobs run alternately, so both see the same machine load."""
-    ta, tb = [], []
-    for _ in range(n):
-        ta.append(best_of(1, a))
-        tb.append(best_of(1, b))
-    return min(ta), min(tb)
 
 
 def pack_cells(pack: Path) -> dict[str, list[list[object]]]:
@@ -90,33 +71,33 @@ def bare_pdf(report: ReadinessReport, path: Path) -> None:
     SimpleDocTemplate(str(path), pagesize=A4).build(_paragraphs(story))
 
 
-def main() -> None:
+RUNS = 5
+TARGET = 1.2
+
+
+def rows(workspace: Path | None = None) -> list[BenchRow]:
+    """Workbook and PDF pack against their bare baselines, medians of ``RUNS`` paired runs."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        t = time.perf_counter()
-        if len(sys.argv) > 1:  # reuse a workspace built earlier by _export_fixture.build
-            ws_path = Path(sys.argv[1])
-        else:
-            ws_path = _export_fixture.build(folder / "bench.qmsr")
-        print(f"fixture: {time.perf_counter() - t:.1f} s (400 questions, 500 findings)")
+        ws_path = workspace or _export_fixture.build(folder / "bench.qmsr")
         with open_workspace(ws_path, read_only=True) as ws, ws.session() as s:
-            build_t = best_of(3, lambda: build_report(s, _export_fixture.INSPECTION))
             report = build_report(s, _export_fixture.INSPECTION)
-        print(f"build_report: {build_t:.3f} s")
         export_xlsx(report, folder / "pack.xlsx")
         cells = pack_cells(folder / "pack.xlsx")
-        rows = [
-            ("xlsx", lambda: export_xlsx(report, folder / "pack.xlsx"),
-             lambda: bare_xlsx(cells, folder / "bare.xlsx")),
-            ("pdf", lambda: export_pdf(report, folder / "pack.pdf"),
-             lambda: bare_pdf(report, folder / "bare.pdf")),
-        ]
-        for name, pack, bare in rows:
-            pack_t, bare_t = paired(5, pack, bare)
-            ratio = pack_t / bare_t
-            flag = "ok" if ratio <= 1.5 else "over the 1.5x aim"
-            print(f"{name}: pack {pack_t:.3f} s, bare baseline {bare_t:.3f} s, "
-                  f"ratio {ratio:.2f}x ({flag})")
+        xlsx = paired_medians(RUNS, lambda: export_xlsx(report, folder / "pack.xlsx"),
+                              lambda: bare_xlsx(cells, folder / "bare.xlsx"))
+        pdf = paired_medians(RUNS, lambda: export_pdf(report, folder / "pack.pdf"),
+                             lambda: bare_pdf(report, folder / "bare.pdf"))
+    return [
+        BenchRow("export workbook (400 q, 500 findings) vs bare openpyxl, same cells",
+                 xlsx[0], xlsx[1], "ms", TARGET),
+        BenchRow("export PDF (400 q, 500 findings) vs bare reportlab, same paragraphs",
+                 pdf[0], pdf[1], "ms", TARGET),
+    ]
+
+
+def main() -> None:
+    print(render(rows(Path(sys.argv[1]) if len(sys.argv) > 1 else None)))
 
 
 if __name__ == "__main__":
