@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean screenshots installer
+.PHONY: run test lint bench clean screenshots installer stress
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check qmsr_ready tests bench scripts
+
+stress: $(STAMP)  # the crash test with many more SIGKILL rounds (QMSR_CRASH_ROUNDS)
+	QMSR_CRASH_ROUNDS=$${QMSR_CRASH_ROUNDS:-60} QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration/test_robust_crash.py
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py
