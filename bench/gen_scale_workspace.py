@@ -1,10 +1,11 @@
-"""Test-data tooling: generate a large workspace (50 inspections, 20,000 responses, 5,000 findings).
+"""Test-data tooling: a large workspace (50 inspections, 20,000 responses, 5,000 findings).
 
 Sites, templates and inspections go through the real services (so codes, snapshots and audit
 events are genuine); the bulk rows (responses, findings, their question links) are inserted with
 SQLAlchemy Core in a few statements, because 25,000 audited service calls would take minutes and
 the benchmark is about reading, not writing. Not for production data: bulk rows carry no audit
-events. Usage: ``python bench/gen_scale_workspace.py OUT.qmsr``.
+events of their own; 2,000 audit events per inspection are appended through the real chain.
+Usage: ``python bench/gen_scale_workspace.py OUT.qmsr``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from qmsr_ready.core import services
+from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.models import Finding, FindingQuestion, Inspection, Response
 from qmsr_ready.core.template_content import TemplateSnapshot, iter_questions
@@ -65,7 +67,7 @@ def scale_template(questions_per_element: int = 10, elements_per_area: int = 5) 
 
 
 def generate(path: Path, inspections: int = 50, findings_per_inspection: int = 100,
-             seed: int = 7) -> dict[str, int]:
+             seed: int = 7, events_per_inspection: int = 2000) -> dict[str, int]:
     """Write the workspace at ``path`` (must not exist); return row counts."""
     rng = random.Random(seed)
     content = scale_template()
@@ -117,8 +119,16 @@ def generate(path: Path, inspections: int = 50, findings_per_inspection: int = 1
                 {"finding_id": fid, "question_id": qid}
                 for fid, qid in zip(finding_ids, link_questions, strict=True)
             ])  # fmt: skip
+            codes = list(s.scalars(select(Inspection.code).order_by(Inspection.id)))
+        # Audit events go through the real chain (hashes and all), one transaction each.
+        for icode in codes:
+            with ws.begin() as s:
+                for n in range(events_per_inspection):
+                    qid = question_ids[n % len(question_ids)]
+                    append_event(s, ACTOR, "response.record", "response", f"{icode}/{qid}",
+                                 {"result": [None, rng.choice(results)]}, icode)
     return {"inspections": inspections, "responses": len(ids) * len(question_ids),
-            "findings": len(finding_rows)}
+            "findings": len(finding_rows), "audit_events": len(codes) * events_per_inspection}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,102 @@
+"""Response save latency: the app's audited save against a bare sqlite3 UPDATE, same pragmas.
+
+One save is what the checklist's undo command runs: ``record_response`` in its own transaction
+(read the row, write it, append a hash-chained audit event, commit with ``synchronous=FULL``).
+The baseline updates the same row of the same file with plain ``sqlite3`` and the app's pragmas
+(WAL, ``synchronous=FULL``, foreign keys), one transaction per save. Templates of 40 and 400
+questions show whether a save stays flat as the checklist grows. Part of ``make bench``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _table import BenchRow, percentile, samples
+from gen_scale_workspace import scale_template
+
+from qmsr_ready.core import services
+from qmsr_ready.core.db import open_workspace
+from qmsr_ready.core.template_content import TemplateSnapshot, iter_questions
+
+SAVES = 150  # per template and side; p95 is the 8th slowest
+RESULTS = ("conforms", "minor_gap")
+
+
+def _bare(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("foreign_keys=ON", "busy_timeout=5000", "journal_mode=WAL",
+                   "synchronous=FULL"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def measure(folder: Path, questions_per_element: int) -> tuple[list[float], list[float]]:
+    """Save latencies (ms), ours and bare, over one inspection of the given template size."""
+    content = scale_template(questions_per_element=questions_per_element)
+    path = folder / f"save-{questions_per_element}.qmsr"
+    ours: list[float] = []
+    bare: list[float] = []
+    with open_workspace(path, create=True) as ws:
+        with ws.begin() as s:
+            services.create_site(s, "Bench", name="Plant", fei_number="3000000001")
+            code = services.start_inspection(
+                s, "Bench", site_code="SITE-001",
+                template=TemplateSnapshot.from_content(content),
+                inspection_type="baseline_surveillance", title="Save bench",
+            ).code
+        qids = [ref.question_id for ref in iter_questions(content)]
+        conn = _bare(path)
+        try:
+            for n in range(SAVES):
+                qid, result = qids[n % len(qids)], RESULTS[(n // len(qids)) % 2]
+
+                def save(qid: str = qid, result: str = result) -> None:
+                    with ws.begin() as s:
+                        services.record_response(s, "Bench", inspection_code=code,
+                                                 question_id=qid, result=result)
+
+                def bare_save(qid: str = qid, n: int = n) -> None:
+                    conn.execute("BEGIN IMMEDIATE")
+                    conn.execute(
+                        "UPDATE responses SET notes = ?, revision = revision + 1 "
+                        "WHERE question_id = ? AND inspection_id = "
+                        "(SELECT id FROM inspections WHERE code = ?)",
+                        (f"bare {n}", qid, code),
+                    )
+                    conn.execute("COMMIT")
+
+                ours += samples(1, save)
+                bare += samples(1, bare_save)
+        finally:
+            conn.close()
+    return ours, bare
+
+
+def rows() -> list[BenchRow]:
+    with tempfile.TemporaryDirectory() as tmp:
+        small = measure(Path(tmp), 1)  # 8 areas x 5 elements x 1 = 40 questions
+        large = measure(Path(tmp), 10)  # 400 questions
+    out = []
+    for label, (ours, bare) in (("40", small), ("400", large)):
+        for pct, target in ((50, None), (95, 2.0)):
+            out.append(BenchRow(
+                f"response save p{pct}, {label}-question template vs bare sqlite3 UPDATE",
+                percentile(ours, pct), percentile(bare, pct), "ms", target,
+                "same file and pragmas; ours includes the audit event" if pct == 95 else "",
+            ))
+    out.append(BenchRow(
+        "response save p95: 400-question vs 40-question template (flat?)",
+        percentile(large[0], 95), percentile(small[0], 95), "ms", 1.25,
+        "baseline column is ours on the 40-question template",
+    ))
+    return out
+
+
+if __name__ == "__main__":
+    from _table import render
+
+    print(render(rows()))
