@@ -217,3 +217,30 @@ def test_demo_on_a_full_disk_says_so_and_leaves_no_file(tmp_path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+_LIMITED = textwrap.dedent(
+    """
+    import resource, signal, sys
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+    from qmsr_ready.cli import main
+    sys.exit(main(sys.argv[2:]))
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_export_on_a_full_disk_prints_one_line_and_no_stray_traceback(demo_copy, tmp_path) -> None:
+    pack = tmp_path / "pack.xlsx"
+    result = subprocess.run(
+        [sys.executable, "-c", _LIMITED, "60000", "export", str(demo_copy),
+         "--inspection", "MI-2026-002", "--xlsx", str(pack)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"qmsr-ready: error: Cannot export to {pack}: the disk is full. Free some space and "
+        "try again."
+    ]
+    assert list(tmp_path.iterdir()) == []

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
+import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,7 +49,7 @@ def check_target(path: Path) -> None:
 
 def describe_os_error(path: Path, exc: OSError) -> str:
     """Turn an OSError into a message a user can act on."""
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return f"Cannot export to {path}: the disk is full. Free some space and try again."
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (
@@ -81,11 +84,30 @@ def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
         _remove(tmp)
         raise
     except OSError as exc:
+        _release_writers(exc)
         _remove(tmp)
-        raise ExportFailed(describe_os_error(target, exc)) from exc
+        raise ExportFailed(describe_os_error(target, exc)) from None
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _release_writers(exc: BaseException) -> None:
+    """Close what the failed writer left open now, quietly.
+
+    A workbook writer that hit a full disk still holds its ``ZipFile`` in the traceback's
+    frames; when that is collected later, ``ZipFile.__del__`` tries to write the directory
+    again and prints a stray traceback after our one clear line. Clearing the frames here and
+    collecting under a silent hook ends it before the message is shown.
+    """
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        exc.__traceback__ = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
 
 
 def _apply_umask(path: Path) -> None:
