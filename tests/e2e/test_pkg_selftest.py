@@ -23,7 +23,7 @@ def test_self_test_passes_as_a_subprocess(tmp_path: Path) -> None:
     for step, _func in selftest.STEPS:
         assert f"ok    {step}" in result.stdout
     assert f"self-test: {len(selftest.STEPS)} passed, 0 failed" in result.stdout.splitlines()
-    assert list(tmp_path.iterdir()) == []  # its temporary folder is removed
+    assert list(tmp_path.glob("qmsr-self-test-*")) == []  # its temporary folder is removed
 
 
 def test_a_failing_step_is_named_and_later_steps_do_not_run(
