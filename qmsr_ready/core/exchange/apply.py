@@ -28,6 +28,7 @@ from qmsr_ready.core.exchange.plan import (
     ExchangePlan,
     FieldKey,
     FieldPlan,
+    Outcome,
     RowPlan,
     RowStatus,
     SourceInfo,
@@ -133,7 +134,7 @@ def _decided(plan: ExchangePlan, row: RowPlan, decisions: Mapping[FieldKey, Choi
     taken: list[dict[str, Any]] = []
     for fp in row.fields:
         choice = plan.choice_for(row, fp, decisions, policy)
-        if fp.outcome.value == "conflict":
+        if fp.outcome is Outcome.CONFLICT:
             by_user = bool(decisions) and (row.entity, row.handle, fp.name) in (decisions or {})
             taken.append({
                 "entity": row.entity, "key": row.handle, "field": fp.name,
