@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qmsr_ready.core.export.options import ExportOptions
 from qmsr_ready.core.export.progress import Progress, check
-from qmsr_ready.core.export.safe_text import clean_for_cell, is_risky
+from qmsr_ready.core.export.safe_text import clean_for_cell, clean_for_property, is_risky
 from qmsr_ready.core.export.xlsx.meta import MetaCollector, fingerprint
 from qmsr_ready.core.export.xlsx.styles import StyleCache
 from qmsr_ready.core.report.model import ReadinessReport
@@ -157,8 +157,9 @@ def print_setup(ws: Worksheet, *, title: str, report: ReadinessReport) -> None:
 
 
 def _hf(text: str) -> str:
-    """Escape ``&`` (a header/footer control character) and keep it short."""
-    return text.replace("&", "&&")[:120]
+    """One clean line (a site name may hold a pasted vertical tab, which XML cannot carry),
+    ``&`` escaped (a header/footer control character), kept short."""
+    return clean_for_property(text).replace("&", "&&")[:120]
 
 
 def add_list_validation(
