@@ -94,6 +94,19 @@ def update_note(
     return note
 
 
+def delete_note(session: Session, actor: str, inspection_code: str, code: str) -> None:
+    """Delete a note taken by mistake (the undo of taking it)."""
+    insp = writable_inspection(session, inspection_code)
+    note = session.execute(select(ScribeNote).where(
+        ScribeNote.inspection_id == insp.id, ScribeNote.code == code)).scalar_one_or_none()
+    if note is None:
+        raise NotFound(f"No note {code!r} in inspection {insp.code}.")
+    changes = {n: [getattr(note, n), None] for n in NOTE_FIELDS}
+    session.delete(note)
+    append_event(session, actor, "note.delete", "note", f"{insp.code}/{code}", changes,
+                 insp.code)
+
+
 def set_roster_entry(
     session: Session, actor: str, inspection_code: str, area_id: str, **fields: Any
 ) -> RosterEntry:

@@ -22,6 +22,7 @@ from qmsr_ready.core.models import (
     Inspection,
     PresentedItem,
     RequestMove,
+    WorkspaceInfo,
     utcnow,
 )
 from qmsr_ready.core.services._common import (
@@ -311,7 +312,8 @@ def present_items(
 ) -> DocumentRequest:
     """Record what was handed over for a request, in one part or several.
 
-    Each item is ``{"document_id", "version", "note"?, "filename"?, "data"?}``; a file is stored
+    Each item is ``{"document_id", "version", "note"?, "filename"?, "data"? or "path"?}``; a
+    file (bytes in ``data`` or a file on disk at ``path``) is stored
     as evidence (deduplicated by SHA-256) so the exact revision shown can be proved later.
     ``final`` moves the request to presented; otherwise it stays open (a part was handed over).
     """
@@ -330,7 +332,16 @@ def present_items(
     shown: list[list[str]] = []
     for spec in items:
         evidence_id, sha = None, ""
-        if spec.get("data") is not None:
+        if spec.get("path"):
+            # A file on disk is streamed (regular files only, size checked), never read whole.
+            from qmsr_ready.core.services.evidence import attach_evidence_file
+
+            ev = attach_evidence_file(
+                session, actor, inspection_code=insp.code, path=spec["path"],
+                filename=str(spec["filename"]) if spec.get("filename") else None,
+            )
+            evidence_id, sha = ev.id, ev.sha256
+        elif spec.get("data") is not None:
             ev = attach_evidence(
                 session, actor, inspection_code=insp.code,
                 filename=str(spec.get("filename") or spec.get("document_id") or "document"),
@@ -347,3 +358,99 @@ def present_items(
     if final:
         move_request(session, actor, insp.code, code, RequestStatus.PRESENTED.value, at=when)
     return req
+
+
+# -- undo helpers: what the GUI's undo stack calls to take a step back, each audited --------
+
+
+def revert_move(
+    session: Session, actor: str, inspection_code: str, code: str, status: str
+) -> DocumentRequest:
+    """Take back the request's last move (to ``status``), as if it had not been made.
+
+    Undo only: the move's stamp is removed (statistics count from the moves that stand) and the
+    step back is audited. Refused when the request has moved on since.
+    """
+    insp = writable_inspection(session, inspection_code)
+    req = get_request(session, insp, code)
+    target = choice(status, RequestStatus, "request status")
+    # Queried, not ``req.moves``: move_request adds moves by request_id, so the loaded list
+    # may be stale within one transaction.
+    moves = list(session.scalars(
+        select(RequestMove).where(RequestMove.request_id == req.id).order_by(RequestMove.id)
+    ))
+    if req.status != target.value or len(moves) < 2 or moves[-1].status != target.value:
+        raise InvalidTransition(
+            f"{code} is now {RequestStatus(req.status).label.lower()}, not "
+            f"{target.label.lower()}; its move cannot be taken back."
+        )
+    last, previous = moves[-1], RequestStatus(moves[-2].status)
+    changes: dict[str, Any] = {"status": [target.value, previous.value]}
+    if target is RequestStatus.PRESENTED:
+        changes["presented_at"] = [req.presented_at, None]
+        req.presented_at = None
+    if previous is RequestStatus.PREPARED:
+        changes["requested_at"] = [req.requested_at, None]
+        req.requested_at = None
+    if last in req.moves:
+        req.moves.remove(last)
+    session.delete(last)
+    req.status = previous.value
+    req.revision += 1
+    req.updated_at = utcnow()
+    append_event(session, actor, "request.revert_move", "request", f"{insp.code}/{code}",
+                 changes, insp.code)
+    return req
+
+
+def remove_presented_items(
+    session: Session, actor: str, inspection_code: str, code: str, count: int
+) -> DocumentRequest:
+    """Take back the last ``count`` items recorded as shown (the stored files stay evidence)."""
+    insp = writable_inspection(session, inspection_code)
+    req = get_request(session, insp, code)
+    if RequestStatus(req.status) is RequestStatus.PRESENTED:
+        raise InvalidTransition(f"{code} is presented; take the presentation back first.")
+    if not 0 < count <= len(req.items):
+        raise InvalidInput(f"{code} has {len(req.items)} items shown, not {count} to take back.")
+    removed = req.items[-count:]
+    for item in removed:
+        req.items.remove(item)
+        session.delete(item)
+    req.revision += 1
+    req.updated_at = utcnow()
+    append_event(session, actor, "request.unpresent", "request", f"{insp.code}/{code}",
+                 {"presented_items": [[[i.document_id, i.version, i.sha256] for i in removed],
+                                      None]}, insp.code)
+    return req
+
+
+def delete_request(session: Session, actor: str, inspection_code: str, code: str) -> None:
+    """Delete a request logged by mistake (undo of logging it), with its moves and items."""
+    insp = writable_inspection(session, inspection_code)
+    req = get_request(session, insp, code)
+    changes = {name: [getattr(req, name), None] for name in EDITABLE_FIELDS}
+    changes["status"] = [req.status, None]
+    session.delete(req)
+    append_event(session, actor, "request.delete", "request", f"{insp.code}/{code}", changes,
+                 insp.code)
+
+
+def set_request_target(session: Session, actor: str, minutes: int) -> int:
+    """Set the workspace's time-to-present target in whole minutes (1 minute to 24 hours)."""
+    from qmsr_ready.core.inspection_day.views import TARGET_KEY, request_target
+
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+        raise InvalidInput(
+            f"The request target must be a whole number of minutes from 1 to 1440, not {minutes!r}."
+        )
+    old = int(request_target(session).total_seconds() // 60)
+    row = session.get(WorkspaceInfo, TARGET_KEY)
+    if row is None:
+        session.add(WorkspaceInfo(key=TARGET_KEY, value=str(minutes)))
+    else:
+        row.value = str(minutes)
+    if old != minutes:
+        append_event(session, actor, "settings.update", "workspace", TARGET_KEY,
+                     {TARGET_KEY: [old, minutes]})
+    return minutes
