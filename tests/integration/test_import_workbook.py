@@ -13,7 +13,12 @@ from imp_data import ACTOR, INSPECTION, Pack
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.exchange.plan import Outcome, RowStatus
 from qmsr_ready.core.export import ExportOptions
-from qmsr_ready.core.services import delete_finding, record_response, update_finding
+from qmsr_ready.core.services import (
+    delete_finding,
+    raise_finding,
+    record_response,
+    update_finding,
+)
 
 
 @pytest.fixture(scope="module")
@@ -220,3 +225,21 @@ def test_sheet_removed_from_workbook_is_a_notice(pack: Pack, tmp_path: Path) -> 
     plan = imp_data.plan(pack.workspace, edited)
     assert plan.rows_of("finding") == ()
     assert any("Findings sheet was removed" in n for n in plan.notices)
+
+
+def test_new_row_names_a_finding_raised_since_with_the_same_title(pack: Pack,
+                                                                  tmp_path: Path) -> None:
+    def change(wb: object) -> None:
+        ws = wb["Findings"]  # type: ignore[index]
+        cols = imp_data.header_map(ws)
+        new = ws.max_row + 1
+        for header, value in {"Title": "Scale not calibrated", "Classification": "Minor",
+                              "Status": "Open", "Severity": 2, "Likelihood": 2}.items():
+            ws.cell(new, cols[header], value)
+
+    edited = imp_data.edit(pack.xlsx, tmp_path / "n.xlsx", change)
+    with open_workspace(pack.workspace) as ws, ws.begin() as s:
+        raise_finding(s, ACTOR, inspection_code=INSPECTION, title="Scale NOT calibrated",
+                      classification="minor")
+    (new,) = imp_data.only(imp_data.plan(pack.workspace, edited), RowStatus.NEW)
+    assert "F-004 with the same title was raised here since the export" in new.note

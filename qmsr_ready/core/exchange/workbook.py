@@ -211,7 +211,8 @@ def _plan_sheet(
                 plans.append(RowPlan(
                     spec.entity, "", RowStatus.NEW, theirs_title,
                     new_row_fields(spec, row.values, row.cells), **where,
-                    note="would be raised as a new finding", ref=f"{spec.sheet}!row {row.row}",
+                    note=_new_finding_note(row, ours, exported),
+                    ref=f"{spec.sheet}!row {row.row}",
                 ))
             else:
                 plans.append(RowPlan(spec.entity, "", RowStatus.UNKNOWN, theirs_title, **where,
@@ -242,6 +243,19 @@ def _plan_sheet(
                 sheet=spec.sheet, row=meta_row.row, note="row deleted from the workbook",
             ))
     return plans
+
+
+def _new_finding_note(row: SheetRow, ours: Mapping[str, Mapping[str, Any]],
+                      exported: Mapping[str, MetaRow]) -> str:
+    """Say so when a finding with the same title was raised here since the export: importing
+    the same workbook twice would otherwise raise it twice without a word."""
+    title = str(row.values.get("title", "")).casefold()
+    same = [code for code, values in ours.items()
+            if code not in exported and title and str(values.get("title", "")).casefold() == title]
+    if same:
+        return (f"would be raised as a new finding; {', '.join(same)} with the same title was "
+                "raised here since the export (already imported?)")
+    return "would be raised as a new finding"
 
 
 def _cell_text(row: SheetRow, col: int | None) -> str:
