@@ -27,7 +27,7 @@ class ActionSpec:
     checkable: bool = False
 
 
-VIEW_KEYS: tuple[str, ...] = ("home", "checklist", "findings", "dashboard", "audit")
+VIEW_KEYS: tuple[str, ...] = ("home", "checklist", "findings", "dashboard", "audit", "requests")
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_workspace", "&New workspace…", "Ctrl+Shift+N", "new",
@@ -59,6 +59,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("view_findings", "&Findings", "Ctrl+3", "findings", "Findings register", True),
     ActionSpec("view_dashboard", "&Dashboard", "Ctrl+4", "dashboard", "Readiness dashboard", True),
     ActionSpec("view_audit", "&Audit trail", "Ctrl+5", "audit", "Audit trail viewer", True),
+    ActionSpec("view_requests", "&Requests", "Ctrl+6", "requests",
+               "Inspection-day request log", True),
     ActionSpec("about", "&About QMSR Ready", None, "app", ""),
 )  # fmt: skip
 

@@ -17,6 +17,7 @@ from qmsr_ready.core.resources import resource_path
 ICON_NAMES: tuple[str, ...] = (
     "app", "new", "open", "save", "export", "checklist", "findings", "dashboard", "audit",
     "home", "sign", "reopen", "conforms", "minor", "major", "na", "not-assessed", "warning", "lock",
+    "requests",
 )  # fmt: skip
 
 _SIZES = (16, 20, 24, 32, 48, 64, 96, 128)

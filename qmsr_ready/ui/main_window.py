@@ -77,6 +77,8 @@ VIEW_REGISTRY: tuple[ViewEntry, ...] = (
     ViewEntry("dashboard", "Dashboard", "dashboard", "qmsr_ready.ui.views.dashboard",
               "DashboardView"),
     ViewEntry("audit", "Audit trail", "audit", "qmsr_ready.ui.views.audit_view", "AuditView"),
+    ViewEntry("requests", "Requests", "requests", "qmsr_ready.ui.views.requests_view",
+              "RequestsView"),
 )  # fmt: skip
 WORKSPACE_FILTER = f"QMSR Ready workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 
