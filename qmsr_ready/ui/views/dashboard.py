@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsr_ready.core.inspection_day.report import RequestLogReport, build_request_log
 from qmsr_ready.core.report import ReadinessReport, build_report
 from qmsr_ready.core.report.bands import BAND_LEGEND
 from qmsr_ready.core.report.scoring import format_percent
@@ -43,6 +44,7 @@ from qmsr_ready.ui.presentation import (
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
 from qmsr_ready.ui.widgets.charts import Bar, ColumnChart, HorizontalBarChart
+from qmsr_ready.ui.widgets.request_stats import stats_headline
 
 if TYPE_CHECKING:
     from qmsr_ready.ui.context import AppContext
@@ -142,6 +144,14 @@ class DashboardView(QWidget):
         self.verdict_reasons = QLabel()
         self.verdict_reasons.setWordWrap(True)
         self.verdict_reasons.setAccessibleName("Readiness verdict reasons")
+        # Inspection-day preparation sits beside the verdict, never inside it: an SME roster gap
+        # says whether the day will run smoothly, not whether the site conforms.
+        self.day_prep = QLabel()
+        self.day_prep.setWordWrap(True)
+        self.day_prep.setAccessibleName("Inspection-day preparation")
+        self.day_box = QGroupBox("Inspection-day preparation")
+        QVBoxLayout(self.day_box).addWidget(self.day_prep)
+        self.day_log: RequestLogReport | None = None
         cards = QHBoxLayout()
         cards.setSpacing(SPACING)
         for card in self._cards:
@@ -185,7 +195,11 @@ class DashboardView(QWidget):
         layout.addWidget(self.subheading)
         layout.addWidget(self.message)
         layout.addLayout(cards)
-        layout.addWidget(self.verdict_reasons)
+        beside = QHBoxLayout()
+        beside.setSpacing(SPACING)
+        beside.addWidget(self.verdict_reasons, 3)
+        beside.addWidget(self.day_box, 2)
+        layout.addLayout(beside)
         layout.addLayout(grid, 1)
         scroll = QScrollArea(self)
         scroll.setWidget(body)
@@ -238,16 +252,18 @@ class DashboardView(QWidget):
 
         ctx = self._ctx
 
-        def job(_progress: Any) -> ReadinessReport:
+        def job(_progress: Any) -> tuple[ReadinessReport, RequestLogReport]:
             ctx.catalogue()  # load the template library off the GUI thread (cached)
             with workspace.session() as session:
-                return build_report(session, code)
+                return build_report(session, code), build_request_log(session, code)
 
         self._ctx.workers.start(job, on_result=self._on_job_result, on_error=self._on_job_error)
 
-    def _on_job_result(self, report: object) -> None:
+    def _on_job_result(self, result: object) -> None:
         self._running = False
+        report, day_log = result if isinstance(result, tuple) else (result, None)
         if isinstance(report, ReadinessReport) and report.inspection.code == self._code:
+            self.show_day(day_log if isinstance(day_log, RequestLogReport) else None)
             self.show_report(report)
         if self._dirty and self._code:
             self._timer.start()
@@ -265,6 +281,20 @@ class DashboardView(QWidget):
                 "use it, this one keeps the snapshot it started from.")
 
     # -- showing ------------------------------------------------------------------------
+    def show_day(self, day_log: RequestLogReport | None) -> None:
+        """Preparation gaps of the SME roster and the request statistics headline."""
+        self.day_log = day_log
+        if day_log is None:
+            self.day_prep.setText("—")
+            return
+        gaps = day_log.preparation_gaps
+        lines = [f"⚠ {g.text}" for g in gaps] or ["✓ Every area in scope has its SME, backup "
+                                                  "and storyboard, and is prepared."]
+        lines.append(f"Requests: {stats_headline(day_log.stats)}")
+        self.day_prep.setText("\n".join(lines))
+        self.day_box.setToolTip("Preparation gaps come from the SME roster (Requests ▸ SME "
+                                "roster); they do not change the readiness verdict.")
+
     def show_report(self, report: ReadinessReport | None) -> None:
         """Fill every panel from one report (``None`` clears them)."""
         self.report = report
@@ -278,6 +308,7 @@ class DashboardView(QWidget):
                 card.value.setStyleSheet("")
                 card.caption.setText("")
             self.verdict_reasons.setText("")
+            self.day_prep.setText("—")
             self.area_chart.set_bars([])
             self.age_chart.set_bars([])
             self.matrix_model.set_matrix(None)

@@ -47,6 +47,8 @@ class TimingTableModel(RowTableModel):
         g = self._row_for(index)
         if g is None:
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return g.key
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role != Qt.ItemDataRole.DisplayRole:
@@ -73,9 +75,13 @@ class RequestStatsTabs(QTabWidget):
             table.setAccessibleName(f"Statistics {title.lower()}")
             table.verticalHeader().hide()
             table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+            table.setWordWrap(False)
             header = table.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            # Names elide in a fixed first column, so the numbers stay readable in a narrow
+            # panel; the tooltip (and a wider panel) shows them whole.
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            table.setColumnWidth(0, 120)
             self.models[attr] = model
             self.addTab(table, title)
 

@@ -28,7 +28,7 @@ from qmsr_ready.ui.presentation import SPACING
 class NotesTableModel(RowTableModel):
     """One row per scribe note, oldest first."""
 
-    COLUMNS = ("Time", "Topic", "Investigator", "Note", "Links")
+    COLUMNS = ("Time", "Note", "Topic", "Investigator", "Links")
 
     def set_notes(self, notes: tuple[NoteView, ...]) -> None:
         self.beginResetModel()
@@ -39,11 +39,11 @@ class NotesTableModel(RowTableModel):
         n = self._row_for(index)
         if n is None:
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return n.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{n.topic} · {n.investigator}\n{n.text}" if n.topic else n.text
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        values = (local_time(n.at), n.topic, n.investigator, n.text,
+        values = (local_time(n.at), n.text, n.topic, n.investigator,
                   "; ".join((*n.request_codes, *n.finding_codes)))
         return values[index.column()]
 
@@ -64,8 +64,11 @@ class ScribeNotesPanel(QWidget):
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((2, 90), (3, 90), (4, 80)):
+            self.table.setColumnWidth(col, width)
         self.text = QLineEdit(self)
         self.text.setPlaceholderText("Note, then Enter (stamped now)")
         self.topic = QLineEdit(self)

@@ -60,6 +60,8 @@ class RosterTableModel(RowTableModel):
         if r is None:
             return None
         col = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{r.area_id} {r.title}: " + (", ".join(r.gaps) or "ready")
         if role == Qt.ItemDataRole.ForegroundRole and col == 5:
             return QColor(VERMILLION if r.gaps else BLUISH_GREEN)
         if role != Qt.ItemDataRole.DisplayRole:
@@ -86,9 +88,12 @@ class SmeRosterPanel(QWidget):
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((130, 110, 100, 110, 72)):
+            self.table.setColumnWidth(col, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.presenter = QLineEdit(self)
         self.presenter.setPlaceholderText("Presenter (SME)")
