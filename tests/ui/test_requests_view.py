@@ -283,6 +283,7 @@ def test_notes_and_roster_are_edited_from_the_view(qtbot, views_env) -> None:
     qtbot.keyClick(view.notes.text, Qt.Key.Key_Return)
     assert view.notes.model.rowCount() == 1
     assert view.notes.model.index(0, 4).data() == code
+    assert view.notes.model.index(0, 1).data().startswith("CAPA: Investigator asked")
     assert view.notes.topic.text() == "CAPA"  # kept for the next note
     view.roster.table.selectRow(0)
     view.roster.presenter.setText("Dana Whitfield")

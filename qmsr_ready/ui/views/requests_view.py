@@ -186,8 +186,8 @@ class RequestsView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setStretchFactor(0, 3)  # a wider window widens the log most
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.tabs.setMinimumWidth(DETAIL_WIDTH)
         layout = QVBoxLayout(self)
@@ -222,7 +222,8 @@ class RequestsView(QWidget):
         self.table.setColumnHidden(COL["By"], self.width() < WIDE_VIEW)
         if not self._sized and self.width() > 2 * DETAIL_WIDTH:
             self._sized = True  # the first real size; later the user's splitter drag wins
-            total = sum(self.splitter.sizes())
+            # From the view's width: the splitter itself may not be laid out yet.
+            total = self.width() - 2 * MARGIN
             detail = max(DETAIL_WIDTH, min(560, total // 3))
             self.splitter.setSizes([total - detail, detail])
 

@@ -43,7 +43,8 @@ class NotesTableModel(RowTableModel):
             return f"{n.topic} · {n.investigator}\n{n.text}" if n.topic else n.text
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        values = (local_time(n.at), n.text, n.topic, n.investigator,
+        note = f"{n.topic}: {n.text}" if n.topic and index.column() == 1 else n.text
+        values = (local_time(n.at), note, n.topic, n.investigator,
                   "; ".join((*n.request_codes, *n.finding_codes)))
         return values[index.column()]
 
@@ -67,8 +68,11 @@ class ScribeNotesPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((2, 90), (3, 90), (4, 80)):
-            self.table.setColumnWidth(col, width)
+        self.table.setColumnWidth(4, 90)
+        # Topic and investigator stay in the model (and the tooltip); the narrow panel shows
+        # the topic in front of the note instead of in columns of their own.
+        self.table.setColumnHidden(2, True)
+        self.table.setColumnHidden(3, True)
         self.text = QLineEdit(self)
         self.text.setPlaceholderText("Note, then Enter (stamped now)")
         self.topic = QLineEdit(self)
