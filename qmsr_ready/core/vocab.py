@@ -254,3 +254,77 @@ REQUEST_FLOW: tuple[RequestStatus, ...] = (
     RequestStatus.IN_QA_REVIEW,
     RequestStatus.PRESENTED,
 )
+
+
+# -- what triggered an inspection (issue 10 item 5) -------------------------------------------
+
+
+class RiskSignal(StrEnum):
+    """A product-risk signal the user says triggered the inspection.
+
+    The program starts from product risk (regulatory-facts §3.5): investigators arrive having read
+    the MDRs, complaints, recalls and prior observations. Templates map each signal to the
+    elements it points to (an element's ``risk_signals`` list), so user templates carry their own.
+    """
+
+    COMPLAINT_TREND = "complaint_trend"
+    MDR_TREND = "mdr_trend"
+    RECALL = "recall"
+    STERILIZATION = "sterilization"
+    SOFTWARE = "software"
+    SUPPLIER = "supplier"
+    DESIGN_CHANGE = "design_change"
+    PROCESS = "process"
+    LABELING_UDI = "labeling_udi"
+    NONCONFORMANCE_TREND = "nonconformance_trend"
+    TRACEABILITY = "traceability"
+    PRIOR_OBSERVATIONS = "prior_observations"
+
+    @property
+    def label(self) -> str:
+        """What the checkbox says."""
+        return RISK_SIGNAL_LABELS[self][0]
+
+    @property
+    def phrase(self) -> str:
+        """How a reason names it: "the trigger names <phrase>"."""
+        return RISK_SIGNAL_LABELS[self][1]
+
+
+RISK_SIGNAL_LABELS: dict[RiskSignal, tuple[str, str]] = {
+    RiskSignal.COMPLAINT_TREND: ("Complaint trend", "a complaint trend"),
+    RiskSignal.MDR_TREND: ("MDR trend by failure mode", "an MDR trend"),
+    RiskSignal.RECALL: ("Recall, correction or removal", "a recall, correction or removal"),
+    RiskSignal.STERILIZATION: ("Sterilization problems", "sterilization problems"),
+    RiskSignal.SOFTWARE: ("Device software problems", "device software problems"),
+    RiskSignal.SUPPLIER: ("Supplier problems", "supplier problems"),
+    RiskSignal.DESIGN_CHANGE: ("Design change", "a design change"),
+    RiskSignal.PROCESS: ("Process or manufacturing problems", "process or manufacturing problems"),
+    RiskSignal.LABELING_UDI: ("Labeling or UDI problems", "labeling or UDI problems"),
+    RiskSignal.NONCONFORMANCE_TREND: ("Nonconformance trend", "a nonconformance trend"),
+    RiskSignal.TRACEABILITY: ("Traceability or tracking problems",
+                              "traceability or tracking problems"),
+    RiskSignal.PRIOR_OBSERVATIONS: ("Prior observations not corrected",
+                                    "prior observations not corrected"),
+}
+
+# Words in a free-text trigger topic that name a signal (lower case; matched at the start of a
+# word, so "steril" also finds "sterilisation"). The topic also matches element titles and IDs.
+RISK_SIGNAL_KEYWORDS: dict[RiskSignal, tuple[str, ...]] = {
+    RiskSignal.COMPLAINT_TREND: ("complaint",),
+    RiskSignal.MDR_TREND: ("mdr", "medical device report", "adverse event", "death", "injur",
+                           "malfunction"),
+    RiskSignal.RECALL: ("recall", "correction", "removal", "field action", "field safety"),
+    RiskSignal.STERILIZATION: ("steril", "ethylene oxide", "bioburden", "endotoxin",
+                               "sterile barrier", "seal integrity"),
+    RiskSignal.SOFTWARE: ("software", "firmware", "cyber", "algorithm"),
+    RiskSignal.SUPPLIER: ("supplier", "vendor", "purchas", "outsourc", "contract manufactur"),
+    RiskSignal.DESIGN_CHANGE: ("design change", "redesign", "pma supplement", "510(k)"),
+    RiskSignal.PROCESS: ("process", "manufactur", "production", "yield", "moulding", "molding",
+                         "weld"),
+    RiskSignal.LABELING_UDI: ("label", "udi", "mix-up", "mixup", "ifu", "instructions for use"),
+    RiskSignal.NONCONFORMANCE_TREND: ("nonconform", "non-conform", "scrap", "rework", "ncr"),
+    RiskSignal.TRACEABILITY: ("traceab", "tracking", "lot history", "implant"),
+    RiskSignal.PRIOR_OBSERVATIONS: ("483", "prior observation", "repeat observation",
+                                    "warning letter"),
+}

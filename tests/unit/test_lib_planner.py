@@ -18,10 +18,14 @@ CONTENT = load_template(FIXTURE)
 QMS_AREAS = ("MO", "DD", "PS", "CC", "MA", "OP")
 MODEL1_TYPES = [t for t in InspectionType if t.model == 1]
 
-CLASS_II = SiteProfile(device_classes=("II",))
-CLASS_II_STERILE = SiteProfile(device_classes=("II", "III"), sterile_products=True)
+# Software sites: DD-08 (software validation) applies only where software is in or is the device.
+CLASS_II = SiteProfile(device_classes=("II",), software_in_device=True)
+CLASS_II_STERILE = SiteProfile(
+    device_classes=("II", "III"), sterile_products=True, software_in_device=True
+)
 CLASS_I_PLAIN = SiteProfile(device_classes=("I",))
-CLASS_II_TRACKED = SiteProfile(device_classes=("II",), tracking_orders=True)
+CLASS_II_TRACKED = SiteProfile(device_classes=("II",), tracking_orders=True,
+                               software_in_device=True)
 
 
 def by_id(proposals: list[ElementProposal]) -> dict[str, ElementProposal]:
@@ -79,7 +83,7 @@ def test_class_i_without_software_makes_design_not_applicable() -> None:
     for n in range(2, 13):
         p = proposals[f"DD-{n:02d}"]
         assert (p.applicable, p.selected) == (False, False)
-        assert "820.10(c)" in p.reason
+        assert ("no software" if n == 8 else "820.10(c)") in p.reason
     assert proposals["DD-01"].applicable  # customer-related processes always apply
 
 

@@ -132,6 +132,8 @@ def test_planner_on_the_main_library_gives_22_or_23_model2_elements() -> None:
     content = _main_content()
     qms = {a["id"] for a in content["areas"] if a["kind"] == "qms_area"}
     for sterile, expected in ((False, 22), (True, 23)):
-        profile = SiteProfile(device_classes=("II",), sterile_products=sterile)
+        # DD-08 software validation counts only where software is in or is the device.
+        profile = SiteProfile(device_classes=("II",), sterile_products=sterile,
+                              software_in_device=True)
         proposals = plan(content, profile, "baseline_surveillance")
         assert sum(1 for p in proposals if p.selected and p.area_id in qms) == expected

@@ -1,18 +1,23 @@
 """Propose which checklist elements an inspection covers, the way CP 7382.850 chooses them.
 
-Rules (regulatory-facts §3.3–3.4, issue 3 item 6):
+Rules (regulatory-facts §3.3–3.5, issue 3 item 6, issue 10 item 5):
 
 * Applicability first. An element is not applicable when it is ``sterile_only`` and the site has
   no sterile product, or when its ``applies_if`` condition fails on the site profile. A
   non-applicable element is never selected; its reason is recorded.
+* Risk pointers (``pointers.py``): the trigger's signals and topic point at the elements whose
+  ``risk_signals`` name them (or whose title or ID the topic names); the site profile implies
+  signals of its own (PMA holder → changes, implantable or life-supporting → traceability).
+* Model 1 (every type but the two below): in each QMS area, every applicable element the trigger
+  points to; if none, those the profile points to; if none, the top of the risk ranking: Model 2
+  minimum first, then the summed weight of its risk-focus questions, then the summed weight of
+  all its questions, then template order.
 * Model 2 (baseline surveillance, PMA preapproval): every applicable ``model2_minimum`` element
-  (22, or 23 with sterile product).
-* Model 1 (every other type): one element per QMS area, chosen by risk. Within an area the
-  applicable elements are ranked by, in order: Model 2 minimum first; then the summed weight of
-  its risk-focus questions; then the summed weight of all its questions; then template order.
-  The top one is selected; the user adds more where product risk points.
+  (22, or 23 with sterile product, fewer where one does not apply), plus every element product
+  risk points to, as an extra with its reason.
 * Other applicable FDA requirements (``oafr`` areas): selected for every type except PMA
-  preapproval. General items: always. Gap-assessment areas (transition template): always.
+  preapproval (where only a pointed one is added). General items: always; an MDSAP-audited
+  site is told what that means on the compliance-history item. Gap-assessment areas: always.
 * ``full=True`` (full mock inspection): every applicable element.
 """
 
@@ -23,7 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from qmsr_ready.core.errors import InvalidInput
-from qmsr_ready.core.vocab import InspectionType
+from qmsr_ready.core.library.pointers import Pointers, mdsap_note, point
+from qmsr_ready.core.library.trigger import Trigger
+from qmsr_ready.core.vocab import InspectionType, RiskSignal
 
 AREA_KIND_LABELS = {
     "qms_area": "QMS area",
@@ -50,6 +57,20 @@ class ElementProposal:
         from qmsr_ready.core.services.inspections import ElementChoice
 
         return ElementChoice(self.element_id, self.selected, self.applicable, self.reason)
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What every decision reads: type, model, trigger, profile."""
+
+    itype: InspectionType
+    full: bool
+    trigger: Trigger
+    profile: Any
+
+    @property
+    def model(self) -> int:
+        return self.itype.model
 
 
 def to_element_choices(proposals: Sequence[ElementProposal]) -> list[Any]:
@@ -97,86 +118,131 @@ def plan(
     profile: Any,
     inspection_type: InspectionType | str,
     full: bool = False,
+    trigger: Trigger | None = None,
 ) -> list[ElementProposal]:
-    """Propose elements for an inspection of ``inspection_type`` at a site with ``profile``."""
+    """Propose elements for an inspection of ``inspection_type`` at a site with ``profile``,
+    pointed by what ``trigger`` says started it."""
     try:
         itype = InspectionType(inspection_type)
     except ValueError:
         known = ", ".join(t.value for t in InspectionType)
         message = f"Unknown inspection type {inspection_type!r}; use one of {known}."
         raise InvalidInput(message) from None
-    model = itype.model
+    basis = _Basis(itype, full, trigger or Trigger(), profile)
     out: list[ElementProposal] = []
+    mdsap_target = _mdsap_target(content) if getattr(profile, "mdsap", False) else None
     for area in content.get("areas", []):
         kind = str(area.get("kind", "qms_area"))
         elements = list(area.get("elements", []))
         status = [applicability(e, profile) for e in elements]
-        pick: str | None = None
-        if kind == "qms_area" and model == 1 and not full:
-            ranked = [
-                (risk_score(e), -i, e["id"])
-                for i, (e, (ok, _)) in enumerate(zip(elements, status, strict=True))
-                if ok
-            ]
-            pick = max(ranked)[2] if ranked else None
-        for element, (ok, why) in zip(elements, status, strict=True):
-            selected, reason = (
-                (False, why) if not ok else _decide(element, area, kind, itype, model, full, pick)
-            )
+        pointers = [point(e, basis.trigger, profile) for e in elements]
+        picks: dict[str, str] = {}
+        if kind == "qms_area" and basis.model == 1 and not full:
+            picks = _model1_picks(area, elements, status, pointers)
+        for element, (ok, why), ptr in zip(elements, status, pointers, strict=True):
+            eid = str(element["id"])
+            if not ok:
+                selected, reason = False, why
+            elif kind == "qms_area" and basis.model == 1 and not full:
+                selected, reason = eid in picks, picks.get(eid) or _not_picked(area, picks, ptr)
+            else:
+                selected, reason = _decide(element, kind, basis, ptr)
+            if ok and eid == mdsap_target:
+                reason = f"{reason} {mdsap_note(itype)}"
             out.append(
-                ElementProposal(
-                    str(element["id"]),
-                    str(area["id"]),
-                    str(element.get("title", "")),
-                    selected,
-                    ok,
-                    reason,
-                )
+                ElementProposal(eid, str(area["id"]), str(element.get("title", "")), selected,
+                                ok, reason)
             )
     return out
 
 
-def _decide(
-    element: Mapping[str, Any],
+def _mdsap_target(content: Mapping[str, Any]) -> str | None:
+    """The general item that carries the MDSAP note: the one tagged for prior observations
+    (compliance history), else the first general item."""
+    general = [e for a in content.get("areas", []) if a.get("kind") == "general"
+               for e in a.get("elements", [])]
+    tagged = [e for e in general
+              if RiskSignal.PRIOR_OBSERVATIONS.value in (e.get("risk_signals") or ())]
+    chosen = (tagged or general or [None])[0]
+    return str(chosen["id"]) if chosen else None
+
+
+def _model1_picks(
     area: Mapping[str, Any],
-    kind: str,
-    itype: InspectionType,
-    model: int,
-    full: bool,
-    pick: str | None,
-) -> tuple[bool, str]:
-    """Selection and reason for an applicable element."""
-    if full:
-        return True, "Full mock inspection: every applicable element is covered."
-    if kind == "general":
-        return True, "General item: covered in every inspection."
-    if kind == "gap_assessment":
-        return True, "Gap assessment: every legacy section is reviewed."
-    if kind == "oafr":
-        if itype is InspectionType.PMA_PREAPPROVAL:
-            return False, (
-                "Not selected: other applicable FDA requirements are not evaluated in a PMA "
-                "preapproval inspection. Add it if you want to rehearse it anyway."
-            )
-        return True, (
-            "Other applicable FDA requirement: evaluated in every risk-based inspection "
-            "except PMA preapproval."
-        )
-    label = itype.label.lower()
-    if model == 2:
-        if element.get("model2_minimum"):
-            return True, f"Model 2 minimum element (CP 7382.850) for a {label} inspection."
-        return False, (
-            f"Not a Model 2 minimum element; add it if product risk points here ({label})."
-        )
+    elements: list[Mapping[str, Any]],
+    status: list[tuple[bool, str]],
+    pointers: list[Pointers],
+) -> dict[str, str]:
+    """Model 1's choice in one QMS area: element ID → reason."""
     area_title = str(area.get("title", area.get("id", "")))
-    if element["id"] == pick:
-        m2, risk, total = risk_score(element)
-        basis = "a Model 2 minimum element" if m2 else "the highest-risk element"
-        return True, (
-            f"Model 1: chosen for {area_title} by risk ({basis}; risk-focus weight {risk}, "
-            f"total weight {total}). Model 1 needs at least one element in each QMS area."
-        )
-    return False, (
-        f"Model 1: not chosen; {pick} covers {area_title}. Add it if product risk points here."
+    usable = [(e, p) for e, (ok, _), p in zip(elements, status, pointers, strict=True) if ok]
+    by_trigger = {str(e["id"]): p for e, p in usable if p.trigger}
+    if by_trigger:
+        return {eid: f"Chosen because {'; '.join(p.trigger)}. Model 1: the trigger points here "
+                     f"in {area_title}." for eid, p in by_trigger.items()}
+    by_profile = {str(e["id"]): p for e, p in usable if p.profile}
+    if by_profile:
+        return {eid: f"Chosen because {'; '.join(p.profile)}. Model 1: the site profile points "
+                     f"here in {area_title}." for eid, p in by_profile.items()}
+    ranked = [(risk_score(e), -i, str(e["id"])) for i, (e, _) in enumerate(usable)]
+    if not ranked:
+        return {}
+    (m2, risk, total), _, pick = max(ranked)
+    basis = "a Model 2 minimum element" if m2 else "the highest-risk element"
+    return {pick: (
+        f"Model 1: chosen for {area_title} by risk ({basis}; risk-focus weight {risk}, "
+        f"total weight {total}). Model 1 needs at least one element in each QMS area."
+    )}
+
+
+def _not_picked(area: Mapping[str, Any], picks: Mapping[str, str], ptr: Pointers) -> str:
+    area_title = str(area.get("title", area.get("id", "")))
+    if not picks:
+        return f"Model 1: nothing in {area_title} applies to this site."
+    who = ", ".join(picks)
+    verb = "covers" if len(picks) == 1 else "cover"
+    also = f" The site profile also points here: {'; '.join(ptr.profile)}." if ptr.profile else ""
+    return (
+        f"Model 1: not chosen; {who} {verb} {area_title}. Add it if product risk points here."
+        f"{also}"
     )
+
+
+def _lower(label: str) -> str:
+    """"Baseline surveillance" → "baseline surveillance"; "PMA preapproval" keeps its acronym."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def _decide(
+    element: Mapping[str, Any], kind: str, basis: _Basis, ptr: Pointers
+) -> tuple[bool, str]:
+    """Selection and reason for an applicable element outside Model 1's per-area choice."""
+    also = f" Product risk also points here: {ptr.text()}." if ptr.any else ""
+    if basis.full:
+        return True, f"Full mock inspection: every applicable element is covered.{also}"
+    if kind == "general":
+        return True, f"General item: covered in every inspection.{also}"
+    if kind == "gap_assessment":
+        return True, f"Gap assessment: every legacy section is reviewed.{also}"
+    label = _lower(basis.itype.label)
+    if kind == "oafr":
+        if basis.itype is not InspectionType.PMA_PREAPPROVAL:
+            return True, (
+                "Other applicable FDA requirement: evaluated in every risk-based inspection "
+                f"except PMA preapproval.{also}"
+            )
+        if ptr.any:
+            return True, (
+                f"Added to the PMA preapproval plan because {ptr.text()}. Other applicable FDA "
+                "requirements are not otherwise evaluated in a PMA preapproval inspection."
+            )
+        return False, (
+            "Not selected: other applicable FDA requirements are not evaluated in a PMA "
+            "preapproval inspection. Add it if you want to rehearse it anyway."
+        )
+    # Model 2 QMS area.
+    if element.get("model2_minimum"):
+        return True, f"Model 2 minimum element (CP 7382.850) for a {label} inspection.{also}"
+    if ptr.any:
+        return True, f"Added to the Model 2 minimum because {ptr.text()}."
+    return False, f"Not a Model 2 minimum element; add it if product risk points here ({label})."

@@ -98,6 +98,9 @@ class Element(_Strict):
     model2_minimum: StrictBool = False
     sterile_only: StrictBool = False
     applies_if: AppliesIf | None = None
+    # Product-risk signals (vocab.RiskSignal values) that point the planner here; names are
+    # checked in validate.py. Absent, not [], so templates without it keep their hash.
+    risk_signals: list[Text] | None = None
     confidence: Confidence | None = None
     note: Text | None = None
     questions: list[Question] = Field(min_length=1)

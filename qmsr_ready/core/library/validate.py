@@ -2,7 +2,8 @@
 
 The walk is tolerant of broken shapes (the schema reports those) so that one run lists every
 problem: duplicate IDs, IDs that do not match their parent, citations outside the registry,
-unknown legacy sections, unknown site profile fields and response values outside the scale.
+unknown legacy sections, unknown site profile fields, unknown risk signals and response values
+outside the scale.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from qmsr_ready.core.library.schema import (
     PROFILE_FIELDS,
     PROFILE_LIST_FIELDS,
 )
+from qmsr_ready.core.vocab import RiskSignal
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
@@ -118,6 +120,7 @@ def _check_element(
         if msg:
             problems.append(((*loc, "legacy_sections", i), msg))
     problems += _check_confidence(element, loc)
+    problems += _check_signals(element.get("risk_signals"), (*loc, "risk_signals"))
     applies = element.get("applies_if")
     if isinstance(applies, dict):
         problems += _check_applies_if(applies, (*loc, "applies_if"))
@@ -150,6 +153,21 @@ def _check_question(question: dict[str, Any], loc: Loc, element_id: Any) -> list
         if msg:
             problems.append(((*loc, "legacy", i), msg))
     problems += _check_confidence(question, loc)
+    return problems
+
+
+def _check_signals(signals: Any, loc: Loc) -> list[Problem]:
+    """Each risk signal must be one the app knows (the trigger page offers only those)."""
+    problems: list[Problem] = []
+    known = {s.value for s in RiskSignal}
+    seen: set[str] = set()
+    for i, name in _str_items(signals):
+        if name not in known:
+            problems.append(((*loc, i), f'unknown risk signal "{name}" (known: '
+                                        f'{", ".join(s.value for s in RiskSignal)})'))
+        elif name in seen:
+            problems.append(((*loc, i), f'"{name}" is listed twice'))
+        seen.add(name)
     return problems
 
 
