@@ -131,6 +131,8 @@ class Inspection(Base):
     model: Mapped[int] = mapped_column(Integer)  # 1 or 2
     title: Mapped[short_str]
     scope_notes: Mapped[long_text]
+    # What triggered it: {"topic": str, "signals": [vocab.RiskSignal]} (library.trigger.Trigger).
+    trigger: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     planned_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     planned_end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     lead: Mapped[short_str]

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from qmsr_ready import __version__
 from qmsr_ready.core import audit
-from qmsr_ready.core.errors import NotFound
+from qmsr_ready.core.errors import NotFound, QmsrError
+from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import (
     AuditEvent,
     Finding,
@@ -228,7 +229,17 @@ def _inspection_info(insp: Inspection) -> InspectionInfo:
         team=tuple(str(t) for t in insp.team or ()),
         scope_notes=insp.scope_notes or "",
         revision=insp.revision,
+        trigger=_trigger_line(insp.trigger),
     )
+
+
+def _trigger_line(stored: Any) -> str:
+    """The stored trigger as one line; a damaged value is shown, not fatal to the report."""
+    try:
+        trigger = Trigger.from_dict(stored)
+    except QmsrError:
+        return f"Unreadable trigger record: {stored!r}"[:300]
+    return "" if trigger.is_empty else trigger.describe()
 
 
 def _status_label(status: str) -> str:

@@ -42,6 +42,7 @@ class InspectionInfo:
     team: tuple[str, ...]
     scope_notes: str
     revision: int
+    trigger: str = ""  # what started it, one readable line ("" when none was stated)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, InvalidTransition, TemplateInvalid
+from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import (
     ChecklistTemplate,
     Inspection,
@@ -110,11 +111,14 @@ def start_inspection(
     planned_start: Any = None,
     planned_end: Any = None,
     scope_notes: str = "",
+    trigger: Trigger | Mapping[str, Any] | None = None,
 ) -> Inspection:
     """Start a planned inspection of a site from a template snapshot.
 
     ``elements`` lists the template elements and whether each is covered; elements not listed
-    are recorded as not selected. ``None`` selects every element.
+    are recorded as not selected. ``None`` selects every element. ``trigger`` is what started
+    the inspection (topic and risk signals), stored so the report can show what the plan was
+    built from.
     """
     site = get_site(session, site_code)
     itype = choice(inspection_type, InspectionType, "inspection type")
@@ -127,6 +131,7 @@ def start_inspection(
     lead = text_value(lead, "Lead", max_len=255)
     team_names = names_value(team, "Team")
     scope_notes = text_value(scope_notes, "Scope notes")
+    stated = trigger if isinstance(trigger, Trigger) else Trigger.from_dict(trigger)
     tpl = store_template(session, actor, template)
     known = element_index(tpl.content)
     if not known:
@@ -153,7 +158,8 @@ def start_inspection(
     now = utcnow()
     insp = Inspection(
         code=code, site=site, template=tpl, inspection_type=itype.value, model=itype.model,
-        title=title, scope_notes=scope_notes, planned_start=start, planned_end=end, lead=lead,
+        title=title, scope_notes=scope_notes, trigger=stated.as_dict() if not stated.is_empty
+        else {}, planned_start=start, planned_end=end, lead=lead,
         team=team_names, status=InspectionStatus.PLANNED.value, revision=1,
         created_at=now, updated_at=now,
     )
@@ -182,6 +188,8 @@ def start_inspection(
             None, [e.element_id for e in insp.elements if not e.applicable]
         ],
     }
+    if not stated.is_empty:
+        changes["trigger"] = [None, stated.as_dict()]
     append_event(session, actor, "inspection.create", "inspection", code, changes, code)
     return insp
 

@@ -43,7 +43,8 @@ def build(ctx: PdfContext) -> list[Flowable]:
         elements[e.area_id].append(e)
     intro = ("Only questions with a minor or major gap are listed." if ctx.options.gaps_only
              else "Every question of the planned elements is listed with its result and notes.")
-    out: list[Flowable] = [ctx.heading(TITLE, "sec-areas"), Para(intro, st.body)]
+    out: list[Flowable] = [ctx.heading(TITLE, "sec-areas"), Para(intro, st.body),
+                           Para(esc(_plan_basis(r.inspection.trigger)), st.body)]
     for area in r.areas:
         check(ctx.progress)
         out.append(ctx.heading(f"{area.area_id} — {esc(area.title)}", f"area-{area.area_id}", 1))
@@ -95,6 +96,16 @@ def _not_applicable(ctx: PdfContext) -> list[Flowable]:
                       Para(esc(f"{q.assessed_by} {fmt_datetime(q.assessed_at)}".strip()),
                            st.cell)])
     return [*out, grid_table(table, [_W * 0.15, _W * 0.35, _W * 0.34, _W * 0.16])]
+
+
+def _plan_basis(trigger: str) -> str:
+    """What the element plan was built from, above the per-area "Why" columns."""
+    if not trigger:
+        return ("No trigger was stated: each area's elements were planned from the inspection "
+                "type, the site profile and the checklist's risk ranking; the Why column says "
+                "how.")
+    return (f"Trigger: {trigger}. The planner pointed the elements at it; the Why column says "
+            "which element each signal or the topic chose.")
 
 
 def _plan(ctx: PdfContext, elements: list[PlannedElement]) -> Flowable:

@@ -74,6 +74,7 @@ def build(ctx: PdfContext) -> list[Flowable]:
         ("Inspection", f"{r.inspection.code} — {r.inspection.title}" if r.inspection.title
          else r.inspection.code),
         ("Type", f"{r.inspection.inspection_type_label}, Model {r.inspection.model}"),
+        ("Trigger", r.inspection.trigger or "None stated"),
         ("Planned dates", _dates(r)),
         ("Lead", r.inspection.lead or "—"),
         ("Team", ", ".join(r.inspection.team) or "—"),
