@@ -39,6 +39,7 @@ from qmsr_ready.core.models import (
     Site,
 )
 from qmsr_ready.core.profile import SiteProfile
+from qmsr_ready.ui.widgets import question_panel
 
 ACTOR = "Dana Whitfield"
 START, END = dt.date(2026, 12, 1), dt.date(2026, 12, 3)
@@ -182,7 +183,9 @@ def _answer_questions_by_keyboard(run: Run) -> None:
             run.key(Qt.Key.Key_F8)
             assert view.current_question_id() not in run.answered
         qid = view.current_question_id()
-        run.key(key)
+        with pytest.MonkeyPatch.context() as mp:  # N/A asks why; answer the prompt
+            mp.setattr(question_panel, "ask_na_reason", lambda *_a: "No such process here.")
+            run.key(key)
         assert responses(run.ctx, run.code)[qid][0] == result
         run.answered[qid] = result
     # A fifth: 2 (minor gap), then 0 puts it back to not assessed, then 1 records Conforms.
