@@ -99,6 +99,7 @@ def read_only_uri(path: Path) -> str:
     cannot write (a read-only share, a CD, a locked-down archive) that fails, so there the file
     is opened as immutable: nobody can be writing it, since nobody can write its folder.
     """
+    path = path.absolute()  # a relative name (as typed on the command line) has no file URI
     uri = f"{path.as_uri()}?mode=ro"
     if not _folder_writable(path.parent):
         uri += "&immutable=1"
