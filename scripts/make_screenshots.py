@@ -12,7 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-VIEWS = ("home", "checklist", "findings", "dashboard", "audit")
+from qmsr_ready.ui.view_keys import VIEW_KEYS as VIEWS
+
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
-VIEWS = ("home", "checklist", "findings", "dashboard", "audit")
+from qmsr_ready.ui.view_keys import VIEW_KEYS as VIEWS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

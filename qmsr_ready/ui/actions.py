@@ -27,7 +27,6 @@ class ActionSpec:
     checkable: bool = False
 
 
-VIEW_KEYS: tuple[str, ...] = ("home", "checklist", "findings", "dashboard", "audit", "requests")
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_workspace", "&New workspace…", "Ctrl+Shift+N", "new",

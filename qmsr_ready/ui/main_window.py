@@ -37,10 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import QmsrError, WorkspaceLocked
-from qmsr_ready.ui.actions import VIEW_KEYS, build_actions
+from qmsr_ready.ui.actions import build_actions
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
+from qmsr_ready.ui.view_keys import VIEW_KEYS
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace
