@@ -154,3 +154,14 @@ def test_request_log_report_lists_preparation_gaps_per_area_in_scope(fnd_inspect
     assert [(g.area_id, g.missing) for g in log.preparation_gaps] == [
         ("MA", ("no SME assigned",))]
     assert (log.stats.overall.open, log.stats.overall.late) == (1, 1)
+
+
+def test_suggestion_takes_the_subject_named_first() -> None:
+    from qmsr_ready.core.inspection_day.suggest import suggest_element
+    from qmsr_ready.core.library import Catalogue
+
+    content = Catalogue().get("fda-qmsr").snapshot().content
+    assert suggest_element(content, "Complaint log with the MDR decision for each") == (
+        "MA", "MA-03")
+    assert suggest_element(content, "MDR log and complaint cross-reference") == ("OA", "OA-01")
+    assert suggest_element(content, "Coffee for the investigator") is None

@@ -45,9 +45,16 @@ def suggest_element(content: Mapping[str, Any], text: str) -> tuple[str, str] | 
     """``(area_id, element_id)`` for the request text, or None when nothing fits."""
     lowered = text.casefold()
     area_of = {str(el.get("id")): str(area.get("id")) for area, el in iter_elements(content)}
-    for pattern, element_id in _KEYWORDS:
-        if element_id in area_of and re.search(pattern, lowered):
-            return area_of[element_id], element_id
+    # The subject is usually named first ("complaint log with MDR decisions" is about
+    # complaints), so the keyword that appears earliest in the text wins.
+    hits = [
+        (m.start(), element_id)
+        for pattern, element_id in _KEYWORDS
+        if element_id in area_of and (m := re.search(pattern, lowered))
+    ]
+    if hits:
+        element_id = min(hits)[1]
+        return area_of[element_id], element_id
     words = set(_WORD.findall(lowered))
     best: tuple[int, str] = (0, "")
     for _area, el in iter_elements(content):

@@ -124,8 +124,8 @@ class RequestsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL["What was asked"], QHeaderView.ResizeMode.Stretch)
-        for name, width in (("No.", 54), ("Requested", 92), ("By", 110), ("Kind", 72),
-                            ("Area", 54), ("Owner", 104), ("Status", 112), ("Elapsed", 150)):
+        for name, width in (("No.", 54), ("Requested", 92), ("By", 110), ("Kind", 70),
+                            ("Area", 54), ("Owner", 96), ("Status", 108), ("Elapsed", 150)):
             self.table.setColumnWidth(COL[name], width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.open_only = QCheckBox("Open only", self)

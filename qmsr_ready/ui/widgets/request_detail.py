@@ -73,6 +73,10 @@ class RequestDetail(QWidget):
             self.priority.addItem(p.label, p.value)
         self.element = QComboBox(self)
         self.element.setEditable(False)
+        # Long element titles must not widen the panel past the window (the list still shows them).
+        self.element.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.element.setMinimumContentsLength(14)
         self.owner = QLineEdit(self)
         self.findings = QLineEdit(self)
         self.findings.setPlaceholderText("F-001; F-004")
@@ -149,6 +153,7 @@ class RequestDetail(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
