@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from qmsr_ready.core import services
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.exchange import apply_day
 from qmsr_ready.core.exchange.evidence_copy import EvidenceCopy, copy_evidence
 from qmsr_ready.core.exchange.fields import FINDING, RESPONSE, entity_spec
 from qmsr_ready.core.exchange.plan import (
@@ -34,7 +35,7 @@ from qmsr_ready.core.exchange.plan import (
     SourceInfo,
 )
 from qmsr_ready.core.exchange.snapshot import Side, read_mine
-from qmsr_ready.core.models import Finding, Response
+from qmsr_ready.core.models import Finding, Response, utcnow
 from qmsr_ready.core.services._common import next_code, writable_inspection
 from qmsr_ready.core.services.findings import _missing_for, _state, get_finding
 from qmsr_ready.core.vocab import FindingStatus
@@ -85,7 +86,8 @@ class AppliedExchange:
 
 
 def _label(row: RowPlan) -> str:
-    spec_label = {"response": "Response", "finding": "Finding", "evidence": "Evidence"}
+    spec_label = {"response": "Response", "finding": "Finding", "evidence": "Evidence",
+                  "request": "Request", "note": "Scribe note", "roster": "Roster entry"}
     if row.where:
         return f"{row.where} ({row.handle})" if row.handle else row.where
     return f"{spec_label.get(row.entity, row.entity)} {row.handle}"
@@ -222,6 +224,8 @@ def _create_finding(session: Session, actor: str, code: str, row: RowPlan,
 
 
 def _revision(session: Session, insp_id: int, entity: str, key: str) -> int:
+    if entity in apply_day.DAY_ENTITIES:
+        return apply_day.revision(session, insp_id, entity, key)
     if entity == RESPONSE.entity:
         stmt: Any = select(Response.revision).where(Response.inspection_id == insp_id,
                                                     Response.question_id == key)
@@ -229,6 +233,20 @@ def _revision(session: Session, insp_id: int, entity: str, key: str) -> int:
         stmt = select(Finding.revision).where(Finding.inspection_id == insp_id,
                                               Finding.code == key)
     return int(session.execute(stmt).scalar_one_or_none() or 0)
+
+
+def _create_day_row(session: Session, actor: str, code: str, row: RowPlan,
+                    renamed: Mapping[str, str], now: Any) -> str:
+    """Log a new request or take a new note from an incoming row; links to findings created
+    (and renumbered) by the same exchange follow their new codes."""
+    values = {fp.name: fp.theirs for fp in row.fields}
+    if values.get("finding_codes"):
+        values["finding_codes"] = tuple(renamed.get(c, c) for c in values["finding_codes"])
+    if row.entity == apply_day.REQUEST.entity:
+        return str(_guard(row, apply_day.create_request, session, actor, code, row.key or None,
+                          values, now))
+    return str(_guard(row, apply_day.create_note, session, actor, code, row.key or None,
+                      values, now))
 
 
 def apply_plan(
@@ -259,6 +277,7 @@ def apply_plan(
     touched: list[tuple[str, str]] = []
     finding_codes = set(side.of(FINDING.entity))
     renamed: dict[str, str] = {}
+    now = utcnow().replace(microsecond=0)  # the stamp of every move this exchange makes
     for row in plan.rows:
         if row.status is RowStatus.MATCHED:
             values, taken = _decided(plan, row, decisions, policy)
@@ -273,6 +292,12 @@ def apply_plan(
                 _guard(row, write_finding, session, actor, code, row.key, values, status)
                 if status is not None:
                     values["status"] = status
+            elif row.entity == apply_day.REQUEST.entity:
+                _guard(row, apply_day.write_request, session, actor, code, row.key, values, now)
+            elif row.entity == apply_day.NOTE.entity:
+                _guard(row, apply_day.write_note, session, actor, code, row.key, values)
+            elif row.entity == apply_day.ROSTER.entity:
+                _guard(row, apply_day.write_roster, session, actor, code, row.key, values)
             else:  # pragma: no cover - plans only carry the entities of fields.py
                 raise ApplyRefused(f"{_label(row)}: cannot apply rows of this kind.")
             mine = side.of(row.entity)[row.key]
@@ -284,6 +309,10 @@ def apply_plan(
                 renamed[row.key] = new_code
             created.append((FINDING.entity, new_code))
             touched.append((FINDING.entity, new_code))
+        elif row.status is RowStatus.NEW and row.entity in apply_day.NEWABLE:
+            new_key = _create_day_row(session, actor, code, row, renamed, now)
+            created.append((row.entity, new_key))
+            touched.append((row.entity, new_key))
     copies = [EvidenceCopy.from_dict(d) for d in plan.extras.get("evidence", ())]
     if copies:
         planned = dict(plan.extras.get("finding_codes", {}))
@@ -320,7 +349,8 @@ def revert_exchange(session: Session, actor: str, applied: AppliedExchange) -> N
     for entity, key, revision in applied.revisions:
         now = _revision(session, insp.id, entity, key)
         if now != revision:
-            what = "Response" if entity == RESPONSE.entity else "Finding"
+            what = {"response": "Response", "finding": "Finding", "request": "Request",
+                    "note": "Scribe note", "roster": "Roster entry"}.get(entity, entity)
             state = "was deleted" if now == 0 else "was changed"
             raise ApplyRefused(
                 f"Cannot undo the {applied.kind} of {applied.source.name}: {what} {key} {state} "
@@ -330,16 +360,28 @@ def revert_exchange(session: Session, actor: str, applied: AppliedExchange) -> N
         if entity == "evidence":
             _undo(entity, key, services.remove_evidence, session, actor, code, key)
     for entity, key in reversed(applied.created):
+        if entity in apply_day.NEWABLE:  # notes and requests first: they link to findings
+            _undo(entity, key, apply_day.delete_created, session, actor, code, entity, key)
+    for entity, key in reversed(applied.created):
         if entity == FINDING.entity:
             _undo(entity, key, services.delete_finding, session, actor, code, key)
     created = set(applied.created)
     by_row: dict[tuple[str, str], dict[str, Any]] = {}
+    new_of: dict[tuple[str, str], dict[str, Any]] = {}
     for w in applied.writes:
         if (w.entity, w.key) not in created:
             by_row.setdefault((w.entity, w.key), {})[w.field] = w.old
+            new_of.setdefault((w.entity, w.key), {})[w.field] = w.new
     for (entity, key), old in by_row.items():
         if entity == RESPONSE.entity:
             _undo(entity, key, write_response, session, actor, code, key, old)
+        elif entity == apply_day.REQUEST.entity:
+            _undo(entity, key, apply_day.revert_request, session, actor, code, key, old,
+                  new_of[(entity, key)])
+        elif entity == apply_day.NOTE.entity:
+            _undo(entity, key, apply_day.write_note, session, actor, code, key, old)
+        elif entity == apply_day.ROSTER.entity:
+            _undo(entity, key, apply_day.write_roster, session, actor, code, key, old)
         else:
             status = old.pop("status", None)
             _undo(entity, key, write_finding, session, actor, code, key, old, status)

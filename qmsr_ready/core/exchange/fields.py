@@ -23,9 +23,15 @@ from typing import Any
 from qmsr_ready.core.vocab import (
     CLASSIFICATION_LABELS,
     FINDING_STATUS_LABELS,
+    REQUEST_KIND_LABELS,
+    REQUEST_PRIORITY_LABELS,
+    REQUEST_STATUS_LABELS,
     RESULT_LABELS,
     Classification,
     FindingStatus,
+    RequestKind,
+    RequestPriority,
+    RequestStatus,
     Result,
 )
 
@@ -38,6 +44,7 @@ class FieldKind(StrEnum):
     TEXT = "text"  # free text (notes, descriptions); one entry per line where lines matter
     INT = "int"  # whole number or empty
     DATE = "date"  # calendar date or empty
+    DATETIME = "datetime"  # a moment, UTC, to the minute (what survives a spreadsheet) or empty
     BOOL = "bool"  # yes / no
     CHOICE = "choice"  # one value of a controlled vocabulary
     IDS = "ids"  # a list of stable IDs (question IDs)
@@ -68,6 +75,7 @@ class FieldSpec:
             FieldKind.TEXT: "",
             FieldKind.INT: None,
             FieldKind.DATE: None,
+            FieldKind.DATETIME: None,
             FieldKind.BOOL: False,
             FieldKind.CHOICE: self.empty,
             FieldKind.IDS: (),
@@ -85,6 +93,8 @@ class FieldSpec:
             return self.labels.get(value, str(value))
         if self.kind is FieldKind.BOOL:
             return "Yes" if value else "No"
+        if self.kind is FieldKind.DATETIME:
+            return f"{value:%Y-%m-%d %H:%M} UTC"
         if self.kind is FieldKind.DATE:
             return value.isoformat()
         if self.kind is FieldKind.IDS:
@@ -200,6 +210,38 @@ def _date(spec: FieldSpec, value: Any) -> dt.date | None:
     raise CellValueError(f"{spec.label} must be a date like 2026-05-31, not {value!r}")
 
 
+def _datetime(spec: FieldSpec, value: Any) -> dt.datetime | None:
+    """An aware UTC datetime cut to the minute: Excel stores times as day fractions and
+    LibreOffice rounds them, so seconds do not survive a round trip; naive means UTC (the
+    workbook writes UTC and says so in the header)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if spec.required:
+            raise CellValueError(f"{spec.label} must not be empty")
+        return None
+    moment: dt.datetime | None = None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")
+                                               .replace(" UTC", "+00:00"))
+        except ValueError:
+            moment = None
+    if moment is None:
+        raise CellValueError(f"{spec.label} must be a date and time like 2026-05-31 09:15 "
+                             f"(UTC), not {value!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    moment = moment.astimezone(dt.UTC)
+    if not 2000 <= moment.year <= 2100:
+        raise CellValueError(f"{spec.label} {moment:%Y-%m-%d %H:%M} is not a plausible time")
+    # Round to the second first (a day fraction read back as 09:14:59.9999 is 09:15:00).
+    moment = (moment + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+    return moment.replace(second=0)
+
+
 def _bool(spec: FieldSpec, value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -249,6 +291,7 @@ _CANONICAL = {
     FieldKind.TEXT: _text,
     FieldKind.INT: _int,
     FieldKind.DATE: _date,
+    FieldKind.DATETIME: _datetime,
     FieldKind.BOOL: _bool,
     FieldKind.CHOICE: _choice,
     FieldKind.IDS: _ids,
@@ -310,7 +353,64 @@ FINDING = EntitySpec(
     ),
 )
 
-ENTITIES: tuple[EntitySpec, ...] = (RESPONSE, FINDING)
+REQUEST = EntitySpec(
+    entity="request",
+    label="Request",
+    sheet="Requests",
+    key_label="Request ID",
+    fields=(
+        FieldSpec("requested_at", "Requested at (UTC)", FieldKind.DATETIME),
+        FieldSpec("requested_by", "Requested by", FieldKind.TEXT, max_len=255),
+        FieldSpec("text", "What was asked", FieldKind.TEXT, required=True, max_len=4000),
+        # An empty cell (a new row typed in a hurry) means the default.
+        FieldSpec("kind", "Kind", FieldKind.CHOICE,
+                  empty=RequestKind.DOCUMENT.value,
+                  labels={k.value: label for k, label in REQUEST_KIND_LABELS.items()}),
+        FieldSpec("area_id", "Area", FieldKind.TEXT, max_len=64),
+        FieldSpec("element_id", "Element ID", FieldKind.TEXT, max_len=64),
+        FieldSpec("priority", "Priority", FieldKind.CHOICE,
+                  empty=RequestPriority.NORMAL.value,
+                  labels={p.value: label for p, label in REQUEST_PRIORITY_LABELS.items()}),
+        FieldSpec("owner", "Owner", FieldKind.TEXT, max_len=255),
+        FieldSpec("status", "Status", FieldKind.CHOICE, empty=RequestStatus.REQUESTED.value,
+                  labels={s.value: label for s, label in REQUEST_STATUS_LABELS.items()}),
+        # Not edited by itself: it says when a status change to Presented happened.
+        FieldSpec("presented_at", "Presented at (UTC)", FieldKind.DATETIME),
+        FieldSpec("notes", "Notes", FieldKind.TEXT),
+        FieldSpec("finding_codes", "Finding IDs", FieldKind.IDS),
+    ),
+)
+
+NOTE = EntitySpec(
+    entity="note",
+    label="Scribe note",
+    sheet="Scribe notes",
+    key_label="Note ID",
+    fields=(
+        FieldSpec("at", "At (UTC)", FieldKind.DATETIME),
+        FieldSpec("topic", "Topic", FieldKind.TEXT, max_len=255),
+        FieldSpec("investigator", "Investigator", FieldKind.TEXT, max_len=255),
+        FieldSpec("text", "Note", FieldKind.TEXT, required=True, max_len=20000),
+        FieldSpec("request_codes", "Request IDs", FieldKind.IDS),
+        FieldSpec("finding_codes", "Finding IDs", FieldKind.IDS),
+    ),
+)
+
+ROSTER = EntitySpec(
+    entity="roster",
+    label="Roster entry",
+    sheet="SME roster",
+    key_label="Area ID",
+    fields=(
+        FieldSpec("presenter", "Presenter", FieldKind.TEXT, max_len=255),
+        FieldSpec("backup", "Backup", FieldKind.TEXT, max_len=255),
+        FieldSpec("storyboard", "Storyboard", FieldKind.TEXT, max_len=255),
+        FieldSpec("prepared", "Prepared", FieldKind.BOOL),
+        FieldSpec("notes", "Notes", FieldKind.TEXT),
+    ),
+)
+
+ENTITIES: tuple[EntitySpec, ...] = (RESPONSE, FINDING, REQUEST, NOTE, ROSTER)
 
 
 def entity_spec(entity: str) -> EntitySpec:
@@ -320,9 +420,15 @@ def entity_spec(entity: str) -> EntitySpec:
     raise KeyError(entity)
 
 
-# Vocabulary classes by field, for code that needs the enum rather than the labels.
+# Vocabulary classes by field, for code that needs the enum rather than the labels
+# (finding fields; the inspection-day vocabularies by (entity, field) below).
 VOCABULARIES: dict[str, type[StrEnum]] = {
     "result": Result,
     "classification": Classification,
     "status": FindingStatus,
+}
+DAY_VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
+    ("request", "kind"): RequestKind,
+    ("request", "priority"): RequestPriority,
+    ("request", "status"): RequestStatus,
 }

@@ -1,7 +1,9 @@
 """The workspace's own side of an exchange: every exchanged row of one inspection, canonical.
 
-Read with a fixed number of queries (inspection, responses, findings with their links), so a
-5,000-row plan costs the same few round trips as a 50-row one.
+Read with a fixed number of queries (inspection, responses, findings with their links, requests,
+scribe notes, roster), so a 5,000-row plan costs the same few round trips as a 50-row one. The
+roster has a row for every area of the template (defaults where nobody is assigned yet), like
+responses for questions, so a workbook or a colleague can fill an area in.
 """
 
 from __future__ import annotations
@@ -12,8 +14,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from qmsr_ready.core.exchange.fields import FINDING, RESPONSE, EntitySpec
-from qmsr_ready.core.models import Finding, Response
+from qmsr_ready.core.exchange.fields import (
+    FINDING,
+    NOTE,
+    REQUEST,
+    RESPONSE,
+    ROSTER,
+    EntitySpec,
+)
+from qmsr_ready.core.models import (
+    DocumentRequest,
+    Finding,
+    Inspection,
+    Response,
+    RosterEntry,
+    ScribeNote,
+)
 from qmsr_ready.core.services._common import get_inspection
 from qmsr_ready.core.template_content import iter_questions
 
@@ -70,4 +86,30 @@ def read_mine(session: Session, inspection_code: str) -> Side:
         findings[f.code] = row
         side.titles[(FINDING.entity, f.code)] = f.title
         side.revisions[(FINDING.entity, f.code)] = f.revision
+    _read_day(session, insp, side)
     return side
+
+
+def _read_day(session: Session, insp: Inspection, side: Side) -> None:
+    """The inspection-day records: requests, scribe notes and the SME roster."""
+    requests = side.of(REQUEST.entity)
+    for r in session.scalars(select(DocumentRequest).where(
+            DocumentRequest.inspection_id == insp.id).order_by(DocumentRequest.code)):
+        requests[r.code] = canonical_row(REQUEST, r)
+        side.titles[(REQUEST.entity, r.code)] = " ".join(r.text.split())[:120]
+        side.revisions[(REQUEST.entity, r.code)] = r.revision
+    notes = side.of(NOTE.entity)
+    for n in session.scalars(select(ScribeNote).where(
+            ScribeNote.inspection_id == insp.id).order_by(ScribeNote.code)):
+        notes[n.code] = canonical_row(NOTE, n)
+        side.titles[(NOTE.entity, n.code)] = " ".join((n.topic or n.text).split())[:120]
+        side.revisions[(NOTE.entity, n.code)] = n.revision
+    entries = {e.area_id: e for e in session.scalars(
+        select(RosterEntry).where(RosterEntry.inspection_id == insp.id))}
+    roster = side.of(ROSTER.entity)
+    for area in insp.template.content.get("areas", []):
+        area_id = str(area.get("id", ""))
+        entry = entries.get(area_id)
+        roster[area_id] = ROSTER.defaults() if entry is None else canonical_row(ROSTER, entry)
+        side.revisions[(ROSTER.entity, area_id)] = 0 if entry is None else entry.revision
+        side.titles[(ROSTER.entity, area_id)] = str(area.get("title", ""))

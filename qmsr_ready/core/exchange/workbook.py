@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.errors import Cancelled
 from qmsr_ready.core.exchange.errors import ImportRefused
-from qmsr_ready.core.exchange.fields import FINDING, RESPONSE, EntitySpec, value_hash
+from qmsr_ready.core.exchange.fields import (
+    FINDING,
+    NOTE,
+    REQUEST,
+    RESPONSE,
+    ROSTER,
+    EntitySpec,
+    value_hash,
+)
 from qmsr_ready.core.exchange.plan import (
     ExchangePlan,
     RowPlan,
@@ -40,9 +48,17 @@ from qmsr_ready.core.export.xlsx.meta import META_SHEET, fingerprint
 from qmsr_ready.core.export.xlsx.table import excel_value
 from qmsr_ready.core.models import Inspection
 
-SPECS: tuple[EntitySpec, ...] = (RESPONSE, FINDING)
+SPECS: tuple[EntitySpec, ...] = (RESPONSE, FINDING, REQUEST, NOTE, ROSTER)
+NEWABLE = (FINDING, REQUEST, NOTE)  # a row without an ID is a new one
+DAY_SPECS = (REQUEST, NOTE, ROSTER)  # sheets written only when the inspection has such records
 EXPORT_COLUMNS = {RESPONSE.sheet: checklist.COLUMNS, FINDING.sheet: findings.COLUMNS}
-PLURAL = {RESPONSE.entity: "responses", FINDING.entity: "findings"}
+PLURAL = {RESPONSE.entity: "responses", FINDING.entity: "findings", REQUEST.entity: "requests",
+          NOTE.entity: "scribe notes", ROSTER.entity: "roster entries"}
+TITLE_COLUMN = {RESPONSE.entity: "Question", FINDING.entity: "Title",
+                REQUEST.entity: "What was asked", NOTE.entity: "Note", ROSTER.entity: "Area"}
+NEW_NOTE = {FINDING.entity: "would be raised as a new finding",
+            REQUEST.entity: "would be logged as a new request",
+            NOTE.entity: "would be taken as a new scribe note"}
 SHOWN_CELLS = 10
 Base = Callable[[EntitySpec, SheetRead, SheetRow, Mapping[str, Any]], dict[str, str] | None]
 
@@ -105,7 +121,7 @@ def _read_pack(
             if spec.sheet in meta.sheets and spec.sheet in names:
                 reads[spec.entity] = read_sheet(
                     spec, _rows(wb, spec.sheet), pkg.formulas.get(spec.sheet, {}), problems,
-                    allow_new=spec is FINDING,
+                    allow_new=spec in NEWABLE,
                 )
     except (ImportRefused, Cancelled):
         raise
@@ -201,17 +217,17 @@ def _plan_sheet(
     exported = meta.exported(spec.sheet)
     seen: set[str] = set()
     plans: list[RowPlan] = []
-    title_col = read.column_of("Question" if spec is RESPONSE else "Title")
+    title_col = read.column_of(TITLE_COLUMN[spec.entity])
     for row in read.rows:
         where = {"sheet": spec.sheet, "row": row.row}
         seen.add(row.key)
         theirs_title = _cell_text(row, title_col)
         if not row.key:
-            if spec is FINDING:
+            if spec in NEWABLE:
                 plans.append(RowPlan(
                     spec.entity, "", RowStatus.NEW, theirs_title,
                     new_row_fields(spec, row.values, row.cells), **where,
-                    note=_new_finding_note(row, ours, exported),
+                    note=_new_row_note(spec, row, ours, exported),
                     ref=f"{spec.sheet}!row {row.row}",
                 ))
             else:
@@ -232,8 +248,8 @@ def _plan_sheet(
             plans.append(RowPlan(spec.entity, row.key, RowStatus.REMOVED_HERE, theirs_title,
                                  **where, note="deleted in this workspace after the export"))
         else:
-            where_known = (f"inspection {code}" if spec is FINDING
-                           else f"the checklist template of {code}")
+            where_known = (f"the checklist template of {code}"
+                           if spec in (RESPONSE, ROSTER) else f"inspection {code}")
             plans.append(RowPlan(spec.entity, row.key, RowStatus.UNKNOWN, theirs_title, **where,
                                  note=f"{spec.key_label} {row.key} is not in {where_known}"))
     for key, meta_row in exported.items():
@@ -245,17 +261,20 @@ def _plan_sheet(
     return plans
 
 
-def _new_finding_note(row: SheetRow, ours: Mapping[str, Mapping[str, Any]],
-                      exported: Mapping[str, MetaRow]) -> str:
-    """Say so when a finding with the same title was raised here since the export: importing
-    the same workbook twice would otherwise raise it twice without a word."""
-    title = str(row.values.get("title", "")).casefold()
+def _new_row_note(spec: EntitySpec, row: SheetRow, ours: Mapping[str, Mapping[str, Any]],
+                  exported: Mapping[str, MetaRow]) -> str:
+    """Say so when a row with the same title (finding) or text (request, note) was added here
+    since the export: importing the same workbook twice would otherwise add it twice without
+    a word."""
+    name = "title" if spec is FINDING else "text"
+    title = str(row.values.get(name, "")).casefold()
     same = [code for code, values in ours.items()
-            if code not in exported and title and str(values.get("title", "")).casefold() == title]
+            if code not in exported and title and str(values.get(name, "")).casefold() == title]
     if same:
-        return (f"would be raised as a new finding; {', '.join(same)} with the same title was "
-                "raised here since the export (already imported?)")
-    return "would be raised as a new finding"
+        verb = "raised" if spec is FINDING else "added"
+        return (f"{NEW_NOTE[spec.entity]}; {', '.join(same)} with the same {name} was {verb} "
+                "here since the export (already imported?)")
+    return NEW_NOTE[spec.entity]
 
 
 def _cell_text(row: SheetRow, col: int | None) -> str:
@@ -285,6 +304,8 @@ def _notices(meta: PackMeta, reads: Mapping[str, SheetRead]) -> list[str]:
     for spec in SPECS:
         read = reads.get(spec.entity)
         plural = PLURAL[spec.entity]
+        if spec.sheet not in meta.sheets and spec in DAY_SPECS:
+            continue  # written only when the inspection had such records: nothing to compare
         if spec.sheet not in meta.sheets:
             out.append(f"The pack has no {spec.sheet} sheet (not exported): {plural} were not "
                        "compared.")

@@ -13,6 +13,9 @@ XLSX_SECTIONS: tuple[tuple[str, str], ...] = (
     ("findings", "Findings"),
     ("actions", "Actions"),
     ("crosswalk", "Crosswalk"),
+    ("requests", "Requests and statistics"),  # inspection-day sheets: only when there are any
+    ("notes", "Scribe notes"),
+    ("roster", "SME roster"),
     ("about", "About"),
 )
 PDF_SECTIONS: tuple[tuple[str, str], ...] = (
@@ -22,6 +25,7 @@ PDF_SECTIONS: tuple[tuple[str, str], ...] = (
     ("areas", "Area-by-area detail"),
     ("findings", "Findings register"),
     ("actions", "Action plan"),
+    ("requests", "Request log"),  # only when the inspection has inspection-day records
     ("signoff", "Sign-off"),
 )
 

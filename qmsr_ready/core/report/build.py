@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from qmsr_ready import __version__
 from qmsr_ready.core import audit
 from qmsr_ready.core.errors import NotFound, QmsrError
+from qmsr_ready.core.inspection_day.report import build_request_log
 from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import (
     AuditEvent,
@@ -158,6 +159,7 @@ def build_report(
     areas, overall = _area_scores(content, tallies, finding_rows)
     risk_focus = _area_score("RISK", "Risk-focus questions", "risk_focus", risk_tally, 0, 0)
     planned = _planned_elements(content, choices, elem_stats)
+    generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     return ReadinessReport(
         site=_site_info(inspection.site),
         inspection=_inspection_info(inspection),
@@ -184,8 +186,9 @@ def build_report(
         ),
         app_version=__version__,
         workspace_id=_workspace_id(session),
-        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        generated_at=generated_at,
         today=today,
+        request_log=build_request_log(session, inspection_code, now=generated_at),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 UNLINKED_AREA = ""  # area ID of findings not linked to any checklist question
 
@@ -265,6 +266,9 @@ class ReadinessReport:
     workspace_id: str
     generated_at: dt.datetime
     today: dt.date
+    # Inspection-day records (request log, scribe notes, roster) for the packs' optional
+    # sections: an ``inspection_day.report.RequestLogReport``; None when not read.
+    request_log: Any = None
 
     def area(self, area_id: str) -> AreaScore:
         """The score of one area by ID."""

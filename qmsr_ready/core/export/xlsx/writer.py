@@ -19,6 +19,9 @@ from qmsr_ready.core.export.xlsx import (
     elements,
     findings,
     meta,
+    notes,
+    requests,
+    roster,
     summary,
 )
 from qmsr_ready.core.export.xlsx.meta import MetaCollector
@@ -36,6 +39,9 @@ SECTIONS: tuple[tuple[str, SheetWriter], ...] = (
     ("findings", findings.write),
     ("actions", actions.write),
     ("crosswalk", crosswalk.write),
+    ("requests", requests.write),
+    ("notes", notes.write),
+    ("roster", roster.write),
     ("about", about.write),
 )
 
