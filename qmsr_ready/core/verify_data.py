@@ -7,11 +7,11 @@ added behind its back, and an entity the trail says exists but has no row was de
 here depends on a service's exact change set: any field named in the trail that is a column of
 the entity's table is compared. Conventions the replay relies on (kept by every service):
 
-- an action ending in ``.create``, ``.raise``, ``.attach`` or ``.snapshot`` starts an entity
-  afresh; one ending in ``.delete`` or ``.remove`` ends it;
+- an action ending in ``.create``, ``.raise``, ``.attach``, ``.snapshot`` or ``.add`` starts an
+  entity afresh; one ending in ``.delete`` or ``.remove`` ends it;
 - entity IDs: a site or inspection by its code, a response ``<inspection>/<question>``, a
-  finding or evidence ``<inspection>/<code>``, an element ``<inspection>/<element>``, a
-  template ``<key>@<version>``.
+  finding, evidence, request or scribe note ``<inspection>/<code>``, an element or roster entry
+  ``<inspection>/<element or area>``, a template ``<key>@<version>``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from qmsr_ready.core.models import Base, UTCDateTime
 from qmsr_ready.core.template_content import canonical_json, content_sha256
 
-_STARTS = ("create", "raise", "attach", "snapshot")
+_STARTS = ("create", "raise", "attach", "snapshot", "add")
 _ENDS = ("delete", "remove")
 # Fields a freshly created response has before its first recorded change.
 _RESPONSE_DEFAULTS: dict[str, Any] = {
@@ -218,6 +218,7 @@ def check_data(session: Session, trail: _Trail) -> list[str]:
         return c.problems
     _check_sites_inspections(c)
     _check_children(c)
+    _check_day(c)
     _check_templates_and_blobs(c)
     holds_data = bool(c.rows("SELECT 1 FROM sites LIMIT 1")) or bool(
         c.rows("SELECT 1 FROM checklist_templates LIMIT 1")
@@ -330,6 +331,19 @@ def _check_children(c: _Checker) -> None:
             c.add(f"evidence {key}: its links {sorted(labels.get(row['id'], set()))} do not "
                   f"match the audit trail {sorted(ent.links)} (changed behind the application's "
                   "back)")
+
+
+def _check_day(c: _Checker) -> None:
+    """Inspection-day records: the request log, scribe notes and the SME roster."""
+    for kind, table, key in (("request", "document_requests", "code"),
+                             ("note", "scribe_notes", "code"),
+                             ("roster", "sme_roster", "area_id")):
+        rows = _keyed(c.rows(
+            f"SELECT t.*, i.code AS insp FROM {table} t"  # table names are fixed above
+            " JOIN inspections i ON i.id = t.inspection_id"
+        ), lambda r, key=key: f"{r.insp}/{getattr(r, key)}")
+        c.compare(kind, table, rows)
+        _check_revisions(c, kind, rows)
 
 
 def _check_revisions(c: _Checker, kind: str, rows: dict[str, dict[str, Any]]) -> None:

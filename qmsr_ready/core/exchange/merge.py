@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,17 @@ from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.errors import NotFound
 from qmsr_ready.core.exchange.errors import ImportRefused
 from qmsr_ready.core.exchange.evidence_copy import EvidenceCopy
-from qmsr_ready.core.exchange.fields import FINDING, RESPONSE, CellValueError, value_hash
+from qmsr_ready.core.exchange.fields import (
+    FINDING,
+    NOTE,
+    REQUEST,
+    RESPONSE,
+    ROSTER,
+    CellValueError,
+    EntitySpec,
+    entity_spec,
+    value_hash,
+)
 from qmsr_ready.core.exchange.plan import (
     ExchangePlan,
     RowPlan,
@@ -72,7 +83,7 @@ def shared_prefix(mine: list[tuple[int, str]], theirs: list[tuple[int, str]]) ->
 
 def replay_base(session: Session, code: str, upto_seq: int) -> tuple[Base, set[str]]:
     """Each response's and finding's values after the shared events, and the evidence hashes."""
-    base: Base = {RESPONSE.entity: {}, FINDING.entity: {}}
+    base: Base = {spec.entity: {} for spec in (RESPONSE, FINDING, REQUEST, NOTE, ROSTER)}
     shas: set[str] = set()
     events = session.scalars(
         select(AuditEvent)
@@ -92,11 +103,11 @@ def replay_base(session: Session, code: str, upto_seq: int) -> tuple[Base, set[s
             continue
         key = ev.entity_id.split("/", 1)[1]
         rows = base[ev.entity_type]
-        if ev.action == "finding.delete":
+        if ev.action.endswith(".delete"):
             rows.pop(key, None)
             continue
-        spec = RESPONSE if ev.entity_type == RESPONSE.entity else FINDING
-        row = rows.setdefault(key, spec.defaults() if spec is RESPONSE else {})
+        spec = entity_spec(ev.entity_type)
+        row = rows.setdefault(key, spec.defaults() if spec in (RESPONSE, ROSTER) else {})
         for name, pair in changes.items():
             if name in spec.names and _pair(pair) != (None, None):
                 row[name] = _pair(pair)[1]
@@ -113,7 +124,7 @@ def base_hashes(entity: str, row: dict[str, Any] | None) -> dict[str, str] | Non
     """``value_hash`` of each base value in canonical form (``None``: the row had no base)."""
     if row is None:
         return None
-    spec = RESPONSE if entity == RESPONSE.entity else FINDING
+    spec = entity_spec(entity)
     hashes: dict[str, str] = {}
     for name, value in row.items():
         try:
@@ -184,6 +195,7 @@ def plan_workspace_merge(
     rows = _response_rows(mine, theirs, base)
     finding_rows, finding_map, removed = _finding_rows(mine, theirs, base)
     rows += finding_rows
+    rows += _day_rows(mine, theirs, base, finding_map, bool(prefix))
     progress.report(3, 4, "Comparing evidence")
     here_shas = set(session.scalars(
         select(Evidence.sha256).where(Evidence.inspection_id == ours.id)))
@@ -224,11 +236,54 @@ def _response_rows(mine: Side, theirs: Side, base: Base) -> list[RowPlan]:
     return rows
 
 
+def _day_rows(mine: Side, theirs: Side, base: Base, finding_map: dict[str, str],
+              shared: bool) -> list[RowPlan]:
+    """Requests and notes like findings (new ones renumbered on a clash, their links to
+    renumbered findings and requests following); the roster area by area like responses."""
+    rows, request_map, _removed = _coded_rows(REQUEST, "R-", mine, theirs, base)
+    maps = {"finding_codes": finding_map, "request_codes": request_map}
+    rows = [_relink(r, {"finding_codes": finding_map}) for r in rows]
+    note_rows, _map, _removed = _coded_rows(NOTE, "N-", mine, theirs, base)
+    rows += [_relink(r, maps) for r in note_rows]
+    entity = ROSTER.entity
+    for area_id, their_row in theirs.of(entity).items():
+        if area_id not in mine.of(entity):
+            continue  # same template on both sides: cannot happen
+        # With shared history, an area the history never set was still empty when they parted.
+        known = base[entity].get(area_id) or (ROSTER.defaults() if shared else None)
+        fields = compare_row(ROSTER, mine.of(entity)[area_id], their_row,
+                             base_hashes(entity, known))
+        rows.append(RowPlan(entity, area_id, RowStatus.MATCHED,
+                            mine.titles.get((entity, area_id), ""), fields, sheet=ROSTER.sheet))
+    return rows
+
+
+def _relink(row: RowPlan, maps: dict[str, dict[str, str]]) -> RowPlan:
+    """A new row's links to renumbered rows, rewritten to their new codes."""
+    if row.status is not RowStatus.NEW or not any(maps.values()):
+        return row
+    fields = []
+    for fp in row.fields:
+        mapping = maps.get(fp.name)
+        if mapping and fp.theirs:
+            fp = replace(fp, theirs=tuple(mapping.get(c, c) for c in fp.theirs))
+        fields.append(fp)
+    return replace(row, fields=tuple(fields))
+
+
 def _finding_rows(
     mine: Side, theirs: Side, base: Base
 ) -> tuple[list[RowPlan], dict[str, str], set[str]]:
     """Finding rows, the renumbering of their codes, and their codes deleted here."""
-    entity = FINDING.entity
+    return _coded_rows(FINDING, "F-", mine, theirs, base)
+
+
+def _coded_rows(
+    spec: EntitySpec, prefix: str, mine: Side, theirs: Side, base: Base
+) -> tuple[list[RowPlan], dict[str, str], set[str]]:
+    """Rows keyed by a code one side hands out (findings, requests, notes): matched, new
+    (renumbered when both sides used the code for different rows), deleted on either side."""
+    entity = spec.entity
     my_rows, their_rows, base_rows = mine.of(entity), theirs.of(entity), base[entity]
     rows: list[RowPlan] = []
     renumber: list[str] = []
@@ -237,33 +292,33 @@ def _finding_rows(
         title = theirs.titles.get((entity, code), "")
         if code in my_rows:
             if code in base_rows or my_rows[code] == their_row:
-                fields = compare_row(FINDING, my_rows[code], their_row,
+                fields = compare_row(spec, my_rows[code], their_row,
                                      base_hashes(entity, base_rows.get(code)))
                 rows.append(RowPlan(entity, code, RowStatus.MATCHED, title, fields,
-                                    sheet="Findings"))
+                                    sheet=spec.sheet))
             else:
                 renumber.append(code)
         elif code in base_rows:
             removed.add(code)
-            rows.append(RowPlan(entity, code, RowStatus.REMOVED_HERE, title, sheet="Findings",
+            rows.append(RowPlan(entity, code, RowStatus.REMOVED_HERE, title, sheet=spec.sheet,
                                 note="deleted in this workspace; not restored"))
         else:
             rows.append(RowPlan(entity, code, RowStatus.NEW, title,
-                                new_row_fields(FINDING, their_row), sheet="Findings",
+                                new_row_fields(spec, their_row), sheet=spec.sheet,
                                 note=f"as {code}"))
     taken = set(my_rows) | set(their_rows)
     finding_map: dict[str, str] = {}
     for code in renumber:
-        new_code = next_code(taken, "F-")
+        new_code = next_code(taken, prefix)
         taken.add(new_code)
         finding_map[code] = new_code
         rows.append(RowPlan(entity, new_code, RowStatus.NEW, theirs.titles.get((entity, code), ""),
-                            new_row_fields(FINDING, their_rows[code]), sheet="Findings",
+                            new_row_fields(spec, their_rows[code]), sheet=spec.sheet,
                             note=f"renumbered from {code}"))
     for code in my_rows:
         if code not in their_rows and code in base_rows:
             rows.append(RowPlan(entity, code, RowStatus.MISSING,
-                                mine.titles.get((entity, code), ""), sheet="Findings",
+                                mine.titles.get((entity, code), ""), sheet=spec.sheet,
                                 note="deleted in the other workspace; kept here"))
     return rows, finding_map, removed
 
