@@ -8,7 +8,16 @@ from pathlib import Path
 from reportlab.platypus import Flowable, NextPageTemplate
 
 from qmsr_ready.core.export.options import ExportOptions
-from qmsr_ready.core.export.pdf import actions, areas, contents, cover, findings, signoff, summary
+from qmsr_ready.core.export.pdf import (
+    actions,
+    areas,
+    contents,
+    cover,
+    findings,
+    requests,
+    signoff,
+    summary,
+)
 from qmsr_ready.core.export.pdf.context import PdfContext
 from qmsr_ready.core.export.pdf.doc import PackDocTemplate, Registry, make_canvas_class
 from qmsr_ready.core.export.pdf.styles import make_styles
@@ -32,6 +41,7 @@ SECTIONS: tuple[tuple[str, SectionBuilder, OutlineFn | None], ...] = (
     ("areas", areas.build, areas.outline),
     ("findings", findings.build, _single(findings.TITLE, "sec-findings")),
     ("actions", actions.build, _single(actions.TITLE, "sec-actions")),
+    ("requests", requests.build, requests.outline),
     ("signoff", signoff.build, _single(signoff.TITLE, "sec-signoff")),
 )
 
