@@ -36,6 +36,10 @@ _RESPONSE_DEFAULTS: dict[str, Any] = {
     "result": "not_assessed", "notes": "", "sample_population": None, "sample_size": None,
     "records_reviewed": "", "interviewees": "",
 }
+_DAY_DEFAULTS: dict[str, dict[str, Any]] = {
+    "request": {"presented_at": None, "finding_codes": []},
+    "roster": {"presenter": "", "backup": "", "storyboard": "", "prepared": False, "notes": ""},
+}
 MAX_PROBLEMS = 50
 
 
@@ -338,11 +342,13 @@ def _check_day(c: _Checker) -> None:
     for kind, table, key in (("request", "document_requests", "code"),
                              ("note", "scribe_notes", "code"),
                              ("roster", "sme_roster", "area_id")):
+        # Fields a new request or roster entry has before its first recorded change.
+        defaults = _DAY_DEFAULTS.get(kind)
         rows = _keyed(c.rows(
             f"SELECT t.*, i.code AS insp FROM {table} t"  # table names are fixed above
             " JOIN inspections i ON i.id = t.inspection_id"
         ), lambda r, key=key: f"{r.insp}/{getattr(r, key)}")
-        c.compare(kind, table, rows)
+        c.compare(kind, table, rows, defaults=defaults)
         _check_revisions(c, kind, rows)
 
 
