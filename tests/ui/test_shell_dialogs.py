@@ -190,3 +190,72 @@ def test_wizard_keeps_element_choices_on_back_and_next_until_the_basis_changes(
     types.setCurrentIndex(types.findData("pma_preapproval"))  # a new basis: plan again
     wizard.next()
     assert {c.element_id: c.selected for c in page.choices()}[element] is True
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_wizard_trigger_points_the_plan_and_is_stored(qtbot, ctx, tmp_path) -> None:
+    """Issue 10 item 5: state the trigger by keyboard, see the reasons, store the trigger."""
+    from PySide6.QtWidgets import QApplication
+
+    from qmsr_ready.core.vocab import RiskSignal
+    from qmsr_ready.ui.dialogs.new_inspection import NewInspectionWizard
+
+    wizard = NewInspectionWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.resize(1366 - 100, 768 - 100)  # a laptop screen less the desktop's panels
+    with qtbot.waitActive(wizard):  # focus and mnemonics need the active window
+        wizard.show()
+        wizard.activateWindow()
+    site = wizard.site_page
+    site.name_edit.setText("Pump plant")
+    site.class_checks["II"].setChecked(True)
+    site.flag_checks["pma_holder"].setChecked(True)
+    site.flag_checks["mdsap"].setChecked(True)
+    wizard.next()
+    page = wizard.type_page
+    page.type_combo.setCurrentIndex(page.type_combo.findData("for_cause"))
+    box = page.trigger_box
+    help_text = box.help.text()
+    assert "PMA holder \u2192 design change" in help_text
+    assert "MDSAP-audited" in help_text
+    # Keyboard only: Alt+O reaches the topic, Tab walks to the signal boxes, Space ticks one.
+    page.type_combo.setFocus()
+    qtbot.keyClick(page, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is box.topic_edit
+    qtbot.keyClicks(box.topic_edit, "Occlusion alarm failures in the field")
+    qtbot.keyClick(box.topic_edit, Qt.Key.Key_Tab)
+    order = list(box.signal_checks.values())
+    assert QApplication.focusWidget() is order[0]
+    mdr = box.signal_checks[RiskSignal.MDR_TREND]
+    for _ in range(order.index(mdr)):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is mdr
+    qtbot.keyClick(mdr, Qt.Key.Key_Space)
+    assert mdr.isChecked()
+    # Readable at 1366x768: the whole trigger section is inside the page, nothing clipped.
+    bottom = box.mapTo(page, box.rect().bottomLeft()).y()
+    assert bottom <= page.height(), (bottom, page.height())
+    assert page.grab().save(str(tmp_path / "trigger.png"))
+    wizard.next()
+    elements = wizard.elements_page
+    assert "Planned from the trigger: Topic: Occlusion alarm failures" in (
+        elements.basis_label.text()
+    )
+    rows = {elements.model.item(r, 0).text(): (elements.model.item(r, 0).checkState(),
+                                               elements.model.item(r, 3).text())
+            for r in range(elements.model.rowCount())}
+    state, reason = rows["MA-03"]
+    assert state == Qt.CheckState.Checked
+    assert reason.startswith("Chosen because the trigger names an MDR trend (signal: mdr_trend)")
+    assert "profile: pma_holder" in rows["CC-03"][1]
+    assert "MDSAP-audited" in rows["GI-02"][1]
+    wizard.next()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert wizard.created_code
+    with ctx.read() as s:
+        insp = s.execute(select(Inspection).where(Inspection.code == wizard.created_code)
+                         ).scalar_one()
+        assert insp.trigger == {"topic": "Occlusion alarm failures in the field",
+                                "signals": ["mdr_trend"]}
+        reasons = {e.element_id: e.reason for e in insp.elements}
+        assert reasons["MA-03"] == reason

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qmsr_ready.core.errors import InvalidInput
-from qmsr_ready.core.library.pointers import Pointers, mdsap_note, point
+from qmsr_ready.core.library.pointers import Pointers, lower_label, mdsap_note, point
 from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.vocab import InspectionType, RiskSignal
 
@@ -208,11 +208,6 @@ def _not_picked(area: Mapping[str, Any], picks: Mapping[str, str], ptr: Pointers
     )
 
 
-def _lower(label: str) -> str:
-    """"Baseline surveillance" → "baseline surveillance"; "PMA preapproval" keeps its acronym."""
-    return label if label[:2].isupper() else label[:1].lower() + label[1:]
-
-
 def _decide(
     element: Mapping[str, Any], kind: str, basis: _Basis, ptr: Pointers
 ) -> tuple[bool, str]:
@@ -224,7 +219,7 @@ def _decide(
         return True, f"General item: covered in every inspection.{also}"
     if kind == "gap_assessment":
         return True, f"Gap assessment: every legacy section is reviewed.{also}"
-    label = _lower(basis.itype.label)
+    label = lower_label(basis.itype.label)
     if kind == "oafr":
         if basis.itype is not InspectionType.PMA_PREAPPROVAL:
             return True, (

@@ -81,6 +81,11 @@ def point(element: Mapping[str, Any], trigger: Trigger, profile: Any) -> Pointer
     return Pointers(tuple(from_trigger), tuple(from_profile))
 
 
+def lower_label(label: str) -> str:
+    """"Baseline surveillance" → "baseline surveillance"; "PMA preapproval" keeps its acronym."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 def mdsap_note(itype: InspectionType) -> str:
     """What MDSAP participation means for an inspection of this type (regulatory-facts §3.3)."""
     if itype in (InspectionType.NON_BASELINE_SURVEILLANCE, InspectionType.BASELINE_SURVEILLANCE):
@@ -92,7 +97,7 @@ def mdsap_note(itype: InspectionType) -> str:
     else:
         lead = (
             "The site is MDSAP-audited: that does not exempt it from this "
-            f"{itype.label} inspection."
+            f"{lower_label(itype.label)} inspection."
         )
     return (
         f"{lead} Have the latest MDSAP audit reports and the closure of their nonconformities "

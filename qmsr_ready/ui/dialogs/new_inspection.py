@@ -1,7 +1,9 @@
-"""The New inspection wizard: site and profile, type and template, planned elements, team.
+"""The New inspection wizard: site and profile, type, trigger and template, planned elements, team.
 
-The planner (``core.library.plan``) proposes elements with a reason for each; the user can add or
-remove any. Finish creates the site (if new) and starts the inspection in one transaction.
+The user states what triggered the inspection (a topic and product-risk signals); the planner
+(``core.library.plan``) proposes elements from it with a reason for each; the user can add or
+remove any. Finish creates the site (if new) and starts the inspection, trigger included, in one
+transaction.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from qmsr_ready.core.services.queries import list_sites
 from qmsr_ready.core.services.sites import create_site
 from qmsr_ready.core.vocab import INSPECTION_TYPE_TRIGGERS, MODEL_SUMMARIES, InspectionType
 from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.dialogs.trigger_box import TriggerBox
 from qmsr_ready.ui.errors import show_error
 
 PROFILE_LABELS: dict[str, str] = {
@@ -140,8 +143,9 @@ class TypePage(QWizardPage):
 
     def __init__(self, catalogue: Catalogue) -> None:
         super().__init__()
-        self.setTitle("Inspection type and checklist")
-        self.setSubTitle("The type decides the inspection model and which elements are proposed.")
+        self.setTitle("Inspection type, trigger and checklist")
+        self.setSubTitle("The type decides the inspection model; the trigger points the planner "
+                         "at the elements where product risk lives.")
         form = QFormLayout(self)
         self.type_combo = QComboBox(self)
         for itype in InspectionType:
@@ -158,10 +162,15 @@ class TypePage(QWizardPage):
         self.template_help = QLabel(self)
         self.template_help.setWordWrap(True)
         form.addRow("", self.template_help)
+        self.trigger_box = TriggerBox(self)
+        form.addRow(self.trigger_box)
         self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
         self.template_combo.currentIndexChanged.connect(self._on_template_combo_changed)
         self._on_type_combo_changed()
         self._on_template_combo_changed()
+
+    def initializePage(self) -> None:
+        self._explain_trigger()
 
     def _on_type_combo_changed(self, *_args: Any) -> None:
         itype = InspectionType(self.inspection_type())
@@ -170,6 +179,14 @@ class TypePage(QWizardPage):
             "(Per an industry description of CP 7382.850; not yet checked against the "
             "program PDF.)"
         )
+        self._explain_trigger()
+
+    def _explain_trigger(self) -> None:
+        wizard = self.wizard()
+        profile = wizard.site_page.profile() if isinstance(wizard, NewInspectionWizard) \
+            else SiteProfile()
+        self.trigger_box.explain(profile, InspectionType(self.inspection_type()),
+                                 PROFILE_LABELS)
 
     def _on_template_combo_changed(self, *_args: Any) -> None:
         if not self.templates:
@@ -231,11 +248,14 @@ class ElementsPage(QWizardPage):
         self.proposal_button.clicked.connect(lambda: self._load(full=False))
         self.full_button.clicked.connect(lambda: self._load(full=True))
         self.summary = QLabel(self)
+        self.basis_label = QLabel(self)
+        self.basis_label.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.proposal_button)
         buttons.addWidget(self.full_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.basis_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.model.itemChanged.connect(self._on_model_item_changed)
@@ -253,14 +273,19 @@ class ElementsPage(QWizardPage):
         wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]
         template = wizard.type_page.template()
         return (template.key, template.version, wizard.type_page.inspection_type(),
-                wizard.site_page.profile())
+                wizard.site_page.profile(), wizard.type_page.trigger_box.trigger())
 
     def _load(self, *, full: bool) -> None:
         wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]
         template = wizard.type_page.template()
         itype = wizard.type_page.inspection_type()
         self._planned_for = self._basis()
-        proposals = plan(template.content, wizard.site_page.profile(), itype, full=full)
+        trigger = wizard.type_page.trigger_box.trigger()
+        self.basis_label.setText(
+            f"Planned from the trigger: {trigger.describe()}" if not trigger.is_empty
+            else "No trigger stated: the planner uses the site profile and the risk ranking.")
+        proposals = plan(template.content, wizard.site_page.profile(), itype, full=full,
+                         trigger=trigger)
         self._loading = True
         try:
             self.model.removeRows(0, self.model.rowCount())
@@ -396,6 +421,7 @@ class NewInspectionWizard(QWizard):
                     template=self.type_page.template().snapshot(),
                     inspection_type=self.type_page.inspection_type(),
                     elements=self.elements_page.choices(),
+                    trigger=self.type_page.trigger_box.trigger(),
                     title=details.title_edit.text().strip(), lead=details.lead_edit.text().strip(),
                     team=details.team(), planned_start=_date(start), planned_end=_date(end),
                 )
