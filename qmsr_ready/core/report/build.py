@@ -396,7 +396,7 @@ def _actions(findings: tuple[FindingRow, ...]) -> tuple[ActionRow, ...]:
 
 
 def _audit_summary(session: Session, inspection_code: str) -> AuditSummary:
-    chain = audit.verify_chain(session)
+    chain = audit.verify_chain(session, cached=True)  # full check: verify, open, first build
     count = session.scalar(
         select(func.count()).select_from(AuditEvent).where(
             AuditEvent.inspection_code == inspection_code
