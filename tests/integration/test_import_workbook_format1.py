@@ -65,3 +65,21 @@ def test_format_1_fingerprints_decide_each_row(pack: Pack, tmp_path: Path) -> No
         "notes": "conflict", "interviewees": "conflict"}
     # edited on both sides to the same value: nothing to decide
     assert imp_data.row(plan, "response", "MO-11-Q01").conflicts == ()
+
+
+def test_format_1_pack_listing_other_sheets_is_read_not_crashed(pack: Pack, tmp_path: Path) -> None:
+    """QA: a format 1 _meta listing Requests (no such sheet then) gave KeyError 'Requests'."""
+    def change(wb: Any) -> None:
+        as_format_1(wb)
+        meta = wb["_meta"]
+        for row in meta.iter_rows(min_row=2):
+            if row[0].value == "info" and row[3].value == "sheets":
+                row[4].value = "Checklist;Findings;Requests;Scribe notes"
+        wb.create_sheet("Requests").append(["Request ID", "What was asked"])
+        wb["Requests"].append(["R-001", "Batch record 42"])
+        meta.append(["row", "Requests", 2, "R-001", "0" * 16])
+
+    old = imp_data.edit(pack.xlsx, tmp_path / "old.xlsx", change)
+    plan = imp_data.plan(pack.workspace, old)
+    assert not plan.rows_of("request")
+    assert any("Requests sheet of a format 1 pack cannot be compared" in n for n in plan.notices)

@@ -118,6 +118,8 @@ def _read_pack(
         insp = check_identity(session, meta, pkg.name)
         reads: dict[str, SheetRead] = {}
         for spec in SPECS:
+            if meta.format == "1" and spec.sheet not in EXPORT_COLUMNS:
+                continue  # format 1 has no base for it: not comparable (see _notices)
             if spec.sheet in meta.sheets and spec.sheet in names:
                 reads[spec.entity] = read_sheet(
                     spec, _rows(wb, spec.sheet), pkg.formulas.get(spec.sheet, {}), problems,
@@ -304,6 +306,11 @@ def _notices(meta: PackMeta, reads: Mapping[str, SheetRead]) -> list[str]:
     for spec in SPECS:
         read = reads.get(spec.entity)
         plural = PLURAL[spec.entity]
+        if meta.format == "1" and spec.sheet not in EXPORT_COLUMNS:
+            if spec.sheet in meta.sheets:
+                out.append(f"The {spec.sheet} sheet of a format 1 pack cannot be compared (it "
+                           f"carries no export-time values): {plural} were not compared.")
+            continue
         if spec.sheet not in meta.sheets and spec in DAY_SPECS:
             continue  # written only when the inspection had such records: nothing to compare
         if spec.sheet not in meta.sheets:
