@@ -62,9 +62,9 @@ def run(options: GuiOptions) -> int:
     """Start the GUI; with ``options.screenshot`` render one picture and exit. Returns exit code."""
     if options.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window flashes up, works headless
-    from qmsr_ready.ui.xcb_check import check_xcb_libraries
+    from qmsr_ready.ui.xcb_check import check_xcb_platform
 
-    check_xcb_libraries()  # one clear line and exit 2 instead of Qt's abort
+    check_xcb_platform()  # libraries and a reachable display: one line and exit 2, not Qt's abort
     _pin_bools_if_needed()
     from PySide6.QtWidgets import QApplication
 

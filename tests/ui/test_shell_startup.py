@@ -66,6 +66,89 @@ def test_gui_exits_2_with_one_line_before_qt_starts(
     assert "xcb-util-wm" in err[0]
 
 
+def test_the_library_list_is_what_the_installed_xcb_plugin_links() -> None:
+    """Every soname we check is really NEEDED by libqxcb.so / libQt6XcbQpa.so.6 (no xinput)."""
+    import PySide6
+
+    qt = Path(PySide6.__file__).parent / "Qt"
+    linked: set[str] = set()
+    for lib in (qt / "plugins" / "platforms" / "libqxcb.so", qt / "lib" / "libQt6XcbQpa.so.6"):
+        if not lib.exists():
+            pytest.skip("this PySide6 has no xcb plugin")
+        linked |= _needed(lib)
+    checked = {lib.soname for lib in xcb_check.XCB_LIBRARIES}
+    assert checked <= linked
+    assert "libxcb-xinput.so.0" not in checked
+    system = {so for so in linked if not so.startswith(("libQt6", "libc.", "libm.", "libstdc++",
+                                                        "libgcc_s"))}
+    assert system <= checked, f"linked but not checked: {sorted(system - checked)}"
+
+
+def _needed(path: Path) -> set[str]:
+    """The DT_NEEDED sonames of an ELF file, as ``readelf -d`` lists them."""
+    import re
+    import shutil
+
+    if shutil.which("readelf") is None:
+        pytest.skip("readelf (binutils) is not installed")
+    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    return set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out))
+
+
+def test_readme_and_ci_name_the_same_packages_as_the_check() -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    assert "sudo apt install " + " ".join(xcb_check.debian_packages()) in readme
+    assert "sudo dnf install " + " ".join(xcb_check.fedora_packages()) in readme
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    listed = ci.split('XCB_PACKAGES="', 1)[1].split('"', 1)[0].split()
+    assert listed == xcb_check.debian_packages()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({}, "DISPLAY=unset"), ({"DISPLAY": ":987"}, "DISPLAY=:987")],
+)
+def test_an_unreachable_display_is_one_line_not_a_core_dump(
+    env: dict[str, str], expected: str
+) -> None:
+    env = {**env, "QT_QPA_PLATFORM": "xcb"}
+    with pytest.raises(xcb_check.DisplayUnreachable) as info:
+        xcb_check.check_display(env, reachable=lambda _d: False, platform="linux")
+    assert expected in info.value.message
+    assert "QT_QPA_PLATFORM=offscreen" in info.value.message
+    xcb_check.check_display({"DISPLAY": ":0"}, reachable=lambda _d: True, platform="linux")
+    xcb_check.check_display({"QT_QPA_PLATFORM": "offscreen"}, reachable=lambda _d: False,
+                            platform="linux")
+
+
+def test_the_real_xcb_connect_reports_a_display_nobody_serves() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        pytest.skip("no libxcb here")
+    assert xcb_check._xcb_display_reachable(":987") is False
+
+
+def test_the_gui_without_a_display_exits_2_in_a_subprocess(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE"}}
+    env["DISPLAY"] = ":987"
+    done = subprocess.run(
+        [sys.executable, "-m", "qmsr_ready", "gui", str(tmp_path / "x.qmsr")],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+    if "missing" in done.stderr:
+        pytest.skip("the xcb libraries are not installed here")
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "no X display is reachable (DISPLAY=:987)" in lines[0]
+
+
 # -- screenshots ----------------------------------------------------------------------------------
 def test_an_error_dialog_during_a_screenshot_fails_fast_instead_of_hanging(
     qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
