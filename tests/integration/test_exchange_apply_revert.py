@@ -10,6 +10,7 @@ from qmsr_ready.core import services
 from qmsr_ready.core.audit import events_for, verify_chain
 from qmsr_ready.core.exchange.apply import ApplyRefused, apply_plan, revert_exchange
 from qmsr_ready.core.exchange.snapshot import read_mine
+from qmsr_ready.core.services.responses import get_response
 from tests.integration.exchange_helpers import (
     FINDING,
     RESPONSE,
@@ -83,3 +84,25 @@ def test_revert_refuses_when_a_created_finding_was_edited(imported) -> None:
 def _revert(ws, applied) -> None:
     with ws.begin() as s:
         revert_exchange(s, "Carol", applied)
+
+
+def test_revert_restores_who_assessed_the_response_and_when(fnd_inspection) -> None:
+    """QA: undo used to stamp the restored response with the undoer and the undo time."""
+    ws, code = fnd_inspection
+    with ws.begin() as s:
+        services.record_response(s, "Alice", inspection_code=code, question_id=Q1,
+                                 result="conforms", notes="seen")
+    with ws.session() as s:
+        was = get_response(s, services.get_inspection(s, code).id, Q1)
+        stamp = (was.assessed_by, was.assessed_at)
+    with ws.begin() as s:
+        applied = apply_plan(s, "Carol", plan(s, code, [
+            matched(s, code, RESPONSE, Q1, {"notes": "seen twice"}, base_of(s, code))]))
+    with ws.begin() as s:
+        revert_exchange(s, "Dave", applied)
+    with ws.session() as s:
+        now = get_response(s, services.get_inspection(s, code).id, Q1)
+        assert (now.notes, now.assessed_by, now.assessed_at) == ("seen", *stamp)
+        assert [e.action for e in events_for(s, inspection_code=code)][-2:] == [
+            "response.restore", "exchange.revert"]
+        assert verify_chain(s).ok

@@ -77,6 +77,9 @@ class AppliedExchange:
     created: tuple[tuple[str, str], ...]  # (entity, key) of findings and evidence created
     revisions: tuple[tuple[str, str, int], ...]  # (entity, key, revision after) per touched row
     audit_seq: int
+    # (question ID, assessed_by, assessed_at) of each response before the exchange wrote it,
+    # so an undo restores who assessed it when, not the person undoing
+    stamps: tuple[tuple[str, str, Any], ...] = ()
 
     @property
     def summary(self) -> str:
@@ -277,6 +280,7 @@ def apply_plan(
     touched: list[tuple[str, str]] = []
     finding_codes = set(side.of(FINDING.entity))
     renamed: dict[str, str] = {}
+    stamps: list[tuple[str, str, Any]] = []
     now = utcnow().replace(microsecond=0)  # the stamp of every move this exchange makes
     for row in plan.rows:
         if row.status is RowStatus.MATCHED:
@@ -286,6 +290,7 @@ def apply_plan(
                 continue
             _check_current(row, side)
             if row.entity == RESPONSE.entity:
+                stamps.append(_stamp(session, insp.id, row.key))
                 _guard(row, write_response, session, actor, code, row.key, values)
             elif row.entity == FINDING.entity:
                 status = values.pop("status", None)
@@ -335,7 +340,15 @@ def apply_plan(
         changes["source_audit_head"] = [None, plan.source.audit_head]
     event = append_event(session, actor, f"exchange.{kind}", "inspection", code, changes, code)
     return AppliedExchange(kind, code, plan.source, tuple(writes), tuple(created), revisions,
-                           event.seq)
+                           event.seq, tuple(stamps))
+
+
+def _stamp(session: Session, insp_id: int, qid: str) -> tuple[str, str, Any]:
+    response = session.execute(select(Response).where(
+        Response.inspection_id == insp_id, Response.question_id == qid)).scalar_one_or_none()
+    if response is None:
+        return (qid, "", None)
+    return (qid, response.assessed_by, response.assessed_at)
 
 
 def revert_exchange(session: Session, actor: str, applied: AppliedExchange) -> None:
@@ -366,6 +379,7 @@ def revert_exchange(session: Session, actor: str, applied: AppliedExchange) -> N
         if entity == FINDING.entity:
             _undo(entity, key, services.delete_finding, session, actor, code, key)
     created = set(applied.created)
+    stamps = {qid: (by, at) for qid, by, at in applied.stamps}
     by_row: dict[tuple[str, str], dict[str, Any]] = {}
     new_of: dict[tuple[str, str], dict[str, Any]] = {}
     for w in applied.writes:
@@ -374,7 +388,7 @@ def revert_exchange(session: Session, actor: str, applied: AppliedExchange) -> N
             new_of.setdefault((w.entity, w.key), {})[w.field] = w.new
     for (entity, key), old in by_row.items():
         if entity == RESPONSE.entity:
-            _undo(entity, key, write_response, session, actor, code, key, old)
+            _undo(entity, key, _restore_response, session, actor, code, key, old, stamps)
         elif entity == apply_day.REQUEST.entity:
             _undo(entity, key, apply_day.revert_request, session, actor, code, key, old,
                   new_of[(entity, key)])
@@ -392,6 +406,18 @@ def revert_exchange(session: Session, actor: str, applied: AppliedExchange) -> N
          "removed": [None, [f"{e}:{k}" for e, k in applied.created]]},
         code,
     )
+
+
+def _restore_response(session: Session, actor: str, code: str, qid: str,
+                      old: Mapping[str, Any], stamps: Mapping[str, tuple[str, Any]]) -> None:
+    """A response back as it was, with its assessor and time when they were recorded."""
+    if qid not in stamps:
+        write_response(session, actor, code, qid, old)
+        return
+    by, at = stamps[qid]
+    services.restore_response(session, actor, inspection_code=code, question_id=qid,
+                              values=_to_service(RESPONSE.entity, old), assessed_by=by,
+                              assessed_at=at)
 
 
 def _undo(entity: str, key: str, call: Any, *args: Any) -> None:

@@ -38,7 +38,11 @@ from qmsr_ready.core.services.queries import (
     list_responses,
     list_sites,
 )
-from qmsr_ready.core.services.responses import record_response
+from qmsr_ready.core.services.responses import (
+    check_response_values,
+    record_response,
+    restore_response,
+)
 from qmsr_ready.core.services.sites import create_site, update_site
 
 __all__ = [
@@ -60,7 +64,9 @@ __all__ = [
     "list_responses",
     "list_sites",
     "raise_finding",
+    "check_response_values",
     "record_response",
+    "restore_response",
     "remove_evidence",
     "reopen_inspection",
     "set_element_selection",

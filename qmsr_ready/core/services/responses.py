@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +23,8 @@ from qmsr_ready.core.services._common import (
 )
 from qmsr_ready.core.services.inspections import mark_in_progress
 from qmsr_ready.core.vocab import Result
+
+LONG_TEXT = 32_767  # Excel's cell limit: longer text could not go out in a pack and come back
 
 
 def get_response(session: Session, inspection_id: int, question_id: str) -> Response | None:
@@ -57,15 +60,16 @@ def record_response(
     if result is not UNSET:
         values["result"] = choice(result, Result, "result").value
     if notes is not UNSET:
-        values["notes"] = text_value(notes, "Notes")
+        values["notes"] = text_value(notes, "Notes", max_len=LONG_TEXT)
     if sample_population is not UNSET:
         values["sample_population"] = optional_int(sample_population, "Sample population")
     if sample_size is not UNSET:
         values["sample_size"] = optional_int(sample_size, "Sample size")
     if records_reviewed is not UNSET:
-        values["records_reviewed"] = lines_value(records_reviewed, "Records reviewed")
+        values["records_reviewed"] = _long(lines_value(records_reviewed, "Records reviewed"),
+                                           "Records reviewed")
     if interviewees is not UNSET:
-        values["interviewees"] = lines_value(interviewees, "Interviewees")
+        values["interviewees"] = _long(lines_value(interviewees, "Interviewees"), "Interviewees")
 
     response = get_response(session, insp.id, question_id)
     current_revision = response.revision if response is not None else 0
@@ -74,13 +78,12 @@ def record_response(
             f"The response to {question_id} was changed elsewhere (revision {current_revision}, "
             f"you had {expected_revision}); reload it and try again."
         )
-    population = values.get("sample_population", response.sample_population if response else None)
-    size = values.get("sample_size", response.sample_size if response else None)
-    if population is not None and size is not None and size > population:
-        raise InvalidInput(
-            f"Sample size {size} is larger than the population {population} for {question_id}."
-        )
-    _require_na_reason(values, response, question_id)
+    current = None if response is None else {
+        "result": response.result, "notes": response.notes,
+        "sample_population": response.sample_population, "sample_size": response.sample_size}
+    problem = check_response_values(question_id, values, current)
+    if problem:
+        raise InvalidInput(problem)
     created = response is None
     if response is None:
         response = Response(
@@ -105,26 +108,80 @@ def record_response(
     return response
 
 
-def _require_na_reason(values: dict[str, Any], response: Response | None, question_id: str) -> None:
+def _long(value: str, what: str) -> str:
+    if len(value) > LONG_TEXT:
+        raise InvalidInput(f"{what} is too long ({len(value):,} characters; at most "
+                           f"{LONG_TEXT:,}).")
+    return value
+
+
+def check_response_values(question_id: str, values: Mapping[str, Any],
+                          current: Mapping[str, Any] | None) -> str:
+    """What ``record_response`` would refuse about ``values`` written over ``current`` (the
+    stored response, or None when unanswered), as one line; "" when nothing.
+
+    One rule in one place: the import planner calls this too, so a dry run refuses what the
+    real run would.
+    """
+    cur = current or {}
+    population = values.get("sample_population", cur.get("sample_population"))
+    size = values.get("sample_size", cur.get("sample_size"))
+    if population is not None and size is not None and size > population:
+        return f"Sample size {size} is larger than the population {population} for {question_id}."
+    return _na_reason_problem(values, cur, question_id)
+
+
+def _na_reason_problem(values: Mapping[str, Any], cur: Mapping[str, Any],
+                       question_id: str) -> str:
     """Refuse "Not applicable" without a reason in the notes (set now, or left by a clear).
 
     Only a change that sets N/A or edits the notes is checked, so an older N/A answer without a
     reason can still have its sampling edited.
     """
     if "result" not in values and "notes" not in values:
-        return
-    result = values.get("result", response.result if response else Result.NOT_ASSESSED.value)
+        return ""
+    result = values.get("result", cur.get("result", Result.NOT_ASSESSED.value))
     if result != Result.NOT_APPLICABLE.value:
-        return
-    notes = values.get("notes", response.notes if response else "")
-    if str(notes or "").strip():
-        return
+        return ""
+    if str(values.get("notes", cur.get("notes", "")) or "").strip():
+        return ""
     if "result" in values:
-        raise InvalidInput(
-            f"Not applicable needs a reason: write in the notes why {question_id} does not "
-            "apply to this site."
-        )
-    raise InvalidInput(
-        f"{question_id} is answered Not applicable: keep the reason in its notes, or choose "
-        "another result first."
-    )
+        return (f"Not applicable needs a reason: write in the notes why {question_id} does not "
+                "apply to this site.")
+    return (f"{question_id} is answered Not applicable: keep the reason in its notes, or choose "
+            "another result first.")
+
+
+def restore_response(
+    session: Session,
+    actor: str,
+    *,
+    inspection_code: str,
+    question_id: str,
+    values: Mapping[str, Any],
+    assessed_by: str,
+    assessed_at: Any,
+) -> Response:
+    """Put a response back exactly as it was before an exchange wrote it (Undo import/merge):
+    its fields AND who assessed it when, so a later pack does not name the person undoing as
+    the assessor. Audited as ``response.restore`` (the exchange's own ``exchange.revert``
+    event follows)."""
+    insp = writable_inspection(session, inspection_code)
+    question_ref(insp, question_id)
+    response = get_response(session, insp.id, question_id)
+    if response is None:
+        raise InvalidInput(f"{question_id} has no response to restore.")
+    fields = {name: values[name] for name in _RESTORABLE if name in values}
+    changes = apply_changes(response, {**fields, "assessed_by": assessed_by,
+                                       "assessed_at": assessed_at})
+    if not changes:
+        return response
+    response.revision += 1
+    insp.updated_at = utcnow()
+    append_event(session, actor, "response.restore", "response",
+                 f"{insp.code}/{question_id}", changes, insp.code)
+    return response
+
+
+_RESTORABLE = ("result", "notes", "sample_population", "sample_size", "records_reviewed",
+               "interviewees")
