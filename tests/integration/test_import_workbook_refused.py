@@ -262,3 +262,36 @@ def test_openpyxl_itself_parses_through_defusedxml(pack: Pack, tmp_path: Path) -
     with pytest.raises(ValueError, match="Unable to read workbook") as info:
         load_workbook(bad)
     assert isinstance(info.value.__cause__ or info.value.__context__, DefusedXmlException)
+
+
+def test_plan_refuses_what_the_services_would_every_row_listed(pack: Pack, tmp_path: Path
+                                                                ) -> None:
+    """QA: a dry run said OK to N/A without a reason and to several samples larger than their
+    population, which the real run refused; now planning lists every such row."""
+    def change(wb: Any) -> None:
+        imp_data.set_cell(wb, "Checklist", "OA-01-Q01", "Result", "Not applicable")
+        imp_data.set_cell(wb, "Checklist", "OA-01-Q01", "Notes", None)
+        for qid in ("MO-05-Q01", "MO-05-Q02"):
+            imp_data.set_cell(wb, "Checklist", qid, "Sample population", 3)
+            imp_data.set_cell(wb, "Checklist", qid, "Sample size", 5)
+
+    err = refused(pack, imp_data.edit(pack.xlsx, tmp_path / "r.xlsx", change))
+    text = " | ".join(err.problems)
+    assert len(err.problems) == 3, text
+    for expected in ("Not applicable needs a reason", "OA-01-Q01", "MO-05-Q01", "MO-05-Q02",
+                     "larger than the population"):
+        assert expected in text
+
+
+def test_signed_off_inspection_is_refused_at_planning_with_how_to_reopen(
+        pack: Pack, tmp_path: Path) -> None:
+    from qmsr_ready.core.db import open_workspace
+    from qmsr_ready.core.errors import InspectionLocked
+    from qmsr_ready.core.services import sign_off
+
+    xlsx = imp_data.edit(pack.xlsx, tmp_path / "s.xlsx", lambda wb: imp_data.set_cell(
+        wb, "Checklist", "MO-05-Q01", "Notes", "edited"))
+    with open_workspace(pack.workspace) as ws, ws.begin() as s:
+        sign_off(s, "Boss", INSPECTION, name="Boss", meaning="Approved")
+    with pytest.raises(InspectionLocked, match=r"Inspection ▸ Reopen…"):
+        imp_data.plan(pack.workspace, xlsx)

@@ -21,6 +21,7 @@ from qmsr_ready.core import services
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.exchange import apply_day
+from qmsr_ready.core.exchange.errors import refuse_signed_off
 from qmsr_ready.core.exchange.evidence_copy import EvidenceCopy, copy_evidence
 from qmsr_ready.core.exchange.fields import FINDING, RESPONSE, entity_spec
 from qmsr_ready.core.exchange.plan import (
@@ -267,7 +268,9 @@ def apply_plan(
     transaction must then be rolled back, which leaves the workspace as it was.
     """
     code = plan.inspection_code
-    insp = writable_inspection(session, code)
+    kind = "merge" if plan.source.kind == "workspace" else "import"
+    insp = services.get_inspection(session, code)
+    refuse_signed_off(insp, f"{kind} into it")
     if insp.template.sha256 != plan.template_sha256:
         raise ApplyRefused(
             f"The plan was made for another template version of {code}; make the preview again."
@@ -327,7 +330,6 @@ def apply_plan(
             created.append(("evidence", ev_code))
     revisions = tuple((e, k, _revision(session, insp.id, e, k)) for e, k in touched)
     counts = {**plan.counts(), "fields_written": len(writes), "rows_created": len(created)}
-    kind = "merge" if plan.source.kind == "workspace" else "import"
     changes: dict[str, Any] = {
         "source": [None, plan.source.name],
         "sha256": [None, plan.source.sha256],

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.errors import InspectionLocked, QmsrError
+from qmsr_ready.core.models import Inspection
+from qmsr_ready.core.vocab import InspectionStatus
 
 SHOWN_IN_MESSAGE = 3  # cell problems quoted in the one-line message; the rest are counted
 
@@ -35,3 +37,15 @@ class ImportRefused(QmsrError):  # noqa: N818 (name fixed by the exchange API)
             "Correct them in the workbook and import it again; nothing was changed.",
             listed,
         )
+
+
+def signed_off_message(code: str, what: str) -> str:
+    """The refusal for a signed-off inspection, saying how to reopen it."""
+    return (f"Inspection {code} is signed off and cannot be changed; reopen it with a reason "
+            f"first (in the app: Inspection ▸ Reopen…), then {what} again; nothing was changed.")
+
+
+def refuse_signed_off(insp: Inspection, what: str) -> None:
+    """Refuse at planning what applying would refuse: a dry run must not say OK to it."""
+    if insp.status == InspectionStatus.SIGNED_OFF:
+        raise InspectionLocked(signed_off_message(insp.code, what))

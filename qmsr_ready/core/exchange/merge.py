@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from qmsr_ready.core.audit import GENESIS_HASH
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.errors import NotFound
-from qmsr_ready.core.exchange.errors import ImportRefused
+from qmsr_ready.core.exchange.errors import ImportRefused, refuse_signed_off
 from qmsr_ready.core.exchange.evidence_copy import EvidenceCopy
 from qmsr_ready.core.exchange.fields import (
     FINDING,
@@ -47,7 +47,7 @@ from qmsr_ready.core.exchange.plan import (
 from qmsr_ready.core.exchange.snapshot import Side, read_mine
 from qmsr_ready.core.export.progress import NullProgress, Progress
 from qmsr_ready.core.models import AuditEvent, Evidence, EvidenceBlob, Finding, Inspection
-from qmsr_ready.core.services._common import get_inspection, next_code, writable_inspection
+from qmsr_ready.core.services._common import get_inspection, next_code
 
 Base = dict[str, dict[str, dict[str, Any]]]  # entity -> key -> {field: value as audited}
 
@@ -142,7 +142,9 @@ def _refuse_input(session: Session, other: Path, code: str) -> Inspection:
         raise ImportRefused(
             f"{other.name} is this workspace itself; choose a colleague's copy to merge."
         )
-    return writable_inspection(session, code)  # signed off here: refuse, say how to reopen
+    insp = get_inspection(session, code)
+    refuse_signed_off(insp, "merge into it")  # signed off here: refuse, say how to reopen
+    return insp
 
 
 def _their_inspection(their: Session, other: Path, code: str, ours: Inspection) -> Inspection:

@@ -24,9 +24,10 @@ from qmsr_ready.core.exchange.apply import (
     apply_plan,
     refuse_undecided,
 )
+from qmsr_ready.core.exchange.errors import refuse_signed_off
 from qmsr_ready.core.exchange.plan import Choice, ConflictPolicy, ExchangePlan, FieldKey
 from qmsr_ready.core.export.progress import Progress
-from qmsr_ready.core.services._common import writable_inspection
+from qmsr_ready.core.services._common import get_inspection
 
 Decisions = Mapping[FieldKey, Choice]
 
@@ -94,7 +95,8 @@ def apply_with_backup(
             f"{workspace.path.name} is open read-only; open it for writing to {reason}."
         )
     with workspace.session() as s:
-        writable_inspection(s, plan.inspection_code)  # signed off: refuse before any backup
+        # signed off: refuse before any backup, saying how to reopen
+        refuse_signed_off(get_inspection(s, plan.inspection_code), f"{reason} into it")
     refuse_undecided(plan, decisions, policy)
     backup = workspace.backup_to(backup_name(workspace.path, reason))
     try:

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.errors import Cancelled
-from qmsr_ready.core.exchange.errors import ImportRefused
+from qmsr_ready.core.exchange.errors import ImportRefused, refuse_signed_off
 from qmsr_ready.core.exchange.fields import (
     FINDING,
     NOTE,
@@ -32,6 +32,8 @@ from qmsr_ready.core.exchange.fields import (
 )
 from qmsr_ready.core.exchange.plan import (
     ExchangePlan,
+    FieldPlan,
+    Outcome,
     RowPlan,
     RowStatus,
     SourceInfo,
@@ -47,6 +49,7 @@ from qmsr_ready.core.export.xlsx import checklist, findings
 from qmsr_ready.core.export.xlsx.meta import META_SHEET, fingerprint
 from qmsr_ready.core.export.xlsx.table import excel_value
 from qmsr_ready.core.models import Inspection
+from qmsr_ready.core.services.responses import check_response_values
 
 SPECS: tuple[EntitySpec, ...] = (RESPONSE, FINDING, REQUEST, NOTE, ROSTER)
 NEWABLE = (FINDING, REQUEST, NOTE)  # a row without an ID is a new one
@@ -72,6 +75,7 @@ def plan_workbook_import(
     pkg = check_package(path, [s.sheet for s in SPECS])
     _step(progress, 1, "Reading the workbook")
     meta, reads, problems, insp = _read_pack(session, pkg)
+    refuse_signed_off(insp, "import into it")
     _step(progress, 2, "Reading this workspace")
     mine = read_mine(session, insp.code)
     _step(progress, 3, "Comparing field by field")
@@ -239,10 +243,10 @@ def _plan_sheet(
             continue
         if row.key in ours:
             mine_row = ours[row.key]
-            if spec is RESPONSE:
-                _check_sample(row, mine_row, problems)
             fields = compare_row(spec, mine_row, row.values, base_of(spec, read, row, mine_row),
                                  row.cells)
+            if spec is RESPONSE:
+                _check_response(row, fields, mine_row, problems)
             plans.append(RowPlan(spec.entity, row.key, RowStatus.MATCHED,
                                  mine.titles.get((spec.entity, row.key), theirs_title),
                                  fields, **where))
@@ -285,13 +289,18 @@ def _cell_text(row: SheetRow, col: int | None) -> str:
     return " ".join(str(row.raw[col]).split())[:120]
 
 
-def _check_sample(row: SheetRow, mine: Mapping[str, Any], problems: list[str]) -> None:
-    """A sample larger than its population is refused by the service; say where now."""
-    size = row.values.get("sample_size", mine.get("sample_size"))
-    population = row.values.get("sample_population", mine.get("sample_population"))
-    if size is not None and population is not None and size > population:
-        cell = row.cells.get("sample_size") or row.cells.get("sample_population", "")
-        problems.append(f"{cell}: Sample size {size} is larger than the population {population}")
+def _check_response(row: SheetRow, fields: tuple[FieldPlan, ...], mine: Mapping[str, Any],
+                    problems: list[str]) -> None:
+    """What the service would refuse about the values the default plan writes (sample larger
+    than its population, Not applicable without a reason), said now with the cell."""
+    values = {fp.name: fp.theirs for fp in fields if fp.outcome is Outcome.CLEAN_UPDATE}
+    if not values:
+        return
+    problem = check_response_values(row.key, values, mine)
+    if problem:
+        first = next((n for n in ("sample_size", "result", "notes") if n in values),
+                     next(iter(values)))
+        problems.append(f"{row.cells.get(first, row.key)}: {problem}")
 
 
 # -- notices --------------------------------------------------------------------------------
