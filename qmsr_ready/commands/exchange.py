@@ -70,12 +70,14 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, make_plan: Any) -> int:
     from qmsr_ready.core.audit import default_actor
     from qmsr_ready.core.db import open_workspace
+    from qmsr_ready.core.exchange.errors import refuse_old_schema
     from qmsr_ready.core.exchange.plan import ConflictPolicy
     from qmsr_ready.core.exchange.runner import apply_with_backup
 
     policy = ConflictPolicy(args.on_conflict)
     # A dry run only reads, so it works while the GUI has the workspace open.
     with open_workspace(args.workspace, read_only=args.dry_run) as ws:
+        refuse_old_schema(ws)
         with ws.session() as s:
             plan = make_plan(s)
         undecided = plan.undecided(policy=policy)
@@ -100,6 +102,9 @@ def _run(args: argparse.Namespace, make_plan: Any) -> int:
             print(f"Applied: {applied.summary}. Backup: {outcome.backup if outcome else ''}")
         elif args.dry_run:
             print("Dry run: nothing was changed.")
+        elif not undecided:
+            print("Nothing to change: the workspace was not touched (no backup, no audit "
+                  "event).")
     if undecided and (args.dry_run or policy is ConflictPolicy.FAIL):
         if not args.dry_run:
             print(

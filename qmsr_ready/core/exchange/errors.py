@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from qmsr_ready.core.db import Workspace
 from qmsr_ready.core.errors import InspectionLocked, QmsrError
 from qmsr_ready.core.models import Inspection
 from qmsr_ready.core.vocab import InspectionStatus
@@ -49,3 +50,14 @@ def refuse_signed_off(insp: Inspection, what: str) -> None:
     """Refuse at planning what applying would refuse: a dry run must not say OK to it."""
     if insp.status == InspectionStatus.SIGNED_OFF:
         raise InspectionLocked(signed_off_message(insp.code, what))
+
+
+def refuse_old_schema(workspace: Workspace) -> None:
+    """A workspace of an older schema (open read-only, so not yet upgraded) cannot be compared:
+    say so rather than let a missing column read like a broken workbook."""
+    if workspace.needs_upgrade:
+        raise QmsrError(
+            f"{workspace.path.name} was written by an older QMSR Ready and needs upgrading; "
+            "open it once for writing (in the app, or import without --dry-run) to upgrade "
+            "it, then try again; nothing was changed."
+        )

@@ -24,7 +24,7 @@ from qmsr_ready.core.exchange.apply import (
     apply_plan,
     refuse_undecided,
 )
-from qmsr_ready.core.exchange.errors import refuse_signed_off
+from qmsr_ready.core.exchange.errors import refuse_old_schema, refuse_signed_off
 from qmsr_ready.core.exchange.plan import Choice, ConflictPolicy, ExchangePlan, FieldKey
 from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.services._common import get_inspection
@@ -34,7 +34,8 @@ Decisions = Mapping[FieldKey, Choice]
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """The plan, and what was applied (None for a dry run) with the backup written before."""
+    """The plan, and what was applied (None for a dry run, or when there was nothing to
+    change) with the backup written before."""
 
     plan: ExchangePlan
     applied: AppliedExchange | None = None
@@ -73,11 +74,20 @@ def _run(
     workspace: Workspace, actor: str, make_plan: Callable[[Session], ExchangePlan], reason: str,
     dry_run: bool, policy: ConflictPolicy, decisions: Decisions | None,
 ) -> ImportOutcome:
+    refuse_old_schema(workspace)
     with workspace.session() as s:
         plan = make_plan(s)
     if dry_run:
         return ImportOutcome(plan)
     return apply_with_backup(workspace, actor, plan, policy=policy, decisions=decisions)
+
+
+def nothing_to_change(plan: ExchangePlan) -> bool:
+    """True when applying ``plan`` would write nothing: no update, no conflict to decide, no
+    new row, no evidence or link to copy (reported rows are never applied)."""
+    counts = plan.counts()
+    return not (counts["updates"] or counts["conflicts"] or counts["new_rows"]
+                or any(plan.extras.get(k) for k in ("evidence", "links")))
 
 
 def apply_with_backup(
@@ -98,6 +108,8 @@ def apply_with_backup(
         # signed off: refuse before any backup, saying how to reopen
         refuse_signed_off(get_inspection(s, plan.inspection_code), f"{reason} into it")
     refuse_undecided(plan, decisions, policy)
+    if nothing_to_change(plan):
+        return ImportOutcome(plan)  # no backup, no audit event: the workspace is untouched
     backup = workspace.backup_to(backup_name(workspace.path, reason))
     try:
         with workspace.begin() as s:

@@ -119,7 +119,6 @@ def _read_pack(
     try:
         names = list(wb.sheetnames)
         meta = read_meta(names, _rows(wb, META_SHEET) if META_SHEET in names else (), pkg.name)
-        insp = check_identity(session, meta, pkg.name)
         reads: dict[str, SheetRead] = {}
         for spec in SPECS:
             if meta.format == "1" and spec.sheet not in EXPORT_COLUMNS:
@@ -131,10 +130,11 @@ def _read_pack(
                 )
     except (ImportRefused, Cancelled):
         raise
-    except Exception as exc:  # a cell or part openpyxl cannot make sense of
-        raise _unreadable(pkg, exc) from exc
+    except Exception as exc:  # a cell or part openpyxl cannot make sense of (only the FILE is
+        raise _unreadable(pkg, exc) from exc  # read here: the workspace is queried below)
     finally:
         wb.close()
+    insp = check_identity(session, meta, pkg.name)
     return meta, reads, problems, insp
 
 

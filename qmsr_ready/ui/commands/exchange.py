@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.exchange.plan import Choice, ConflictPolicy, FieldKey
 from qmsr_ready.ui.commands.base import ErrorSink, ReadOnlyError, ServiceCommand
 
@@ -29,6 +30,9 @@ CHANGED_KINDS = ("response", "finding", "evidence")
 def _applied_of(outcome: Any) -> AppliedExchange:
     """The ``AppliedExchange`` inside the runner's outcome (or the outcome itself)."""
     applied = getattr(outcome, "applied", outcome)
+    if applied is None and getattr(outcome, "plan", None) is not None:
+        raise QmsrError("Nothing to change: every difference is reported only (unknown or "
+                        "deleted rows); the workspace was not touched.")
     if applied is None or not hasattr(applied, "writes"):
         raise TypeError(f"the exchange runner returned no applied record: {outcome!r}")
     return applied  # type: ignore[no-any-return]
