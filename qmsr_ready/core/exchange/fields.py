@@ -38,6 +38,7 @@ from qmsr_ready.core.vocab import (
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook cannot carry
 _ID_SPLIT = re.compile(r"[;,\s]+")
 MAX_COUNT = 1_000_000_000
+LONG_TEXT = 32_767  # Excel's cell limit: a longer text could not go out in a pack and back
 
 
 class FieldKind(StrEnum):
@@ -318,11 +319,11 @@ RESPONSE = EntitySpec(
     fields=(
         FieldSpec("result", "Result", FieldKind.CHOICE, empty=Result.NOT_ASSESSED.value,
                   labels={r.value: label for r, label in RESULT_LABELS.items()}),
-        FieldSpec("notes", "Notes", FieldKind.TEXT),
+        FieldSpec("notes", "Notes", FieldKind.TEXT, max_len=LONG_TEXT),
         FieldSpec("sample_population", "Sample population", FieldKind.INT),
         FieldSpec("sample_size", "Sample size", FieldKind.INT),
-        FieldSpec("records_reviewed", "Records reviewed", FieldKind.TEXT),
-        FieldSpec("interviewees", "Interviewees", FieldKind.TEXT),
+        FieldSpec("records_reviewed", "Records reviewed", FieldKind.TEXT, max_len=LONG_TEXT),
+        FieldSpec("interviewees", "Interviewees", FieldKind.TEXT, max_len=LONG_TEXT),
     ),
 )
 
@@ -341,15 +342,18 @@ FINDING = EntitySpec(
         FieldSpec("severity", "Severity", FieldKind.INT, required=True, low=1, high=5),
         FieldSpec("likelihood", "Likelihood", FieldKind.INT, required=True, low=1, high=5),
         FieldSpec("question_ids", "Question IDs", FieldKind.IDS),
-        FieldSpec("requirement", "Requirement", FieldKind.TEXT),
-        FieldSpec("objective_evidence", "Objective evidence", FieldKind.TEXT),
+        FieldSpec("requirement", "Requirement", FieldKind.TEXT, max_len=LONG_TEXT),
+        FieldSpec("objective_evidence", "Objective evidence", FieldKind.TEXT,
+                  max_len=LONG_TEXT),
         FieldSpec("owner", "Owner", FieldKind.TEXT, max_len=255),
         FieldSpec("due_date", "Due date", FieldKind.DATE),
-        FieldSpec("correction", "Correction", FieldKind.TEXT),
-        FieldSpec("root_cause", "Root cause", FieldKind.TEXT),
-        FieldSpec("corrective_action", "Corrective action", FieldKind.TEXT),
+        FieldSpec("correction", "Correction", FieldKind.TEXT, max_len=LONG_TEXT),
+        FieldSpec("root_cause", "Root cause", FieldKind.TEXT, max_len=LONG_TEXT),
+        FieldSpec("corrective_action", "Corrective action", FieldKind.TEXT,
+                  max_len=LONG_TEXT),
         FieldSpec("capa_reference", "CAPA reference", FieldKind.TEXT, max_len=255),
-        FieldSpec("effectiveness_check", "Effectiveness check", FieldKind.TEXT),
+        FieldSpec("effectiveness_check", "Effectiveness check", FieldKind.TEXT,
+                  max_len=LONG_TEXT),
     ),
 )
 
@@ -406,7 +410,7 @@ ROSTER = EntitySpec(
         FieldSpec("backup", "Backup", FieldKind.TEXT, max_len=255),
         FieldSpec("storyboard", "Storyboard", FieldKind.TEXT, max_len=255),
         FieldSpec("prepared", "Prepared", FieldKind.BOOL),
-        FieldSpec("notes", "Notes", FieldKind.TEXT),
+        FieldSpec("notes", "Notes", FieldKind.TEXT, max_len=LONG_TEXT),
     ),
 )
 

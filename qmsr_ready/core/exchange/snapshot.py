@@ -20,7 +20,11 @@ from qmsr_ready.core.exchange.fields import (
     REQUEST,
     RESPONSE,
     ROSTER,
+    CellValueError,
     EntitySpec,
+    FieldKind,
+    FieldSpec,
+    clean_text,
 )
 from qmsr_ready.core.models import (
     DocumentRequest,
@@ -51,7 +55,18 @@ class Side:
 def canonical_row(spec: EntitySpec, obj: Any) -> dict[str, Any]:
     """Read every field of ``spec`` from a model object (or mapping) in canonical form."""
     get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name)
-    return {fs.name: fs.canonical(get(fs.name)) for fs in spec.fields}
+    return {fs.name: _stored(fs, get(fs.name)) for fs in spec.fields}
+
+
+def _stored(fs: FieldSpec, value: Any) -> Any:
+    """A stored value's canonical form; a text stored before today's length limit is read as
+    it is (limits refuse new input, they must not make a workspace unreadable)."""
+    try:
+        return fs.canonical(value)
+    except CellValueError:
+        if fs.kind is FieldKind.TEXT and isinstance(value, str):
+            return clean_text(value)
+        raise
 
 
 def read_mine(session: Session, inspection_code: str) -> Side:

@@ -34,11 +34,16 @@ MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024  # everything inside the zip, togethe
 MAX_RATIO = 100  # uncompressed / file size; xlsx XML compresses ~10-20x
 RATIO_FLOOR = 16 * 1024 * 1024  # below this total the ratio is not checked (tiny files vary)
 MAX_MEMBERS = 10_000
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell; no field of a pack may be longer
+# bytes of one text run between two tags: UTF-8 takes up to 4 bytes a character and an escaped
+# character (&amp;) up to 6; anything longer cannot be a cell Excel or LibreOffice wrote
+MAX_TEXT_RUN = MAX_CELL_CHARS * 6
 CHUNK = 1 << 16
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"')
 _OFFICE_DOC = "/officeDocument"
 
 
@@ -183,6 +188,8 @@ def _scan_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, want_
     tail = b""
     first = True
     found = False
+    run = 0  # bytes since the last "<": the length of the text run being read
+    cell = ""  # the last cell reference seen, to name the cell of an over-long run
     for chunk in _stream(name, zf, info):
         if first:
             first = False
@@ -199,7 +206,23 @@ def _scan_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, want_
             )
         if want_formulas and not found and _FORMULA.search(window):
             found = True
-        tail = window[-32:]
+        refs = _CELL_REF.findall(window)
+        if refs:
+            cell = refs[-1].decode("ascii")
+        pieces = chunk.split(b"<")  # text runs end where a tag starts
+        if len(pieces) == 1:
+            run += len(chunk)
+        else:
+            run = max(run + len(pieces[0]), *(len(p) for p in pieces[1:-1]), 0)
+            if run <= MAX_TEXT_RUN:
+                run = len(pieces[-1])
+        if run > MAX_TEXT_RUN:
+            where = f"cell {cell} of {info.filename}" if cell else info.filename
+            raise ImportRefused(
+                f"{name} holds text longer than a cell can ({where}: over {MAX_CELL_CHARS:,} "
+                "characters); shorten it in the workbook and import again."
+            )
+        tail = window[-64:]
     return found
 
 
