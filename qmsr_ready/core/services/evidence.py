@@ -7,14 +7,13 @@ import mimetypes
 import re
 import unicodedata
 from pathlib import Path, PurePath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, NotFound
-from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.models import Evidence, EvidenceBlob, EvidenceLink, Inspection, utcnow
 from qmsr_ready.core.services import evidence_io
 from qmsr_ready.core.services._common import (
@@ -26,6 +25,9 @@ from qmsr_ready.core.services._common import (
     writable_inspection,
 )
 from qmsr_ready.core.services.findings import get_finding
+
+if TYPE_CHECKING:  # only an annotation: importing export here would loop back to services
+    from qmsr_ready.core.export.progress import Progress
 
 MAX_EVIDENCE_BYTES = 512 * 1024 * 1024
 
@@ -287,6 +289,7 @@ def evidence_bytes(session: Session, inspection_code: str, evidence_code: str) -
 def copy_evidence(
     session: Session, inspection_code: str, evidence_code: str, target: BinaryIO
 ) -> int:
+
     """Write one evidence file's stored bytes to ``target`` in chunks; returns the size."""
     insp = get_inspection(session, inspection_code)
     ev = get_evidence(session, insp, evidence_code)

@@ -15,14 +15,16 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy import func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.errors import Cancelled, InvalidInput
-from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.models import EvidenceBlob
+
+if TYPE_CHECKING:  # only an annotation: importing export here would loop back to services
+    from qmsr_ready.core.export.progress import Progress
 
 CHUNK_BYTES = 1024 * 1024
 Chunks = Callable[[], Iterable[bytes | memoryview]]  # each call starts again from the first byte
