@@ -25,7 +25,7 @@ def _dashboard(qtbot, env: ViewsEnv) -> DashboardView:
     qtbot.addWidget(view)
     view.resize(1300, 800)
     view.show()
-    with qtbot.waitSignal(view.report_loaded, timeout=5000):
+    with qtbot.waitSignal(view.report_loaded, timeout=30_000):
         view.set_inspection(env.code)
     return view
 
@@ -44,7 +44,7 @@ def test_roster_gaps_and_request_headline_beside_the_verdict(qtbot, views_env) -
     assert "SME" not in verdict_before  # beside the verdict, not folded into it
 
     with (
-        qtbot.waitSignal(view.report_loaded, timeout=5000),
+        qtbot.waitSignal(view.report_loaded, timeout=30_000),
         views_env.ctx.write("roster", views_env.code) as s,
     ):
         day_notes.set_roster_entry(s, ACTOR, views_env.code, "MA", presenter="Ann",

@@ -30,7 +30,7 @@ def test_worker_result_and_progress_arrive_on_gui_thread(qtbot) -> None:
         seen.append((msg, QThread.currentThread() is QApplication.instance().thread()))
 
     results: list[tuple[int, bool]] = []
-    with qtbot.waitSignal(runner.job_finished, timeout=5000):
+    with qtbot.waitSignal(runner.job_finished, timeout=30_000):
         runner.start(
             job, on_progress=on_progress,
             on_result=lambda r: results.append(
@@ -52,7 +52,7 @@ def test_worker_error_and_cancel(qtbot) -> None:
     def failing(_progress):  # type: ignore[no-untyped-def]
         raise InvalidInput("bad value")
 
-    with qtbot.waitSignal(runner.job_finished, timeout=5000):
+    with qtbot.waitSignal(runner.job_finished, timeout=30_000):
         runner.start(failing, on_error=errors.append)
     assert isinstance(errors[0], InvalidInput)
 
@@ -62,7 +62,7 @@ def test_worker_error_and_cancel(qtbot) -> None:
         return "never"
 
     results: list[object] = []
-    with qtbot.waitSignal(runner.job_finished, timeout=5000):
+    with qtbot.waitSignal(runner.job_finished, timeout=30_000):
         job = runner.start(waiting, on_result=results.append, on_error=errors.append)
         job.cancel()
         gate.set()

@@ -41,7 +41,7 @@ def test_dashboard_shows_report_numbers(qtbot, views_env) -> None:
     view = DashboardView(views_env.ctx)
     qtbot.addWidget(view)
     view.show()
-    with qtbot.waitSignal(view.report_loaded, timeout=5000):
+    with qtbot.waitSignal(view.report_loaded, timeout=30_000):
         view.set_inspection(views_env.code)
     with views_env.ctx.read() as s:
         report = build_report(s, views_env.code)
@@ -71,7 +71,7 @@ def test_dashboard_shows_report_numbers(qtbot, views_env) -> None:
     assert model.index(model.rowCount() - 1, model.columnCount() - 1).data() == "2"
     # A new finding refreshes the dashboard by itself.
     with (
-        qtbot.waitSignal(view.report_loaded, timeout=5000),
+        qtbot.waitSignal(view.report_loaded, timeout=30_000),
         views_env.ctx.write("finding", views_env.code) as s,
     ):
         services.raise_finding(s, ACTOR, inspection_code=views_env.code, title="Third",
