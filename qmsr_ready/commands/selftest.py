@@ -167,10 +167,37 @@ def _step_reimport(state: _State) -> str:
             {"session": session, "workbook": state.files["xlsx"],
              "inspection": state.inspection, "actor": "self-test"},
         )
-    conflicts = getattr(plan, "conflicts", None)
-    if conflicts:
-        raise StepCheckError(f"re-importing an unchanged workbook found {len(conflicts)} conflicts")
-    return "unchanged workbook planned with no conflicts"
+    changed = _changed_in_plan(plan)
+    if changed:
+        shown = "; ".join(changed[:8]) + (f"; and {len(changed) - 8} more" if len(changed) > 8
+                                          else "")
+        raise StepCheckError(
+            f"re-importing the unchanged workbook planned {len(changed)} change(s): {shown}"
+        )
+    fields = sum(len(row.fields) for row in plan.rows)
+    return f"unchanged workbook: {len(plan.rows)} rows, {fields} fields, all unchanged"
+
+
+def _changed_in_plan(plan: Any) -> list[str]:
+    """Every row and field the plan would not leave as it is (an unchanged workbook has none).
+
+    Why not just "no conflicts": a pack that reads back a value differently (a date shifted, a
+    choice mislabelled) plans a clean *update*, which would silently rewrite the workspace.
+    """
+    from qmsr_ready.core.exchange.plan import Outcome, RowStatus
+
+    changed = []
+    for row in plan.rows:
+        where = f"{row.entity} {row.key or row.ref}".strip()
+        if row.status is not RowStatus.MATCHED:
+            changed.append(f"{where}: {row.status.label.lower()}")
+            continue
+        for f in row.fields:
+            if f.outcome is not Outcome.UNCHANGED:
+                cell = f" ({f.cell})" if f.cell else ""
+                changed.append(f"{where} {f.spec.label}{cell}: {f.outcome.label.lower()}, "
+                               f"{f.mine!r} here vs {f.theirs!r} in the workbook")
+    return changed
 
 
 def _step_verify(state: _State) -> str:

@@ -62,17 +62,59 @@ def test_cli_exit_code_names_the_step(monkeypatch: pytest.MonkeyPatch,
 def test_reimport_step_calls_plan_by_parameter_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from qmsr_ready.core.exchange import plan_workbook_import as real_plan
+
     seen: dict[str, object] = {}
+    state = selftest._State(tmp_path)
 
     def plan_workbook_import(session: object, path: Path, *, actor: str = "") -> object:
         seen.update(session=session, path=path, actor=actor)
-        return type("Plan", (), {"conflicts": []})()
+        return selftest._call_by_names(
+            real_plan, {"session": session, "workbook": path, "inspection": state.inspection,
+                        "actor": actor})
 
     monkeypatch.setattr(selftest, "_plan_import_callable", lambda: plan_workbook_import)
-    state = selftest._State(tmp_path)
     selftest._step_library(state)
     selftest._step_demo(state)
     selftest._step_export(state)
-    assert "no conflicts" in selftest._step_reimport(state)
+    assert "all unchanged" in selftest._step_reimport(state)
     assert seen["path"] == state.files["xlsx"]
     assert seen["actor"] == "self-test"
+
+
+def test_reimport_step_fails_on_a_clean_update_not_only_on_conflicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pack that reads a value back differently plans an *update* (no conflict): that fails
+    the step, naming the row, the field and both values."""
+    import dataclasses
+
+    from qmsr_ready.core.exchange import plan_workbook_import as real_plan
+    from qmsr_ready.core.exchange.plan import Outcome
+
+    state = selftest._State(tmp_path)
+
+    def one_field_drifts(**kwargs: object) -> object:
+        plan = selftest._call_by_names(real_plan, {
+            "session": kwargs["session"], "workbook": kwargs["path"],
+            "inspection": state.inspection, "actor": kwargs["actor"]})
+        row = next(r for r in plan.rows if r.fields)
+        drifted = dataclasses.replace(row.fields[0], outcome=Outcome.CLEAN_UPDATE,
+                                      theirs="read back wrong")
+        row = dataclasses.replace(row, fields=(drifted, *row.fields[1:]))
+        seen["where"] = f"{row.entity} {row.key} {drifted.spec.label}"
+        return dataclasses.replace(plan, rows=(row, *plan.rows[1:]))
+
+    seen: dict[str, str] = {}
+    monkeypatch.setattr(selftest, "_plan_import_callable",
+                        lambda: lambda session, path, actor="": one_field_drifts(
+                            session=session, path=path, actor=actor))
+    selftest._step_library(state)
+    selftest._step_demo(state)
+    selftest._step_export(state)
+    with pytest.raises(selftest.StepCheckError) as info:
+        selftest._step_reimport(state)
+    message = str(info.value)
+    assert "planned 1 change(s)" in message
+    assert seen["where"] in message
+    assert "'read back wrong' in the workbook" in message
