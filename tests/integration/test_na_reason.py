@@ -21,7 +21,8 @@ def _record(ws, code: str, **fields: object) -> None:  # type: ignore[no-untyped
         services.record_response(s, "Auditor", inspection_code=code, question_id=QID, **fields)
 
 
-@pytest.mark.parametrize("notes", [None, "", "   \n\t "])
+@pytest.mark.parametrize("notes", [None, "", "   \n\t ", "\u200b", "\u200b\u00a0\u2060\ufeff",
+                                   "Not applicable: \u200b"])
 def test_not_applicable_without_a_reason_is_refused_and_nothing_is_written(
         fnd_inspection, notes: str | None) -> None:
     ws, code = fnd_inspection

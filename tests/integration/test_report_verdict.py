@@ -163,17 +163,82 @@ def test_major_gap_on_risk_focus_question_is_at_risk(clean: ReadinessReport) -> 
         is VerdictLevel.AT_RISK
 
 
-def test_major_gap_elsewhere_and_minor_gaps_leave_ready(clean: ReadinessReport) -> None:
+def test_major_gap_elsewhere_is_named_and_minor_gaps_leave_ready(
+        clean: ReadinessReport) -> None:
     plain = _answer(clean, "OA-01-Q01", "major_gap", risk_focus=False)
-    assert readiness_verdict(plain).level is VerdictLevel.READY  # the score still counts it
+    verdict = readiness_verdict(plain)
+    assert verdict.level is VerdictLevel.AT_RISK  # a gap the team saw is never silent
+    assert verdict.reasons == ("1 major gap on other questions: OA-01-Q01 (no finding raised)",)
     minor = _answer(clean, "MO-05-Q01", "minor_gap")
     assert readiness_verdict(minor).level is VerdictLevel.READY
 
 
-def test_major_gap_on_uncounted_element_is_ignored(clean: ReadinessReport) -> None:
-    q = next(q for q in clean.questions if not q.counted)  # DD-04 answered, DD-08 not applicable
+def test_major_gap_on_uncounted_element_is_named(clean: ReadinessReport) -> None:
+    q = next(q for q in clean.questions if not q.counted)  # DD-08 is not applicable
     uncounted = _answer(clean, q.question_id, "major_gap", risk_focus=True)
-    assert readiness_verdict(uncounted).level is VerdictLevel.READY
+    verdict = readiness_verdict(uncounted)
+    assert verdict.level is VerdictLevel.AT_RISK
+    assert verdict.reasons == (
+        "1 major gap on risk-focus or Model 2 minimum questions: "
+        f"{q.question_id} ({q.element_id} not counted in this plan; no finding raised)",
+    )
+
+
+# -- the plan itself ---------------------------------------------------------------------------
+def _element(report: ReadinessReport, eid: str, **changes: object) -> ReadinessReport:
+    planned = tuple(
+        dataclasses.replace(e, **changes) if e.element_id == eid else e
+        for e in report.planned_elements
+    )
+    return dataclasses.replace(report, planned_elements=planned)
+
+
+def _model(report: ReadinessReport, model: int) -> ReadinessReport:
+    return dataclasses.replace(report, inspection=dataclasses.replace(report.inspection,
+                                                                      model=model))
+
+
+def test_model2_minimum_element_not_selected_is_at_risk(clean: ReadinessReport) -> None:
+    assert clean.inspection.model == 2
+    minimum = next(e for e in clean.planned_elements if e.model2_minimum and e.counted)
+    dropped = _element(clean, minimum.element_id, selected=False)
+    verdict = readiness_verdict(dropped)
+    assert verdict.level is VerdictLevel.AT_RISK
+    assert verdict.reasons == (
+        f"1 Model 2 minimum element not selected for a baseline surveillance inspection: "
+        f"{minimum.element_id}; select them or record why they do not apply",
+    )
+    # Model 1 picks per area: an unselected minimum element is not a hole there.
+    assert readiness_verdict(_model(dropped, 1)).level is VerdictLevel.READY
+
+
+def test_element_not_applicable_needs_a_visible_reason(clean: ReadinessReport) -> None:
+    na = next(e for e in clean.planned_elements if not e.applicable)
+    assert readiness_verdict(clean).level is VerdictLevel.READY  # it has a reason
+    for blank in ("", "  ", "\u200b"):
+        verdict = readiness_verdict(_element(clean, na.element_id, reason=blank))
+        assert verdict.level is VerdictLevel.AT_RISK
+        assert verdict.reasons == (
+            f"1 element marked not applicable without a reason: {na.element_id}",)
+
+
+def test_plan_for_a_different_profile_is_at_risk(clean: ReadinessReport) -> None:
+    na = next(e for e in clean.planned_elements if not e.applicable)
+    now_applies = _element(clean, na.element_id, profile_applicable=True)
+    verdict = readiness_verdict(now_applies)
+    assert verdict.level is VerdictLevel.AT_RISK
+    assert verdict.reasons == (
+        f"the plan was made for a different site profile: {na.element_id} now applies; "
+        "re-plan the elements or correct the profile",
+    )
+    counted = next(e for e in clean.planned_elements if e.counted)
+    gone = _element(clean, counted.element_id, profile_applicable=False)
+    assert readiness_verdict(gone).reasons == (
+        f"the plan was made for a different site profile: {counted.element_id} no longer "
+        "applies; re-plan the elements or correct the profile",
+    )
+    agrees = _element(clean, na.element_id, profile_applicable=False)
+    assert readiness_verdict(agrees).level is VerdictLevel.READY
 
 
 def test_major_gap_names_its_open_finding(clean: ReadinessReport) -> None:

@@ -12,6 +12,7 @@ from views_fixtures import ACTOR, ViewsEnv, views_env_for
 
 from qmsr_ready.core import services
 from qmsr_ready.core.models import AuditEvent, Response
+from qmsr_ready.core.reasons import na_reason
 from qmsr_ready.ui.models.checklist_data import load_checklist
 from qmsr_ready.ui.models.checklist_model import ChecklistFilterProxy, ChecklistTreeModel
 from qmsr_ready.ui.views.checklist_runner import ChecklistRunnerView
@@ -290,12 +291,18 @@ def test_not_applicable_asks_for_a_reason_and_saves_both_as_one_step(
     view.panel.choose_result("not_applicable")
     row = _response(views_env, qid)
     assert row is not None
-    assert (row.result, row.notes) == ("not_applicable", "Site does not install devices.")
+    assert (row.result, row.notes) == ("not_applicable",
+                                       "Not applicable: Site does not install devices.")
     views_env.ctx.undo_stack.undo()  # one step takes back the result and its reason
     row = _response(views_env, qid)
     assert (row.result, row.notes) == ("not_assessed", "")
-    # With a note already written, no question is asked.
-    view.panel.notes.setPlainText("Not installed on site.")
+    # Notes holding an assessment are no reason: it still asks, and puts the reason on top.
+    answers = iter(["Installation is done by the distributor."])
+    view.panel.notes.setPlainText("Checked the service log: no installs.")
     view.panel.choose_result("not_applicable")
-    assert asked == [qid, qid]
-    assert _response(views_env, qid).result == "not_applicable"
+    assert asked == [qid, qid, qid]
+    row = _response(views_env, qid)
+    assert (row.result, row.notes) == (
+        "not_applicable", "Not applicable: Installation is done by the distributor.\n"
+                          "Checked the service log: no installs.")
+    assert na_reason(row.notes) == "Installation is done by the distributor."

@@ -18,6 +18,7 @@ from qmsr_ready import __version__
 from qmsr_ready.core import audit
 from qmsr_ready.core.errors import NotFound, QmsrError
 from qmsr_ready.core.inspection_day.report import build_request_log
+from qmsr_ready.core.library.planner import applicability
 from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import (
     AuditEvent,
@@ -26,7 +27,7 @@ from qmsr_ready.core.models import (
     Response,
     WorkspaceInfo,
 )
-from qmsr_ready.core.profile import BOOL_FIELDS
+from qmsr_ready.core.profile import BOOL_FIELDS, SiteProfile
 from qmsr_ready.core.report.model import (
     UNLINKED_AREA,
     ActionRow,
@@ -158,7 +159,7 @@ def build_report(
     finding_rows = tuple(_finding_row(f, question_area, today) for f in findings)
     areas, overall = _area_scores(content, tallies, finding_rows)
     risk_focus = _area_score("RISK", "Risk-focus questions", "risk_focus", risk_tally, 0, 0)
-    planned = _planned_elements(content, choices, elem_stats)
+    planned = _planned_elements(content, choices, elem_stats, _current_profile(inspection.site))
     generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     return ReadinessReport(
         site=_site_info(inspection.site),
@@ -321,14 +322,27 @@ def _area_score(
     )
 
 
+def _current_profile(site: Any) -> SiteProfile | None:
+    """The site's profile as it is now; None when the stored row cannot be read as one."""
+    try:
+        return SiteProfile.of(site)
+    except QmsrError:
+        return None
+
+
 def _planned_elements(
-    content: dict[str, Any], choices: dict[str, Any], stats: dict[str, list[int]]
+    content: dict[str, Any], choices: dict[str, Any], stats: dict[str, list[int]],
+    profile: SiteProfile | None,
 ) -> tuple[PlannedElement, ...]:
     rows = []
     for area in iter_areas(content):
         for el in area.get("elements", []):
             choice = choices.get(el["id"])
             n, assessed, gaps = stats.get(el["id"], [0, 0, 0])
+            now: bool | None = None
+            why = ""
+            if profile is not None and (el.get("sterile_only") or el.get("applies_if")):
+                now, why = applicability(el, profile)
             rows.append(
                 PlannedElement(
                     area_id=area["id"], area_title=str(area.get("title", "")),
@@ -341,6 +355,7 @@ def _planned_elements(
                     qmsr_hooks=tuple(el.get("qmsr_hooks", ())),
                     legacy_sections=tuple(el.get("legacy_sections", ())),
                     question_count=n, assessed_count=assessed, gap_count=gaps,
+                    profile_applicable=now, profile_reason=why,
                 )
             )
     return tuple(rows)

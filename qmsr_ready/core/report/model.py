@@ -75,6 +75,15 @@ class PlannedElement:
     question_count: int
     assessed_count: int
     gap_count: int
+    # Whether the site's *current* profile makes the element applicable (``None``: the element
+    # has no profile rule), and if not, why; the plan's ``applicable`` was decided at planning.
+    profile_applicable: bool | None = None
+    profile_reason: str = ""
+
+    @property
+    def profile_disagrees(self) -> bool:
+        """The plan's applicability is not what the current site profile says."""
+        return self.profile_applicable is not None and self.profile_applicable != self.applicable
 
     @property
     def counted(self) -> bool:

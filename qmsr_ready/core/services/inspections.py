@@ -19,6 +19,7 @@ from qmsr_ready.core.models import (
     SignOff,
     utcnow,
 )
+from qmsr_ready.core.reasons import has_visible_text
 from qmsr_ready.core.services._common import (
     apply_changes,
     choice,
@@ -165,10 +166,12 @@ def start_inspection(
     )
     for eid in known:
         ch = chosen.get(eid, ElementChoice(eid, selected=False))
+        reason = text_value(ch.reason, f"Reason for {eid}")
+        _require_na_reason(eid, bool(ch.applicable), reason)
         insp.elements.append(
             InspectionElement(
                 element_id=eid, selected=bool(ch.selected), applicable=bool(ch.applicable),
-                reason=text_value(ch.reason, f"Reason for {eid}"),
+                reason=reason,
             )
         )
     session.add(insp)
@@ -240,6 +243,7 @@ def set_element_selection(
     values: dict[str, Any] = {"selected": bool(selected), "reason": text_value(reason, "Reason")}
     if applicable is not None:
         values["applicable"] = bool(applicable)
+    _require_na_reason(element_id, values.get("applicable", element.applicable), values["reason"])
     changes = apply_changes(element, values)
     if changes:
         _touch(insp)
@@ -248,6 +252,16 @@ def set_element_selection(
             f"{code}/{element_id}", changes, code,
         )
     return element
+
+
+def _require_na_reason(element_id: str, applicable: bool, reason: str) -> None:
+    """An element marked not applicable says why: the reason is what the plan, the PDF and an
+    investigator read instead of its questions."""
+    if not applicable and not has_visible_text(reason):
+        raise InvalidInput(
+            f"Element {element_id} is marked not applicable without a reason; say why it does "
+            "not apply to this site."
+        )
 
 
 def sign_off(session: Session, actor: str, code: str, *, name: str, meaning: str) -> SignOff:

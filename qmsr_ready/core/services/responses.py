@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, RevisionConflict
 from qmsr_ready.core.models import Response, utcnow
+from qmsr_ready.core.reasons import na_reason
 from qmsr_ready.core.services._common import (
     UNSET,
     apply_changes,
@@ -143,7 +144,7 @@ def _na_reason_problem(values: Mapping[str, Any], cur: Mapping[str, Any],
     result = values.get("result", cur.get("result", Result.NOT_ASSESSED.value))
     if result != Result.NOT_APPLICABLE.value:
         return ""
-    if str(values.get("notes", cur.get("notes", "")) or "").strip():
+    if na_reason(values.get("notes", cur.get("notes", ""))):  # visible, not a zero-width space
         return ""
     if "result" in values:
         return (f"Not applicable needs a reason: write in the notes why {question_id} does not "

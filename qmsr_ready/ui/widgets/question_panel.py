@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsr_ready.core.reasons import visible, with_na_reason
 from qmsr_ready.core.vocab import Result
 from qmsr_ready.ui import icons
 from qmsr_ready.ui.models.checklist_data import ChecklistData, QuestionView, ResponseView
@@ -93,14 +94,16 @@ def guidance_html(question: QuestionView) -> str:
 
 
 def ask_na_reason(parent: QWidget, question_id: str) -> str:
-    """Ask why a question does not apply; the stripped reason, or "" when cancelled."""
+    """Ask why a question does not apply (always empty to start: an old assessment note is not
+    a reason); the visible reason, or "" when cancelled or left blank."""
     text, ok = QInputDialog.getMultiLineText(
         parent,
-        f"Why is {question_id} not applicable?",
-        "Not applicable needs a reason, saved in the notes and printed in the PDF pack:\n"
-        "say why this requirement does not apply to this site.",
+        f"{question_id}: not applicable",
+        "Why is this not applicable?\n"
+        "The reason is saved as the first line of the notes and printed in the PDF pack.",
+        "",
     )
-    return text.strip() if ok else ""
+    return visible(text) if ok else ""
 
 
 def _lines_height(box: QFrame, lines: int) -> int:
@@ -354,19 +357,22 @@ class QuestionPanel(QWidget):
     def choose_result(self, result: str) -> None:
         """Record a result for the shown question (buttons and keyboard shortcuts land here).
 
-        "Not applicable" needs a reason (the service refuses it without one): with empty notes
-        the user is asked for it, and the reason and the result are saved as one undo step.
+        "Not applicable" needs a reason (the service refuses it without one): choosing it
+        always asks why, even when the notes hold text (an assessment note is not a reason), and
+        the reason goes in as the notes' first line, "Not applicable: <reason>"; the reason and
+        the result are saved as one undo step.
         """
         if self._question is None or not self._editable:
             return
         self.flush()
         changes: dict[str, Any] = {"result": result}
-        if result == Result.NOT_APPLICABLE and not self.notes.toPlainText().strip():
+        stored = self._response.result if self._response else Result.NOT_ASSESSED
+        if result == Result.NOT_APPLICABLE and stored != Result.NOT_APPLICABLE:
             reason = ask_na_reason(self, self._question.question_id)
             if not reason:
                 self._check_stored_result()  # the clicked button must not look saved
                 return
-            changes["notes"] = reason
+            changes["notes"] = with_na_reason(self.notes.toPlainText(), reason)
         self._commit(changes)
 
     def flush(self) -> None:

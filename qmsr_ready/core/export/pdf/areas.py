@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, PageBreak
 from qmsr_ready.core.export.pdf.context import PdfContext, chunks, grid_table
 from qmsr_ready.core.export.pdf.styles import CONTENT_WIDTH, RESULT_FILL, Para, esc, fmt_datetime
 from qmsr_ready.core.export.progress import check
+from qmsr_ready.core.reasons import na_reason
 from qmsr_ready.core.report.bands import band_of
 from qmsr_ready.core.report.model import PlannedElement, QuestionRow
 from qmsr_ready.core.report.scoring import format_percent
@@ -88,7 +89,8 @@ def _not_applicable(ctx: PdfContext) -> list[Flowable]:
     table: list[list[object]] = [[Para(h, st.cell_head) for h in ("ID", "Question", "Reason",
                                                                  "Recorded by")]]
     for q in rows:
-        reason = (esc(q.notes) if q.notes.strip()
+        why = na_reason(q.notes)
+        reason = (esc(why) if why
                   else '<font color="#B03A2E">No reason given (recorded before reasons were '
                        'required).</font>')
         table.append([Para(esc(q.question_id), st.cell_bold), Para(esc(q.text), st.cell),
