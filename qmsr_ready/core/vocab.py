@@ -309,12 +309,17 @@ RISK_SIGNAL_LABELS: dict[RiskSignal, tuple[str, str]] = {
 }
 
 # Words in a free-text trigger topic that name a signal (lower case; matched at the start of a
-# word, so "steril" also finds "sterilisation"). The topic also matches element titles and IDs.
+# word, so "steril" also finds "sterilisation", after an optional "mis"/"re"/"un" so "label" finds
+# "mislabeled"; a match negated by "non-", "not" or "no" does not count: see
+# ``library.trigger.topic_signals``). Keep words specific: "removal" alone also means taking
+# off an adhesive. The topic also matches element titles and IDs.
 RISK_SIGNAL_KEYWORDS: dict[RiskSignal, tuple[str, ...]] = {
     RiskSignal.COMPLAINT_TREND: ("complaint",),
     RiskSignal.MDR_TREND: ("mdr", "medical device report", "adverse event", "death", "injur",
                            "malfunction"),
-    RiskSignal.RECALL: ("recall", "correction", "removal", "field action", "field safety"),
+    RiskSignal.RECALL: ("recall", "correction and removal", "correction or removal",
+                        "corrections and removals", "field correction", "field action",
+                        "field safety", "part 806"),
     RiskSignal.STERILIZATION: ("steril", "ethylene oxide", "bioburden", "endotoxin",
                                "sterile barrier", "seal integrity"),
     RiskSignal.SOFTWARE: ("software", "firmware", "cyber", "algorithm"),

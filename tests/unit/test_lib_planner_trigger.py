@@ -167,10 +167,44 @@ def test_the_topic_names_an_element_by_title_or_id() -> None:
 
 def test_topic_keywords_name_signals() -> None:
     found = topic_signals("Field correction after UDI label mix-ups; supplier resin change")
-    assert found[RiskSignal.RECALL] == "correction"
+    assert found[RiskSignal.RECALL] == "Field correction"
     assert found[RiskSignal.LABELING_UDI] in ("UDI", "label")
     assert RiskSignal.SUPPLIER in found
     assert RiskSignal.STERILIZATION not in found
+
+
+@pytest.mark.parametrize(("topic", "absent"), [
+    ("non-sterile catheter kink complaints", RiskSignal.STERILIZATION),
+    ("skin irritation on adhesive removal", RiskSignal.RECALL),
+    ("not a recall", RiskSignal.RECALL),
+    ("no sterility failures; kink complaints", RiskSignal.STERILIZATION),
+])
+def test_negated_and_over_broad_words_name_no_signal(topic: str, absent: RiskSignal) -> None:
+    assert absent not in topic_signals(topic)
+
+
+@pytest.mark.parametrize(("topic", "signal", "word"), [
+    ("mislabeled expiry dates", RiskSignal.LABELING_UDI, "mislabeled"),
+    ("Class I recall for mislabelled expiry dates", RiskSignal.LABELING_UDI, "mislabelled"),
+    ("labelling mix-up on line 2", RiskSignal.LABELING_UDI, "labelling"),
+    ("Class I recall for mislabelled expiry dates", RiskSignal.RECALL, "recall"),
+    ("non-sterile catheter kink complaints", RiskSignal.COMPLAINT_TREND, "complaints"),
+    ("a Part 806 correction and removal report", RiskSignal.RECALL, "correction and removal"),
+])
+def test_word_forms_name_their_signal(topic: str, signal: RiskSignal, word: str) -> None:
+    assert topic_signals(topic)[signal] == word
+
+
+def test_non_sterile_topic_plans_no_sterile_elements() -> None:
+    content = load_template(resource_path("checklists", "fda-qmsr.yaml"))
+    proposals = plan(content, SiteProfile(device_classes=("II",)), "specific_product_risk",
+                     trigger=Trigger("non-sterile catheter kink complaints"))
+    reasons = " ".join(p.reason for p in proposals if p.selected)
+    assert "sterile" not in reasons.lower()
+    assert "complaints" in reasons
+    skin = plan(content, SiteProfile(device_classes=("II",)), "for_cause",
+                trigger=Trigger("skin irritation on adhesive removal"))
+    assert "recall" not in " ".join(p.reason for p in skin if p.selected)
 
 
 def test_trigger_round_trips_and_refuses_unknown_signals() -> None:

@@ -78,17 +78,38 @@ def parse_signals(values: Iterable[Any]) -> tuple[RiskSignal, ...]:
     return tuple(s for s in RiskSignal if s in found)
 
 
+_NEGATIONS = frozenset({"no", "not", "non", "without", "never"})
+_FILLERS = frozenset({"a", "an", "the", "any"})  # "not a recall" is still negated
+_WORD_PREFIX = "(?:mis|re|un)?"  # "mislabeled", "relabelled", "unlabelled" name labeling
+
+
 def topic_signals(topic: str) -> dict[RiskSignal, str]:
-    """Signals the topic's words name, each with the word that named it."""
+    """Signals the topic's words name, each with the words that named it.
+
+    A keyword matches at the start of a word (after an optional "mis", "re" or "un"), in any
+    word form ("label" finds "labeling", "labelled"). A match right after "non-", "not" or
+    "no" (articles between allowed) is negated and does not count: "non-sterile catheter" is
+    not a sterilization signal, "not a recall" not a recall.
+    """
     text = topic.lower()
     out: dict[RiskSignal, str] = {}
     for signal, words in RISK_SIGNAL_KEYWORDS.items():
         for word in words:
-            match = re.search(r"(?<![a-z0-9])" + re.escape(word) + r"[a-z]*", text)
+            pattern = r"(?<![a-z0-9])" + _WORD_PREFIX + re.escape(word) + r"[a-z]*"
+            match = next((m for m in re.finditer(pattern, text)
+                          if not _negated(text[:m.start()])), None)
             if match:
                 out[signal] = topic[match.start():match.end()]
                 break
     return out
+
+
+def _negated(before: str) -> bool:
+    """Whether the words just before a match negate it ("non-", "not a", "no")."""
+    words = re.findall(r"[a-z0-9]+", before[-40:])
+    while words and words[-1] in _FILLERS:
+        words.pop()
+    return bool(words) and words[-1] in _NEGATIONS
 
 
 def _norm(text: str) -> str:
