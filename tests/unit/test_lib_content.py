@@ -134,7 +134,9 @@ def test_mdr_decision_is_cited_to_iso_8_2_2_and_part_803_not_820_35a() -> None:
     assert "21 CFR 820.35(a)" not in oa
     assert {"ISO 13485:2016 8.2.2", "21 CFR 803.17", "21 CFR 803.18"} <= set(oa)
     link = load_crosswalk().link("820.198")
-    assert {"803.17", "803.18"} <= set(link.qmsr_hooks)
+    # qmsr_hooks name 820 paragraphs only; Part 803 is named in the text as an OAFR.
+    assert all(h.startswith("820") for h in link.qmsr_hooks)
+    assert "803.17" in link.what_changed and "803.18" in link.what_changed
     assert "not one of the seven" in link.what_changed
 
 
@@ -146,6 +148,9 @@ def test_retention_and_obsolete_documents_rest_on_iso_4_2_5_and_4_2_4() -> None:
     assert "21 CFR 820.35" not in subm
     cw = load_crosswalk()
     assert cw.link("820.40").qmsr_hooks == ()
+    obsolete = " ".join(cw.link("820.40").what_changed.split())
+    assert "lifetime of the device as defined by the manufacturer" in obsolete
+    assert "not less than two years from the device's release" in obsolete
     assert "7.5.9.1" in cw.link("820.160").iso_clauses
     assert "not new" in cw.link("820.180").what_changed
 
@@ -254,3 +259,16 @@ def test_transition_has_an_area_for_requirements_without_a_qsr_predecessor() -> 
     ):
         assert f"ISO 13485:2016 {clause}" in cited, clause
     assert {"21 CFR 806", "21 CFR 807", "21 CFR 821"} <= cited
+
+
+def test_udi_in_the_production_record_is_graded_once_and_label_release_is_asked() -> None:
+    oa = question(MAIN, "OA-04-Q03")
+    words = " ".join(str(v) for v in (oa["text"], *oa["guidance"].values(),
+                                      *oa["records_to_sample"])).lower()
+    assert "distribution record" not in words
+    assert "complaint record" not in words.replace("udi in complaint records", "")
+    assert "MA-03-Q01" in oa["text"]
+    assert "21 CFR 820.35(a)" not in oa["citations"]
+    ps = question(MAIN, "PS-03-Q03")
+    assert {"21 CFR 820.45(a)", "21 CFR 820.45(b)", "21 CFR 820.45(c)"} <= set(ps["citations"])
+    assert "release record" in " ".join(ps["text"].split())
