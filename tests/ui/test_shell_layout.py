@@ -12,8 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QAbstractButton, QPlainTextEdit, QScrollArea, QTextEdit
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QTextEdit,
+)
 
 from qmsr_ready.core.db import WORKSPACE_SUFFIX, open_workspace
 from qmsr_ready.core.demo import build_demo
@@ -23,7 +31,16 @@ from qmsr_ready.ui.main_window import VIEW_REGISTRY, MainWindow, initial_geometr
 from qmsr_ready.ui.settings import AppSettings
 from qmsr_ready.ui.workers import WorkerRunner
 
-SIZES = [QSize(1366, 768), QSize(1280, 720)]
+# Logical sizes: a 1366x768 and a 1280x720 screen at 100 %, and the same screens at 125 %
+# scaling (Qt lays out in logical pixels, so 1280x720 at 125 % leaves 1024x576 for the window;
+# a subprocess below checks the real QT_SCALE_FACTOR=1.25 too).
+SIZES = {
+    "1366x768": QSize(1366, 768),
+    "1280x720": QSize(1280, 720),
+    "1366x768@125": QSize(1093, 614),
+    "1280x720@125": QSize(1024, 576),
+}
+MIN_LINE_EDIT = 80
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +86,20 @@ def _cut_buttons(window: MainWindow) -> list[str]:
     return cut
 
 
+def _narrow_line_edits(window: MainWindow) -> list[str]:
+    """Visible line edits squeezed below a usable width (the 28 px search box)."""
+    return [
+        f"{edit.accessibleName() or edit.objectName()} {edit.width()} px"
+        for edit in window.findChildren(QLineEdit)
+        if edit.isVisibleTo(window) and not _inside_a_spin_box(edit)
+        and edit.width() < MIN_LINE_EDIT
+    ]
+
+
+def _inside_a_spin_box(edit: QLineEdit) -> bool:
+    return isinstance(edit.parentWidget(), (QAbstractSpinBox, QComboBox))
+
+
 def _short_text_fields(window: MainWindow) -> list[str]:
     """Editable text fields under three lines that are not inside a scroll area."""
     short = []
@@ -89,20 +120,48 @@ def _parents(widget):  # type: ignore[no-untyped-def]
         parent = parent.parentWidget()
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s.width()}x{s.height()}")
+@pytest.mark.parametrize("screen", list(SIZES))
 @pytest.mark.parametrize("view", [entry.key for entry in VIEW_REGISTRY])
 def test_view_fits_a_laptop_screen_without_cut_labels(
-    demo_window: MainWindow, view: str, size: QSize
+    demo_window: MainWindow, view: str, screen: str
 ) -> None:
     window = demo_window
+    size = SIZES[screen]
     window.resize(size)
     window.show()
     window.ctx.set_current_inspection("MI-2026-002")
     window.show_view(view)
     _settle(window)
     assert window.size() == size, "the window's minimum size is larger than the screen"
+    least = window.minimumSizeHint()
+    assert least.width() <= size.width(), least
+    assert least.height() <= size.height(), least
     assert _cut_buttons(window) == []
     assert _short_text_fields(window) == []
+    assert _narrow_line_edits(window) == []
+
+
+@pytest.mark.parametrize(("view", "table", "columns"), [
+    ("home", "table", ("Title", "Site")),
+    ("findings", "table", ("Title",)),
+    ("audit", "table", ("Changes",)),
+])
+def test_text_columns_keep_a_readable_width_at_125_percent(
+    demo_window: MainWindow, view: str, table: str, columns: tuple[str, ...]
+) -> None:
+    """At 1280x720 and 125 % the Title/Site columns were "…" while Type and Dates got full width."""
+    window = demo_window
+    window.resize(SIZES["1280x720@125"])
+    window.show()
+    window.ctx.set_current_inspection("MI-2026-002")
+    window.show_view(view)
+    _settle(window)
+    grid = getattr(window.views[view], table)
+    model = grid.model()
+    names = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    floor = grid.fontMetrics().averageCharWidth() * 15
+    for name in columns:
+        assert grid.columnWidth(names.index(name)) >= floor, name
 
 
 def test_first_size_comes_from_the_available_screen() -> None:
@@ -152,3 +211,23 @@ def test_every_wizard_page_has_a_title_and_subtitle(qtbot, ctx: AppContext) -> N
     qtbot.addWidget(wizard)
     pages = [wizard.page(i) for i in wizard.pageIds()]
     assert all(p.title() and p.subTitle() for p in pages)
+
+
+def test_every_view_fits_at_a_real_125_percent_scale() -> None:
+    """QT_SCALE_FACTOR=1.25 in a subprocess (read once at start-up): 1280x720 and 1366x768 screens
+    leave 1024x576 and 1093x614 logical pixels; no view may ask for more, squeeze a search box
+    below 80 px or cut a button's label."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = Path(__file__).with_name("scaled_layout_probe.py")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "1.25"}
+    done = subprocess.run([sys.executable, str(probe)], env=env, capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report.pop("scale") == ["1.25"]
+    assert len(report) == 2 * len(VIEW_REGISTRY)
+    assert {view: problems for view, problems in report.items() if problems} == {}

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -24,6 +23,8 @@ from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.icons import icon
 from qmsr_ready.ui.models.audit_model import COLUMNS, AuditFilterProxy, AuditModel, AuditRow
 from qmsr_ready.ui.presentation import BLUISH_GREEN, MARGIN, SPACING, VERMILLION
+from qmsr_ready.ui.widgets.column_fit import ColumnFitter
+from qmsr_ready.ui.widgets.flow_layout import flow_container
 from qmsr_ready.ui.workers import Job, JobProgress
 
 ALL = "All"
@@ -57,7 +58,7 @@ class AuditView(QWidget):
         self.result_label.setAccessibleName("Verification result")
         self.result_label.setWordWrap(True)
         layout.addWidget(self.result_label)
-        layout.addLayout(self._build_filters())
+        layout.addWidget(self._build_filters())
         self.table = QTableView(self)
         self.table.setAccessibleName("Audit events")
         self.table.setModel(self.proxy)
@@ -67,9 +68,8 @@ class AuditView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("Changes"), QHeaderView.ResizeMode.Stretch)
+        # Changes takes the rest; a long ID or action is capped instead of pushing it off screen.
+        self.column_fit = ColumnFitter(self.table, [COLUMNS.index("Changes")], floor_chars=24)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel(self)
         layout.addWidget(self.count_label)
@@ -78,8 +78,9 @@ class AuditView(QWidget):
         ctx.current_inspection_changed.connect(self.set_inspection)
         self._dirty = True  # a long trail is read when the view is first shown, not at start-up
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_filters(self) -> QWidget:
+        """Label-and-field pairs that wrap as a whole onto a second row on a narrow window."""
+        bar, row = flow_container(self, SPACING)
         self.entity_combo = QComboBox(self)
         self.actor_combo = QComboBox(self)
         self.from_edit = QDateEdit(self)
@@ -91,11 +92,16 @@ class AuditView(QWidget):
         for text, widget in (("&Entity:", self.entity_combo), ("&Who:", self.actor_combo),
                              ("&From:", self.from_edit), ("&To:", self.to_edit),
                              ("&Search:", self.text_edit)):  # fmt: skip
-            label = QLabel(text, self)
+            pair = QWidget(self)
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(text, pair)
             label.setBuddy(widget)
             widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-            row.addWidget(label)
-            row.addWidget(widget, 1 if widget is self.text_edit else 0)
+            pair_layout.addWidget(label)
+            pair_layout.addWidget(widget)
+            row.addWidget(pair)
+        self.text_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 34)
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -108,7 +114,7 @@ class AuditView(QWidget):
         self.actor_combo.currentTextChanged.connect(self.apply_filters)
         self.text_edit.textChanged.connect(self.apply_filters)
         self.only_current.toggled.connect(self.reload)
-        return row
+        return bar
 
     def set_inspection(self, code: str) -> None:
         self.code = code

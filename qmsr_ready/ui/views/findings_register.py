@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -48,6 +47,8 @@ from qmsr_ready.ui.presentation import (
     SPACING,
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
+from qmsr_ready.ui.widgets.column_fit import ColumnFitter
+from qmsr_ready.ui.widgets.flow_layout import flow_container
 
 if TYPE_CHECKING:
     from qmsr_ready.ui.context import AppContext
@@ -81,13 +82,9 @@ class FindingsRegisterView(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL["Title"], QHeaderView.ResizeMode.Stretch)
-        for name, width in (("Inspection", 110), ("Code", 64), ("Class", 130), ("Status", 170),
-                            ("Area", 52), ("Owner", 130), ("Due", 170), ("Risk", 48),
-                            ("483", 44)):
-            self.table.setColumnWidth(COL[name], width)
+        # Title takes what the short columns (fitted to content, capped) leave, never under a
+        # floor: on 1280x720 at 125 % it used to shrink to "Co…".
+        self.column_fit = ColumnFitter(self.table, [COL["Title"]], floor_chars=24, cap_chars=22)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         open_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
         open_key.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -130,13 +127,13 @@ class FindingsRegisterView(QWidget):
         self.banner = LockBanner(self)
         self.message = LockBanner(self, tone="problem")
 
-        filters = QHBoxLayout()
-        filters.setSpacing(SPACING)
+        # The filters wrap onto a second row on a narrow window (1280x720 at 125 %) instead of
+        # forcing the window wider than the screen or squeezing the search box to nothing.
+        filter_bar, filters = flow_container(self, SPACING)
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 34)
         for widget in (self.status_filter, self.class_filter, self.area_filter,
-                       self.owner_filter, self.overdue_filter):
+                       self.owner_filter, self.overdue_filter, self.search, self.all_inspections):
             filters.addWidget(widget)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.all_inspections)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.new_button)
@@ -146,7 +143,7 @@ class FindingsRegisterView(QWidget):
         layout.setSpacing(SPACING)
         layout.addWidget(self.banner)
         layout.addWidget(self.message)
-        layout.addLayout(filters)
+        layout.addWidget(filter_bar)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 

@@ -12,7 +12,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -40,6 +39,7 @@ from qmsr_ready.ui.models.inspections_model import (
     read_export_state,
 )
 from qmsr_ready.ui.presentation import MARGIN, SPACING
+from qmsr_ready.ui.widgets.column_fit import ColumnFitter
 from qmsr_ready.ui.workers import Job, JobProgress
 
 log = logging.getLogger(__name__)
@@ -127,10 +127,10 @@ class HomeView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for name in ("Title", "Site"):  # the long texts share the width; the rest fit content
-            header.setSectionResizeMode(COLUMNS.index(name), QHeaderView.ResizeMode.Stretch)
+        # The long texts (Title, Site) share the width; the rest fit their content, capped.
+        self.column_fit = ColumnFitter(
+            self.table, [COLUMNS.index("Title"), COLUMNS.index("Site")], cap_chars=32
+        )
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table.activated.connect(self._on_table_activated)
         layout.addWidget(self.table, 1)

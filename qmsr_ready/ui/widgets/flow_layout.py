@@ -68,18 +68,26 @@ class FlowLayout(QLayout):
     def _do_layout(self, rect: QRect, *, test_only: bool) -> int:
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, row_height = area.x(), area.y(), 0
+        rows: list[list[QLayoutItem]] = [[]]
+        x = area.x()
         for item in self._visible():
-            hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and row_height > 0:
-                x, y = area.x(), y + row_height + self._spacing
-                row_height = 0
-            if not test_only:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
-            row_height = max(row_height, hint.height())
-        return y + row_height - rect.y() + m.bottom()
-
+            width = item.sizeHint().width()
+            if x + width > area.right() + 1 and rows[-1]:
+                rows.append([])
+                x = area.x()
+            rows[-1].append(item)
+            x += width + self._spacing
+        y = area.y()
+        for row in rows:
+            row_height = max((i.sizeHint().height() for i in row), default=0)
+            x = area.x()
+            for item in row:
+                hint = item.sizeHint()
+                if not test_only:  # centred in its row: a check box beside a combo box
+                    item.setGeometry(QRect(QPoint(x, y + (row_height - hint.height()) // 2), hint))
+                x += hint.width() + self._spacing
+            y += row_height + self._spacing
+        return max(0, y - self._spacing) - rect.y() + m.bottom()
 
 def flow_container(parent: QWidget | None = None, spacing: int = 6) -> tuple[QWidget, FlowLayout]:
     """A widget holding a ``FlowLayout`` that grows in height as its rows wrap."""

@@ -1,0 +1,80 @@
+"""Table columns that share a narrow window fairly: text columns stretch, the others fit content.
+
+Why: with ``ResizeToContents`` on the short columns and ``Stretch`` on the long ones, a window
+1024 logical pixels wide (1280x720 at 125 %) gave Type and Dates their full width and squeezed
+Title and Site to "…". Here the short columns fit their content up to a cap, the stretching
+columns share what is left but never drop below a floor (the table scrolls sideways instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+
+class ColumnFitter(QObject):
+    """Keeps a table's column widths fitted as its rows and its size change."""
+
+    def __init__(
+        self,
+        table: QTableView,
+        stretch: Iterable[int],
+        *,
+        floor_chars: int = 18,
+        cap_chars: int = 26,
+        fixed: dict[int, int] | None = None,
+    ) -> None:
+        super().__init__(table)
+        self.table = table
+        self.stretch = tuple(stretch)
+        chars = table.fontMetrics().averageCharWidth()
+        self.floor = floor_chars * chars
+        self.cap = cap_chars * chars
+        self.fixed = dict(fixed or {})  # column -> width in characters (a chosen width)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.fit)
+        table.viewport().installEventFilter(self)
+        model = table.model()
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                       model.rowsRemoved):
+            signal.connect(self._later)
+        self.fit()
+
+    def _later(self, *_args: object) -> None:
+        self._timer.start(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._later()
+        return False
+
+    def content_width(self, column: int) -> int:
+        """What the column needs: its header and its widest visible cell, with a little air."""
+        header = self.table.horizontalHeader()
+        if column in self.fixed:
+            return self.fixed[column] * self.table.fontMetrics().averageCharWidth()
+        wanted = max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column)) + 4
+        return min(wanted, self.cap) if column not in self.stretch else wanted
+
+    def fit(self) -> None:
+        header = self.table.horizontalHeader()
+        columns = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        widths = {c: self.content_width(c) for c in columns}
+        stretch = [c for c in self.stretch if c in widths]
+        rest = self.table.viewport().width() - sum(w for c, w in widths.items()
+                                                   if c not in stretch)
+        if stretch:
+            wanted = sum(widths[c] for c in stretch)
+            for c in stretch:  # share what is left in proportion to need, never below the floor
+                share = rest * widths[c] // wanted if wanted else rest // len(stretch)
+                widths[c] = max(min(self.floor, widths[c]), share)
+        for c, width in widths.items():
+            if header.sectionSize(c) != width:
+                header.resizeSection(c, width)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
