@@ -111,7 +111,8 @@ class ChecklistTemplate(Base):
     key: Mapped[code_str]
     version: Mapped[str] = mapped_column(String(32))
     title: Mapped[short_str]
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Deferred: a save that only needs the template's identity must not parse the whole snapshot.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[timestamp]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +90,27 @@ def iter_questions(content: Mapping[str, Any]) -> Iterator[QuestionRef]:
 def question_index(content: Mapping[str, Any]) -> dict[str, QuestionRef]:
     """Map question ID → reference, for lookups by stable ID."""
     return {ref.question_id: ref for ref in iter_questions(content)}
+
+
+class TemplateIndexCache:
+    """Question indexes by template SHA-256: a snapshot never changes, so it is parsed once.
+
+    A save then costs the same for a 40- and a 400-question template. Bounded, so a session
+    that opens many templates does not grow without end.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._indexes: dict[str, dict[str, QuestionRef]] = {}
+
+    def get(self, sha256: str, load: Callable[[], Mapping[str, Any]]) -> dict[str, QuestionRef]:
+        index = self._indexes.get(sha256)
+        if index is None:
+            index = question_index(load())
+            if len(self._indexes) >= self._size:
+                self._indexes.pop(next(iter(self._indexes)))
+            self._indexes[sha256] = index
+        return index
 
 
 def element_index(content: Mapping[str, Any]) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:

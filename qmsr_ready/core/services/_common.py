@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.errors import InspectionLocked, InvalidInput, NotFound
 from qmsr_ready.core.models import Inspection, Site
-from qmsr_ready.core.template_content import QuestionRef, question_index
+from qmsr_ready.core.template_content import QuestionRef, TemplateIndexCache
 from qmsr_ready.core.vocab import InspectionStatus
 
 
@@ -64,8 +64,13 @@ def writable_inspection(session: Session, code: str) -> Inspection:
     return insp
 
 
+_TEMPLATE_INDEXES = TemplateIndexCache()
+
+
 def question_ref(insp: Inspection, question_id: str) -> QuestionRef:
-    ref = question_index(insp.template.content).get(question_id)
+    """The question in the inspection's template snapshot, or ``InvalidInput``."""
+    tpl = insp.template  # content is deferred: only a cache miss parses the snapshot
+    ref = _TEMPLATE_INDEXES.get(tpl.sha256, lambda: tpl.content).get(question_id)
     if ref is None:
         tpl = insp.template
         raise InvalidInput(
