@@ -31,11 +31,12 @@ from qmsr_ready.core.demo_requests import add_day_one
 from qmsr_ready.core.errors import Cancelled, NotAWorkspace, QmsrError, WorkspaceLocked
 from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.library import Catalogue, plan, to_element_choices
+from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import AuditEvent, Evidence
 from qmsr_ready.core.profile import SiteProfile
 from qmsr_ready.core.resources import resource_path
 from qmsr_ready.core.template_content import TemplateSnapshot, iter_questions
-from qmsr_ready.core.vocab import FindingStatus, InspectionType
+from qmsr_ready.core.vocab import FindingStatus, InspectionType, RiskSignal
 
 SEED = 7382850  # fixed: the same ``today`` always gives the same workspace content
 STEPS = 6
@@ -391,16 +392,17 @@ def _planned(s: Session, ctx: _Ctx) -> None:
     start = first_of_next + dt.timedelta(days=(7 - first_of_next.weekday()) % 7)  # a Monday
     code = ctx.code(ctx.today.year)
     itype = InspectionType.FOR_CAUSE.value
+    # What a for-cause visit follows: a complaint trend on one failure mode of one product.
+    trigger = Trigger("ThermaSense TX-200 patch adhesive: rising complaints of skin irritation "
+                      "and redness on removal", (RiskSignal.COMPLAINT_TREND,))
     services.start_inspection(
         s, ctx.actor, site_code="SITE-001", template=ctx.qmsr, inspection_type=itype,
-        elements=to_element_choices(plan(ctx.qmsr.content, dc.GALWAY["profile"], itype)),
+        elements=to_element_choices(
+            plan(ctx.qmsr.content, dc.GALWAY["profile"], itype, trigger=trigger)),
         code=code, title="For-cause rehearsal — ThermaSense TX-200 adhesive complaints",
         lead=dc.LEAD, team=(*dc.TEAM, "Eimear Murphy (Vigilance)"), planned_start=start,
         planned_end=start + dt.timedelta(days=2), scope_notes=dc.FOR_CAUSE_SCOPE,
-    )
-    services.set_element_selection(
-        s, ctx.actor, code, "MA-03", True,
-        "Added by the lead: the for-cause trigger is the TX-200 adhesive complaint trend.",
+        trigger=trigger,
     )
     services.set_element_selection(
         s, ctx.actor, code, "CC-02", True,

@@ -159,7 +159,9 @@ def test_planned_inspections_carry_planner_reasons(demo: DemoSummary) -> None:
         assert insp.planned_start.weekday() == 0
         assert all(e.reason for e in insp.elements)
         chosen = {e.element_id: e.reason for e in insp.elements if e.selected}
-        assert "for-cause" in chosen["MA-03"]
+        assert "complaint trend" in chosen["MA-03"]  # planned from its stated trigger
+        assert insp.trigger["signals"] == ["complaint_trend"]
+        assert "adhesive" in insp.trigger["topic"]
         assert {eid[:2] for eid in chosen} >= {"MO", "DD", "PS", "CC", "MA", "OP"}
         other = services.get_inspection(s, athlone.code)
         not_applicable = {e.element_id for e in other.elements if not e.applicable}

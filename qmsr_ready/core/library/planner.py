@@ -39,6 +39,10 @@ AREA_KIND_LABELS = {
     "gap_assessment": "gap assessment",
 }
 STERILE_REASON = "Not applicable: no sterile product in the site profile."
+# Our reading, not a confirmed fact: the program's table marks what a PMA preapproval covers
+# "at minimum" with a footnote that we read as excluding the OAFRs.
+_OAFR_PMA = ("our reading of the program's footnote, unconfirmed; check the 'at minimum*' table "
+             "and its footnote in CP 7382.850")
 
 
 @dataclass(frozen=True)
@@ -228,12 +232,12 @@ def _decide(
             )
         if ptr.any:
             return True, (
-                f"Added to the PMA preapproval plan because {ptr.text()}. Other applicable FDA "
-                "requirements are not otherwise evaluated in a PMA preapproval inspection."
+                f"Added to the PMA preapproval plan because {ptr.text()}. Otherwise we leave "
+                f"other applicable FDA requirements out of a PMA preapproval plan: {_OAFR_PMA}."
             )
         return False, (
-            "Not selected: other applicable FDA requirements are not evaluated in a PMA "
-            "preapproval inspection. Add it if you want to rehearse it anyway."
+            "Not selected: we leave other applicable FDA requirements out of a PMA preapproval "
+            f"plan ({_OAFR_PMA}). Add it if you want to rehearse it anyway."
         )
     # Model 2 QMS area.
     if element.get("model2_minimum"):
