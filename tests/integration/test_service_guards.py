@@ -76,3 +76,25 @@ def test_reopening_a_never_started_inspection_makes_it_planned_again(fnd_inspect
         services.sign_off(s, "Lead", code, name="Lead", meaning="Reviewed")
         insp = services.reopen_inspection(s, "Lead", code, reason="Signed by mistake")
         assert insp.status == "planned"
+
+
+def test_long_text_limit_is_the_same_for_findings_and_responses(fnd_inspection) -> None:
+    """Typing and importing agree: no text may exceed what one spreadsheet cell carries."""
+    from qmsr_ready.core import services
+    from qmsr_ready.core.errors import InvalidInput
+    from qmsr_ready.core.services._common import LONG_TEXT
+
+    ws, code = fnd_inspection
+    too_long = "x" * (LONG_TEXT + 1)
+    with ws.begin() as s:
+        services.raise_finding(s, "A", inspection_code=code, title="t", classification="minor",
+                               objective_evidence="x" * LONG_TEXT)
+    for call in (
+        lambda s: services.raise_finding(s, "A", inspection_code=code, title="t",
+                                         classification="minor", root_cause=too_long),
+        lambda s: services.update_finding(s, "A", code, "F-001", correction=too_long),
+        lambda s: services.record_response(s, "A", inspection_code=code,
+                                           question_id="MO-01-Q01", notes=too_long),
+    ):
+        with pytest.raises(InvalidInput, match="too long"), ws.begin() as s:
+            call(s)

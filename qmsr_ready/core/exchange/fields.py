@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from qmsr_ready.core.services._common import LONG_TEXT
 from qmsr_ready.core.vocab import (
     CLASSIFICATION_LABELS,
     FINDING_STATUS_LABELS,
@@ -38,7 +39,6 @@ from qmsr_ready.core.vocab import (
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook cannot carry
 _ID_SPLIT = re.compile(r"[;,\s]+")
 MAX_COUNT = 1_000_000_000
-LONG_TEXT = 32_767  # Excel's cell limit: a longer text could not go out in a pack and back
 
 
 class FieldKind(StrEnum):

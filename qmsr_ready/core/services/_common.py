@@ -89,6 +89,7 @@ def choice(value: Any, enum_cls: type[E], what: str) -> E:
         raise InvalidInput(f"{value!r} is not a valid {what}; use one of: {allowed}.") from None
 
 
+LONG_TEXT = 32_767  # Excel's cell limit: a longer text could not go out in a pack and come back
 MAX_COUNT = 1_000_000_000  # a sample or population beyond this is a typing slip (and overflows SQL)
 
 

@@ -20,6 +20,7 @@ from qmsr_ready.core.models import (
     utcnow,
 )
 from qmsr_ready.core.services._common import (
+    LONG_TEXT,
     apply_changes,
     bool_value,
     choice,
@@ -70,7 +71,7 @@ def _clean(insp: Inspection, name: str, value: Any) -> Any:
     if name in SHORT_FIELDS:
         return text_value(value, name.replace("_", " ").capitalize(), max_len=255)
     if name in TEXT_FIELDS:
-        return text_value(value, name.replace("_", " ").capitalize())
+        return text_value(value, name.replace("_", " ").capitalize(), max_len=LONG_TEXT)
     if name == "question_ids":
         if isinstance(value, str):
             value = [value]

@@ -13,6 +13,7 @@ from qmsr_ready.core.errors import InvalidInput, RevisionConflict
 from qmsr_ready.core.models import Response, utcnow
 from qmsr_ready.core.reasons import na_reason
 from qmsr_ready.core.services._common import (
+    LONG_TEXT,
     UNSET,
     apply_changes,
     choice,
@@ -24,8 +25,6 @@ from qmsr_ready.core.services._common import (
 )
 from qmsr_ready.core.services.inspections import mark_in_progress
 from qmsr_ready.core.vocab import Result
-
-LONG_TEXT = 32_767  # Excel's cell limit: longer text could not go out in a pack and come back
 
 
 def get_response(session: Session, inspection_id: int, question_id: str) -> Response | None:
