@@ -231,3 +231,37 @@ def test_every_view_fits_at_a_real_125_percent_scale() -> None:
     assert report.pop("scale") == ["1.25"]
     assert len(report) == 2 * len(VIEW_REGISTRY)
     assert {view: problems for view, problems in report.items() if problems} == {}
+
+
+def test_checklist_ids_stay_whole_at_125_percent(demo_window: MainWindow) -> None:
+    """Question IDs three levels deep read in full; only the text after them is elided."""
+    from qmsr_ready.ui.widgets.key_elide import elide_after_key
+
+    window = demo_window
+    window.resize(SIZES["1280x720@125"])
+    window.show()
+    window.ctx.set_current_inspection("MI-2026-002")
+    window.show_view("checklist")
+    _settle(window)
+    tree = window.views["checklist"].tree
+    metrics = tree.fontMetrics()
+    icon = tree.style().pixelMetric(tree.style().PixelMetric.PM_SmallIconSize)
+    room = tree.columnWidth(0) - 3 * tree.indentation() - icon - 12
+    text = "PS-03-Q02  Is the process validated"
+    shown = elide_after_key(
+        text, room, metrics.horizontalAdvance,
+        lambda s, w: metrics.elidedText(s, Qt.TextElideMode.ElideRight, w),
+    )
+    assert shown.startswith("PS-03-Q02"), shown
+
+
+def test_elide_after_key_cuts_the_text_before_the_id() -> None:
+    from qmsr_ready.ui.widgets.key_elide import elide_after_key
+
+    def cut(s: str, w: int) -> str:
+        return s if len(s) <= w else s[: max(0, w - 1)] + "…"
+
+    assert elide_after_key("PS-03-Q02  Long question", 99, len, cut) == "PS-03-Q02  Long question"
+    assert elide_after_key("PS-03-Q02  Long question", 16, len, cut) == "PS-03-Q02  Long…"
+    assert elide_after_key("PS-03-Q02  Long question", 12, len, cut) == "PS-03-Q02"
+    assert elide_after_key("PS-03-Q02  Long question", 5, len, cut) == "PS-0…"

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStyle,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -48,6 +49,7 @@ from qmsr_ready.ui.presentation import (
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
 from qmsr_ready.ui.widgets.flow_layout import flow_container
+from qmsr_ready.ui.widgets.key_elide import KeyElideDelegate
 from qmsr_ready.ui.widgets.question_panel import QuestionPanel
 
 if TYPE_CHECKING:
@@ -82,10 +84,12 @@ class ChecklistRunnerView(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setItemDelegateForColumn(0, KeyElideDelegate(0, self.tree))  # IDs stay whole
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setMinimumWidth(self._tree_minimum_width())
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
 
         self.filter_combo = QComboBox(self)
@@ -243,6 +247,19 @@ class ChecklistRunnerView(QWidget):
         )
 
     # -- navigation ---------------------------------------------------------------------
+    def _tree_minimum_width(self) -> int:
+        """Room for a question ID three levels deep beside the widest progress mark.
+
+        Why: at 125 % the pane shrank until IDs read "PS-…"; the text after the ID may elide,
+        the ID may not.
+        """
+        metrics = self.tree.fontMetrics()
+        icon = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        id_column = 3 * self.tree.indentation() + icon + metrics.horizontalAdvance("MM-00-Q00 …")
+        progress = metrics.horizontalAdvance("○ Not applicable") + 16
+        scrollbar = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return id_column + 24 + progress + scrollbar + 2 * self.tree.frameWidth()
+
     def current_question_id(self) -> str:
         return self.panel.question_id
 

@@ -43,6 +43,7 @@ from qmsr_ready.ui.presentation import (
     verdict_look,
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
+from qmsr_ready.ui.widgets.card_grid import CardGrid
 from qmsr_ready.ui.widgets.charts import Bar, ColumnChart, HorizontalBarChart
 from qmsr_ready.ui.widgets.request_stats import stats_headline
 
@@ -129,6 +130,7 @@ class DashboardView(QWidget):
         self.heading.setFont(font)
         self.subheading = QLabel()
         self.subheading.setStyleSheet("color: palette(placeholder-text);")
+        self.subheading.setWordWrap(True)  # the template name is long: wrap, never widen the view
         self.message = LockBanner(self, tone="problem")
 
         self.verdict_card = _card("Readiness verdict")
@@ -152,10 +154,8 @@ class DashboardView(QWidget):
         self.day_box = QGroupBox("Inspection-day preparation")
         QVBoxLayout(self.day_box).addWidget(self.day_prep)
         self.day_log: RequestLogReport | None = None
-        cards = QHBoxLayout()
-        cards.setSpacing(SPACING)
-        for card in self._cards:
-            cards.addWidget(card.frame, 1)
+        # One row when it fits, otherwise two or three (1280x720 at 125 % cut "Overdue actions").
+        self.card_grid = CardGrid([card.frame for card in self._cards], SPACING)
 
         self.area_chart = HorizontalBarChart("Checklist conformance by area", parent=self)
         area_box = QGroupBox("Checklist conformance by area (thin grey bar: coverage)")
@@ -194,7 +194,7 @@ class DashboardView(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
         layout.addWidget(self.message)
-        layout.addLayout(cards)
+        layout.addWidget(self.card_grid)
         beside = QHBoxLayout()
         beside.setSpacing(SPACING)
         beside.addWidget(self.verdict_reasons, 3)

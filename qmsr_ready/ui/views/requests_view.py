@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -52,6 +51,7 @@ from qmsr_ready.ui.models.requests_model import (
 )
 from qmsr_ready.ui.presentation import LOCKED_INSPECTION, MARGIN, READ_ONLY, SPACING
 from qmsr_ready.ui.widgets.banner import LockBanner
+from qmsr_ready.ui.widgets.column_fit import ColumnFitter
 from qmsr_ready.ui.widgets.predicted_requests import PredictedRequestsDialog
 from qmsr_ready.ui.widgets.request_capture import Capture, RequestCapture
 from qmsr_ready.ui.widgets.request_detail import RequestDetail
@@ -121,12 +121,10 @@ class RequestsView(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL["What was asked"], QHeaderView.ResizeMode.Stretch)
-        for name, width in (("No.", 54), ("Requested", 92), ("By", 110), ("Kind", 70),
-                            ("Area", 54), ("Owner", 96), ("Status", 108), ("Elapsed", 150)):
-            self.table.setColumnWidth(COL[name], width)
+        # "What was asked" takes the rest; the others fit content (and their header) up to a cap:
+        # fixed pixel widths cut the headers at 125 % ("Vhat was asked").
+        self.column_fit = ColumnFitter(self.table, [COL["What was asked"]], floor_chars=16,
+                                       cap_chars=20)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.open_only = QCheckBox("Open only", self)
         self.open_only.toggled.connect(lambda on: self.proxy.set_filters(open_only=on))

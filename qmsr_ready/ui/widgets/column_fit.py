@@ -73,7 +73,8 @@ class ColumnFitter(QObject):
             wanted = sum(widths[c] for c in stretch)
             for c in stretch:  # share what is left in proportion to need, never below the floor
                 share = rest * widths[c] // wanted if wanted else rest // len(stretch)
-                widths[c] = max(min(self.floor, widths[c]), share)
+                floor = max(min(self.floor, widths[c]), header.sectionSizeHint(c))
+                widths[c] = max(floor, share)  # the header stays whole ("What was asked")
         for c, width in widths.items():
             if header.sectionSize(c) != width:
                 header.resizeSection(c, width)
