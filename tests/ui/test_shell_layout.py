@@ -265,3 +265,25 @@ def test_elide_after_key_cuts_the_text_before_the_id() -> None:
     assert elide_after_key("PS-03-Q02  Long question", 16, len, cut) == "PS-03-Q02  Long…"
     assert elide_after_key("PS-03-Q02  Long question", 12, len, cut) == "PS-03-Q02"
     assert elide_after_key("PS-03-Q02  Long question", 5, len, cut) == "PS-0…"
+
+
+def test_the_wizard_fits_a_1366x768_screen_at_125_percent(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """It had a fixed 900x640: Next/Finish fell below a screen with ~574 logical px free."""
+    from qmsr_ready.ui.dialogs.new_inspection import NewInspectionWizard, wizard_geometry
+
+    available = QRect(0, 0, 1093, 574)  # 1366x768 at 125 % less a panel
+    rect = wizard_geometry(available)
+    assert available.contains(rect)
+    assert wizard_geometry(QRect(0, 0, 1920, 1040)).size() == QSize(900, 640)
+    wizard = NewInspectionWizard(ctx)
+    qtbot.addWidget(wizard)
+    for page_id in wizard.pageIds():
+        least = wizard.page(page_id).minimumSizeHint()
+        assert least.height() <= rect.height() - 120, (page_id, least)  # title + button row
+    wizard.setGeometry(rect)
+    wizard.show()
+    assert wizard.height() <= available.height()
+    for which in (wizard.WizardButton.NextButton, wizard.WizardButton.CancelButton):
+        button = wizard.button(which)
+        bottom = button.mapTo(wizard, button.rect().bottomLeft()).y()
+        assert bottom <= wizard.height()

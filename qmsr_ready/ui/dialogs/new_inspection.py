@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDate, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -382,6 +382,22 @@ class DetailsPage(QWizardPage):
         return [n.strip() for n in self.team_edit.text().split(",") if n.strip()]
 
 
+WIZARD_SIZE = QSize(900, 640)
+
+
+def wizard_geometry(available: QRect) -> QRect:
+    """The wizard's rectangle: 900x640 where it fits, else the available screen less a margin.
+
+    Why: a fixed 900x640 put Next/Finish below the bottom of a 1366x768 screen at 125 %
+    (about 1093x574 logical pixels available).
+    """
+    width = min(WIZARD_SIZE.width(), available.width() - 16)
+    height = min(WIZARD_SIZE.height(), available.height() - 16)
+    rect = QRect(0, 0, width, height)
+    rect.moveCenter(available.center())
+    return rect
+
+
 class NewInspectionWizard(QWizard):
     """Plans and starts a mock inspection; ``created_code`` is set after Finish succeeds."""
 
@@ -400,7 +416,12 @@ class NewInspectionWizard(QWizard):
         self.details_page = DetailsPage(ctx)
         for page in (self.site_page, self.type_page, self.elements_page, self.details_page):
             self.addPage(page)
-        self.resize(900, 640)
+        self.setGeometry(wizard_geometry(self._available(parent)))
+
+    @staticmethod
+    def _available(parent: QWidget | None) -> QRect:
+        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 540)
 
     def accept(self) -> None:
         site, details = self.site_page, self.details_page
