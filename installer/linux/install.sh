@@ -23,6 +23,33 @@ refresh_caches() {
     command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$ICONS" 2>/dev/null || true
 }
 
+# After an uninstall: a cache that could not be rebuilt (no tool here) still names our icon and
+# file type, and one that only we needed is litter. Remove those; keep others' files.
+forget_stale_caches() {
+    if [ -d "$ICONS" ]; then
+        if [ -z "$(find "$ICONS" -type f ! -name icon-theme.cache ! -name index.theme -print -quit)" ] \
+            || ! { command -v gtk-update-icon-cache >/dev/null 2>&1 || command -v update-icon-caches >/dev/null 2>&1; }; then
+            rm -f "$ICONS/icon-theme.cache"  # GTK reads the folders directly without it
+        elif ! command -v gtk-update-icon-cache >/dev/null 2>&1; then
+            update-icon-caches "$ICONS" >/dev/null 2>&1 || rm -f "$ICONS/icon-theme.cache"
+        fi
+        find "$ICONS" -depth -type d -empty -delete 2>/dev/null || true
+    fi
+    if [ -d "$DATA/mime" ]; then
+        if [ -z "$(find "$DATA/mime/packages" -type f -print -quit 2>/dev/null)" ]; then
+            # No user MIME packages left: everything else in ~/.local/share/mime is generated.
+            find "$DATA/mime" -mindepth 1 -maxdepth 1 ! -name packages -exec rm -rf {} +
+            rmdir "$DATA/mime/packages" "$DATA/mime" 2>/dev/null || true
+        elif ! command -v update-mime-database >/dev/null 2>&1; then
+            echo "(Other file types remain in $DATA/mime; run update-mime-database there to drop .qmsr from its cache.)"
+        fi
+    fi
+    if [ -z "$(find "$DATA/applications" -name '*.desktop' -print -quit 2>/dev/null)" ]; then
+        rm -f "$DATA/applications/mimeinfo.cache"  # it indexed only our entry
+    fi
+    rmdir "$PREFIX/opt" 2>/dev/null || true  # only if we made it and it is empty now
+}
+
 if [ "${1:-}" = "--uninstall" ]; then
     rm -f "$BIN_DIR/qmsr-ready" "$DATA/applications/qmsr-ready.desktop" \
         "$DATA/mime/packages/qmsr-ready-mime.xml" "$ICONS/scalable/apps/qmsr-ready.svg"
@@ -32,6 +59,7 @@ if [ "${1:-}" = "--uninstall" ]; then
     done
     rm -rf "$APP_DIR"
     refresh_caches
+    forget_stale_caches
     echo "QMSR Ready removed. Your workspaces (*.qmsr) and settings were left as they were."
     exit 0
 fi
