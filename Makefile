@@ -39,6 +39,12 @@ $(INSTALLER_STAMP): $(STAMP)
 installer: $(INSTALLER_STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller installer/qmsr-ready.spec
+	@# On Linux, also the archive the README tells people to unpack.
+	@if [ "$$(uname -s)" = Linux ]; then \
+		version=$$($(BIN)/python -c 'import qmsr_ready; print(qmsr_ready.__version__)'); \
+		tar -C dist -I 'gzip -1' -cf "dist/qmsr-ready-$$version-linux.tar.gz" qmsr-ready && \
+		echo "dist/qmsr-ready-$$version-linux.tar.gz"; \
+	fi
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_screenshots.py
