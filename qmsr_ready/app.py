@@ -189,8 +189,10 @@ class _NoModalGuard:
     def _record(self, exc: BaseException | None) -> None:
         if exc is None:
             return
-        message = exc.message if isinstance(exc, QmsrError) else f"{type(exc).__name__}: {exc}"
-        self.errors.append(message)
+        if isinstance(exc, QmsrError):  # an expected failure: its one line says it all
+            self.errors.append(exc.message)
+            return
+        self.errors.append(f"{type(exc).__name__}: {exc}")
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
 
     def _close_modals(self) -> None:

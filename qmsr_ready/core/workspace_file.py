@@ -102,6 +102,14 @@ def read_only_uri(path: Path) -> str:
     path = path.absolute()  # a relative name (as typed on the command line) has no file URI
     uri = f"{path.as_uri()}?mode=ro"
     if not _folder_writable(path.parent):
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            # Immutable would ignore the -wal and hide saved changes: refuse instead.
+            raise NotAWorkspace(
+                f"{path.name} has saved changes still in {wal.name}, and its folder is "
+                "read-only, so they cannot be read safely. Copy both files to a folder you can "
+                "write to and open the copy."
+            )
         uri += "&immutable=1"
     return uri
 

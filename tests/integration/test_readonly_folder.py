@@ -56,3 +56,21 @@ def test_read_only_folder_opens_read_only_and_refuses_a_writer(archived: Path) -
         open_workspace(archived)
     assert archived.read_bytes() == before
     assert sorted(p.name for p in archived.parent.iterdir()) == ["w.qmsr"]
+
+
+def test_changes_still_in_the_wal_are_never_hidden_by_a_read_only_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening immutable would ignore the -wal and show older data: refuse instead."""
+    from qmsr_ready.core import workspace_file
+    from qmsr_ready.core.errors import NotAWorkspace
+
+    path = tmp_path / "w.qmsr"
+    with open_workspace(path, create=True):
+        pass
+    (tmp_path / "w.qmsr-wal").write_bytes(b"\0" * 32)  # a journal that holds saved pages
+    monkeypatch.setattr(workspace_file, "_folder_writable", lambda _folder: False)
+    with pytest.raises(NotAWorkspace, match=r"still in w\.qmsr-wal"):
+        workspace_file.read_only_uri(path)
+    (tmp_path / "w.qmsr-wal").write_bytes(b"")
+    assert workspace_file.read_only_uri(path).endswith("&immutable=1")
