@@ -106,7 +106,38 @@ def replay(events: Iterable[Any]) -> _Trail:
             )
         if ev.action == "inspection.create":
             ent.fields.setdefault("status", "planned")
+        if kind == "request":
+            _replay_request(ent, str(ev.action), changes)
     return trail
+
+
+def _replay_request(ent: _Entity, action: str, changes: dict[str, Any]) -> None:
+    """Rebuild a request's moves ``[status, at or None]`` and items shown ``[doc, ver, sha]``.
+
+    A move's time is compared when the trail names it (``moved_at``, or the requested or
+    presented time it sets); trails written before ``moved_at`` was audited compare status only.
+    """
+    moves: list[list[Any]] = ent.extra.setdefault("moves", [])
+    items: list[list[Any]] = ent.extra.setdefault("items", [])
+    if action in ("request.add", "request.move"):
+        at = _new(changes, "moved_at")
+        status = _new(changes, "status")
+        if at is None and status == "presented":
+            at = _new(changes, "presented_at")
+        if at is None and status != "prepared":
+            at = _new(changes, "requested_at")
+        moves.append([status, at])
+    elif action == "request.revert_move" and moves:
+        moves.pop()
+    if action in ("request.move", "request.present"):
+        shown = _new(changes, "presented_items")
+        if isinstance(shown, list):
+            items.extend(list(i) for i in shown if isinstance(i, list))
+    elif action == "request.unpresent":
+        pair = changes.get("presented_items")
+        taken = pair[0] if isinstance(pair, list) and len(pair) == 2 else None
+        if isinstance(taken, list) and taken:
+            del items[-len(taken):]
 
 
 def _new(changes: dict[str, Any], name: str) -> Any:
@@ -350,6 +381,41 @@ def _check_day(c: _Checker) -> None:
         ), lambda r, key=key: f"{r.insp}/{getattr(r, key)}")
         c.compare(kind, table, rows, defaults=defaults)
         _check_revisions(c, kind, rows)
+        if kind == "request":
+            _check_request_history(c, rows)
+
+
+def _check_request_history(c: _Checker, rows: dict[str, dict[str, Any]]) -> None:
+    """A request's stamped moves and the items recorded as shown must match the trail."""
+    by_id = {row["id"]: key for key, row in rows.items()}
+    moves: dict[str, list[list[Any]]] = {key: [] for key in rows}
+    items: dict[str, list[list[Any]]] = {key: [] for key in rows}
+    at_norm = _normaliser("request_moves")
+    for m in c.rows("SELECT request_id, status, at FROM request_moves ORDER BY id"):
+        if m.request_id in by_id:
+            moves[by_id[m.request_id]].append([m.status, at_norm("at", m.at)])
+    for i in c.rows("SELECT request_id, document_id, version, sha256 FROM presented_items"
+                    " ORDER BY id"):
+        if i.request_id in by_id:
+            items[by_id[i.request_id]].append([i.document_id, i.version, i.sha256 or ""])
+    for key in rows:
+        ent = c.trail.get("request", key)
+        if ent is None or not ent.alive or "moves" not in ent.extra:
+            continue
+        want_moves: list[list[Any]] = ent.extra["moves"]
+        have_moves = moves[key]
+        same = len(want_moves) == len(have_moves) and all(
+            w[0] == h[0] and (w[1] is None or _same(h[1], w[1]))
+            for w, h in zip(want_moves, have_moves, strict=True))
+        if not same:
+            c.add(f"request {key}: its moves {_short(have_moves)} do not match the audit trail "
+                  f"{_short(want_moves)} (a move was changed, added or deleted behind the "
+                  "application's back)")
+        want_items = [[str(v or "") for v in i[:3]] for i in ent.extra.get("items", [])]
+        if items[key] != want_items:
+            c.add(f"request {key}: the items recorded as shown {_short(items[key])} do not "
+                  f"match the audit trail {_short(want_items)} (changed, added or deleted behind "
+                  "the application's back)")
 
 
 def _check_revisions(c: _Checker, kind: str, rows: dict[str, dict[str, Any]]) -> None:

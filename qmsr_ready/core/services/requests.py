@@ -186,6 +186,7 @@ def add_request(
     changes: dict[str, Any] = {name: [None, value] for name, value in values.items()}
     changes["status"] = [None, status.value]
     changes["requested_at"] = [None, at]
+    changes["moved_at"] = [None, at or now]  # the first move's stamp, replayed by verify
     append_event(session, actor, "request.add", "request", f"{insp.code}/{code}", changes,
                  insp.code)
     return req
@@ -238,7 +239,7 @@ def move_request(
     current = RequestStatus(req.status)
     when = utcnow() if at is None else time_value(at, "Time")
     _check_move(req, current, target, when)
-    changes: dict[str, Any] = {"status": [current.value, target.value]}
+    changes: dict[str, Any] = {"status": [current.value, target.value], "moved_at": [None, when]}
     if current is RequestStatus.PREPARED and target is not RequestStatus.WITHDRAWN:
         changes["requested_at"] = [None, when]
         req.requested_at = when
