@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, NotFound
-from qmsr_ready.core.models import Evidence, EvidenceBlob, EvidenceLink, Inspection, utcnow
+from qmsr_ready.core.models import (
+    DocumentRequest,
+    Evidence,
+    EvidenceBlob,
+    EvidenceLink,
+    Inspection,
+    PresentedItem,
+    utcnow,
+)
 from qmsr_ready.core.services import evidence_io
 from qmsr_ready.core.services._common import (
     date_value,
@@ -262,6 +270,16 @@ def remove_evidence(session: Session, actor: str, inspection_code: str, evidence
     """Remove evidence from an inspection (undo of attach); unused bytes are dropped too."""
     insp = writable_inspection(session, inspection_code)
     ev = get_evidence(session, insp, evidence_code)
+    shown_for = sorted(set(session.scalars(
+        select(DocumentRequest.code).join(PresentedItem, PresentedItem.request_id
+                                          == DocumentRequest.id)
+        .where(PresentedItem.evidence_id == ev.id)
+    )))
+    if shown_for:  # the proof of what the investigator saw must not be lost
+        raise InvalidInput(
+            f"{evidence_code} is the copy of what was shown for {', '.join(shown_for)}; it cannot "
+            "be removed."
+        )
     sha, name = ev.sha256, ev.filename
     session.delete(ev)
     session.flush()
