@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from qmsr_ready.core.vocab import RequestKind
@@ -29,7 +29,7 @@ CAPTURE_HELP = (
     "Type what the investigator asked for and press Enter to log it, stamped now.\n"
     "Start with rec:, int:, smp:, tour: or doc: to set the kind; end with @Name to set the "
     "back-room owner.\nUp/Down choose a request; Alt+Right / Alt+Left move it along its "
-    "statuses; Ctrl+Shift+W withdraws it."
+    "statuses; Ctrl+Shift+W withdraws it. Ctrl+Z in the empty field undoes the last step."
 )
 
 
@@ -106,12 +106,25 @@ class RequestCapture(QWidget):
         self.owner.blockSignals(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.field and event.type() == QEvent.Type.ShortcutOverride
+                and self._window_undo_key(event)):
+            # Left unaccepted, so the window's Undo/Redo shortcut fires, not the field's own.
+            event.ignore()
+            return True
         if watched is self.field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
+            if self._window_undo_key(event):
+                return True  # never the field's undo: it would bring a logged line back
             if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not event.modifiers():
                 self.step_selection.emit(-1 if event.key() == Qt.Key.Key_Up else 1)
                 return True
         return super().eventFilter(watched, event)
+
+    def _window_undo_key(self, event: QEvent) -> bool:
+        """Undo/Redo in an empty field is the window's (take back the last request logged)."""
+        return (isinstance(event, QKeyEvent) and not self.field.text()
+                and (event.matches(QKeySequence.StandardKey.Undo)
+                     or event.matches(QKeySequence.StandardKey.Redo)))
 
     def _on_field_return_pressed(self) -> None:
         parsed = parse_capture(self.field.text())
@@ -124,6 +137,10 @@ class RequestCapture(QWidget):
         ))
 
     def clear_after_log(self) -> None:
-        """Empty the field and put the cursor back in it for the next request."""
-        self.field.clear()
+        """Empty the field and put the cursor back in it for the next request.
+
+        ``setText`` (unlike ``clear``) also empties the field's own undo history, so no undo
+        can bring the logged line back to be logged twice.
+        """
+        self.field.setText("")
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
