@@ -22,8 +22,9 @@ from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.exchange import apply_day
 from qmsr_ready.core.exchange.errors import refuse_signed_off
-from qmsr_ready.core.exchange.evidence_copy import EvidenceCopy, copy_evidence
+from qmsr_ready.core.exchange.evidence_copy import EvidenceCopy, copy_evidence, link_existing
 from qmsr_ready.core.exchange.fields import FINDING, RESPONSE, entity_spec
+from qmsr_ready.core.exchange.merge import SOURCE_CODES
 from qmsr_ready.core.exchange.plan import (
     Choice,
     ConflictPolicy,
@@ -81,12 +82,16 @@ class AppliedExchange:
     # (question ID, assessed_by, assessed_at) of each response before the exchange wrote it,
     # so an undo restores who assessed it when, not the person undoing
     stamps: tuple[tuple[str, str, Any], ...] = ()
+    # (evidence code, "question" or "finding", target) of each link added to evidence this
+    # workspace already held, so an undo detaches exactly those
+    links: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def summary(self) -> str:
         rows = {(w.entity, w.key) for w in self.writes} | set(self.created)
+        linked = f", {len(self.links)} evidence link(s) added" if self.links else ""
         return (f"{len(self.writes)} field(s) written in {len(rows)} row(s), "
-                f"{len(self.created)} created")
+                f"{len(self.created)} created{linked}")
 
 
 def _label(row: RowPlan) -> str:
@@ -285,6 +290,8 @@ def apply_plan(
     renamed: dict[str, str] = {}
     stamps: list[tuple[str, str, Any]] = []
     now = utcnow().replace(microsecond=0)  # the stamp of every move this exchange makes
+    sources = plan.extras.get("source_codes") or {}
+    mapped: dict[str, dict[str, str]] = {}  # entity -> their code -> ours, of rows created
     for row in plan.rows:
         if row.status is RowStatus.MATCHED:
             values, taken = _decided(plan, row, decisions, policy)
@@ -317,17 +324,21 @@ def apply_plan(
                 renamed[row.key] = new_code
             created.append((FINDING.entity, new_code))
             touched.append((FINDING.entity, new_code))
+            _map_source(mapped, sources, row, new_code)
         elif row.status is RowStatus.NEW and row.entity in apply_day.NEWABLE:
             new_key = _create_day_row(session, actor, code, row, renamed, now)
             created.append((row.entity, new_key))
             touched.append((row.entity, new_key))
+            _map_source(mapped, sources, row, new_key)
     copies = [EvidenceCopy.from_dict(d) for d in plan.extras.get("evidence", ())]
+    planned = dict(plan.extras.get("finding_codes", {}))
+    finding_map = {**renamed, **{k: renamed.get(v, v) for k, v in planned.items()}}
     if copies:
-        planned = dict(plan.extras.get("finding_codes", {}))
-        finding_map = {**renamed, **{k: renamed.get(v, v) for k, v in planned.items()}}
         for ev_code in copy_evidence(session, actor, code, copies, finding_map,
                                      plan.extras.get("source_path", "")):
             created.append(("evidence", ev_code))
+    links = link_existing(session, actor, code, plan.extras.get("evidence_links", ()),
+                          finding_map)
     revisions = tuple((e, k, _revision(session, insp.id, e, k)) for e, k in touched)
     counts = {**plan.counts(), "fields_written": len(writes), "rows_created": len(created)}
     changes: dict[str, Any] = {
@@ -338,11 +349,23 @@ def apply_plan(
         "decisions": [None, [{**d, "decided_by": actor} for d in decided]],
         "created": [None, [f"{e}:{k}" for e, k in created]],
     }
+    if links:
+        changes["linked"] = [None, [f"{e} {kind_} {t}" for e, kind_, t in links]]
+    if kind == "merge" and mapped:
+        changes[SOURCE_CODES] = [None, mapped]
     if kind == "merge":
         changes["source_audit_head"] = [None, plan.source.audit_head]
     event = append_event(session, actor, f"exchange.{kind}", "inspection", code, changes, code)
     return AppliedExchange(kind, code, plan.source, tuple(writes), tuple(created), revisions,
-                           event.seq, tuple(stamps))
+                           event.seq, tuple(stamps), tuple(links))
+
+
+def _map_source(mapped: dict[str, dict[str, str]], sources: Mapping[str, Any], row: RowPlan,
+                new_key: str) -> None:
+    """Note which of their codes a created row came from (merges only plan ``sources``)."""
+    theirs = (sources.get(row.entity) or {}).get(row.key)
+    if theirs:
+        mapped.setdefault(row.entity, {})[str(theirs)] = new_key
 
 
 def _stamp(session: Session, insp_id: int, qid: str) -> tuple[str, str, Any]:
@@ -371,6 +394,8 @@ def revert_exchange(session: Session, actor: str, applied: AppliedExchange) -> N
                 f"Cannot undo the {applied.kind} of {applied.source.name}: {what} {key} {state} "
                 "after it; change that row back by hand instead."
             )
+    for ev_code, kind_, target in reversed(applied.links):  # before the findings they name
+        _undo("evidence", ev_code, _detach, session, actor, code, ev_code, kind_, target)
     for entity, key in reversed(applied.created):
         if entity == "evidence":
             _undo(entity, key, services.remove_evidence, session, actor, code, key)
@@ -420,6 +445,14 @@ def _restore_response(session: Session, actor: str, code: str, qid: str,
     services.restore_response(session, actor, inspection_code=code, question_id=qid,
                               values=_to_service(RESPONSE.entity, old), assessed_by=by,
                               assessed_at=at)
+
+
+def _detach(session: Session, actor: str, code: str, ev_code: str, kind: str,
+            target: str) -> None:
+    if kind == "question":
+        services.detach_evidence(session, actor, code, ev_code, question_id=target)
+    else:
+        services.detach_evidence(session, actor, code, ev_code, finding_code=target)
 
 
 def _undo(entity: str, key: str, call: Any, *args: Any) -> None:

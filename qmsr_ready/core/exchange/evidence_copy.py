@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core import services
 from qmsr_ready.core.errors import QmsrError
-from qmsr_ready.core.models import Evidence, EvidenceBlob
+from qmsr_ready.core.models import Evidence, EvidenceBlob, Finding
 
 
 class EvidenceCopyFailed(QmsrError):  # noqa: N818 (reads as a sentence in messages)
@@ -122,3 +122,52 @@ def copy_evidence(
             have.add(copy.sha256)
             created.append(ev.code)
     return created
+
+
+def link_existing(
+    session: Session,
+    actor: str,
+    inspection_code: str,
+    planned: Iterable[Mapping[str, Any]],
+    finding_map: Mapping[str, str],
+) -> list[tuple[str, str, str]]:
+    """Add the other side's new links to evidence this workspace already holds.
+
+    Returns (evidence code, "question" or "finding", target) of each link added; links present
+    already are skipped, so an undo detaches only what the merge added.
+    """
+    insp = services.get_inspection(session, inspection_code)
+    added: list[tuple[str, str, str]] = []
+    planned = list(planned)
+    codes = dict(session.execute(
+        select(Finding.id, Finding.code).where(Finding.inspection_id == insp.id)).all()) \
+        if planned else {}
+    for spec in planned:
+        ev = session.scalars(select(Evidence).where(
+            Evidence.inspection_id == insp.id, Evidence.code == spec["code"])).one_or_none()
+        if ev is None or ev.sha256 != spec["sha256"]:
+            raise EvidenceCopyFailed(
+                f"Evidence {spec['code']} was removed or replaced in this workspace since the "
+                "preview; make the preview again."
+            )
+        have = {("question", ln.question_id) for ln in ev.links if ln.question_id}
+        have |= {("finding", codes[ln.finding_id]) for ln in ev.links if ln.finding_id in codes}
+        targets = [("question", str(q)) for q in spec.get("question_ids", ())]
+        targets += [("finding", finding_map.get(str(f), str(f)))
+                    for f in spec.get("finding_codes", ())]
+        for kind, target in targets:
+            if (kind, target) in have:
+                continue
+            try:
+                if kind == "question":
+                    services.link_evidence(session, actor, inspection_code, ev.code,
+                                           question_id=target)
+                else:
+                    services.link_evidence(session, actor, inspection_code, ev.code,
+                                           finding_code=target)
+            except QmsrError as exc:
+                raise EvidenceCopyFailed(
+                    f"Evidence {ev.code} ({ev.filename}): {exc.message}") from exc
+            have.add((kind, target))
+            added.append((ev.code, kind, target))
+    return added

@@ -50,6 +50,9 @@ from qmsr_ready.core.models import AuditEvent, Evidence, EvidenceBlob, Finding, 
 from qmsr_ready.core.services._common import get_inspection, next_code
 
 Base = dict[str, dict[str, dict[str, Any]]]  # entity -> key -> {field: value as audited}
+# entity -> their code -> (our code, our values right after the merge that created it)
+Known = dict[str, dict[str, tuple[str, dict[str, Any] | None]]]
+SOURCE_CODES = "source_codes"  # the exchange.merge field recording their code -> ours
 
 
 def file_sha256(path: Path) -> str:
@@ -112,6 +115,71 @@ def replay_base(session: Session, code: str, upto_seq: int) -> tuple[Base, set[s
             if name in spec.names and _pair(pair) != (None, None):
                 row[name] = _pair(pair)[1]
     return base, shas
+
+
+def merged_before(session: Session, code: str, workspace_id: str) -> Known:
+    """The rows earlier merges of workspace ``workspace_id`` created here (not undone).
+
+    Each ``exchange.merge`` event records their code -> ours per entity; the values to compare
+    with are ours right after that merge (what both sides had then).
+    """
+    if not workspace_id:
+        return {}
+    events = list(session.scalars(
+        select(AuditEvent).where(AuditEvent.inspection_code == code,
+                                 AuditEvent.action.in_(("exchange.merge", "exchange.revert")))
+        .order_by(AuditEvent.seq)))
+    undone = {_pair((e.changes or {}).get("reverted_seq"))[1] for e in events
+              if e.action == "exchange.revert" and isinstance(e.changes, dict)}
+    known: Known = {}
+    for ev in events:
+        changes = ev.changes if isinstance(ev.changes, dict) else {}
+        if ev.action != "exchange.merge" or ev.seq in undone:
+            continue
+        if _pair(changes.get("source_workspace_id"))[1] != workspace_id:
+            continue
+        codes = _pair(changes.get(SOURCE_CODES))[1]
+        if not isinstance(codes, dict) or not codes:
+            continue
+        then, _shas = replay_base(session, code, ev.seq)
+        for entity, mapping in codes.items():
+            if entity not in then or not isinstance(mapping, dict):
+                continue
+            for theirs, ours in mapping.items():
+                known.setdefault(entity, {})[str(theirs)] = (
+                    str(ours), then[entity].get(str(ours)))
+    return known
+
+
+def base_links(session: Session, code: str, upto_seq: int) -> dict[str, set[str]]:
+    """Each evidence file's links (SHA-256 -> "question Q" / "finding F-001" labels) after the
+    shared events: a link either side lacks now was removed there since."""
+    sha_of: dict[str, str] = {}
+    links: dict[str, set[str]] = {}
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.inspection_code == code, AuditEvent.entity_type == "evidence",
+               AuditEvent.seq <= upto_seq)
+        .order_by(AuditEvent.seq)
+    )
+    for ev in events:
+        changes = ev.changes if isinstance(ev.changes, dict) else {}
+        old_sha, new_sha = _pair(changes.get("sha256"))
+        if new_sha:
+            sha_of[ev.entity_id] = str(new_sha)
+            links[ev.entity_id] = set()
+        elif old_sha:
+            links.pop(ev.entity_id, None)
+        old, new = _pair(changes.get("linked_to"))
+        if ev.entity_id in links:
+            if new:
+                links[ev.entity_id].add(str(new))
+            elif old:
+                links[ev.entity_id].discard(str(old))
+    by_sha: dict[str, set[str]] = {}
+    for entity_id, labels in links.items():
+        by_sha.setdefault(sha_of[entity_id], set()).update(labels)
+    return by_sha
 
 
 def _pair(value: Any) -> tuple[Any, Any]:
@@ -194,16 +262,22 @@ def plan_workspace_merge(
     base, base_shas = replay_base(session, inspection_code, prefix)
     mine = read_mine(session, inspection_code)
     progress.report(2, 4, "Comparing responses and findings")
+    known = merged_before(session, inspection_code, workspace_id)
     rows = _response_rows(mine, theirs, base)
-    finding_rows, finding_map, removed = _finding_rows(mine, theirs, base)
+    finding_rows, finding_map, removed = _finding_rows(mine, theirs, base, known)
     rows += finding_rows
-    rows += _day_rows(mine, theirs, base, finding_map, bool(prefix))
+    day_maps: dict[str, dict[str, str]] = {}
+    rows += _day_rows(mine, theirs, base, finding_map, bool(prefix), known, day_maps)
     progress.report(3, 4, "Comparing evidence")
     here_shas = set(session.scalars(
         select(Evidence.sha256).where(Evidence.inspection_id == ours.id)))
     copies, ev_rows = _evidence_rows(session, their_evidence, here_shas, base_shas, finding_map,
                                      removed)
     rows += ev_rows
+    links, link_rows = _link_rows(session, ours.id, their_evidence,
+                                  base_links(session, inspection_code, prefix), finding_map,
+                                  removed)
+    rows += link_rows
     notices = []
     if signed_there:
         notices.append(f"{inspection_code} is signed off in {other.name}; sign-offs are never "
@@ -222,6 +296,8 @@ def plan_workspace_merge(
         inspection_code=inspection_code, template_sha256=ours.template.sha256, source=source,
         rows=tuple(rows), notices=tuple(notices),
         extras={"evidence": [c.as_dict() for c in copies], "finding_codes": finding_map,
+                "evidence_links": links, "source_codes": _source_codes(rows, {
+                    FINDING.entity: finding_map, **day_maps}),
                 "source_path": str(other)},
     )
 
@@ -239,13 +315,15 @@ def _response_rows(mine: Side, theirs: Side, base: Base) -> list[RowPlan]:
 
 
 def _day_rows(mine: Side, theirs: Side, base: Base, finding_map: dict[str, str],
-              shared: bool) -> list[RowPlan]:
+              shared: bool, known: Known, maps_out: dict[str, dict[str, str]]) -> list[RowPlan]:
     """Requests and notes like findings (new ones renumbered on a clash, their links to
-    renumbered findings and requests following); the roster area by area like responses."""
-    rows, request_map, _removed = _coded_rows(REQUEST, "R-", mine, theirs, base)
+    renumbered findings and requests following); the roster area by area like responses.
+    ``maps_out`` receives each entity's map of their codes to ours."""
+    rows, request_map, _removed = _coded_rows(REQUEST, "R-", mine, theirs, base, known)
     maps = {"finding_codes": finding_map, "request_codes": request_map}
     rows = [_relink(r, {"finding_codes": finding_map}) for r in rows]
-    note_rows, _map, _removed = _coded_rows(NOTE, "N-", mine, theirs, base)
+    note_rows, note_map, _removed = _coded_rows(NOTE, "N-", mine, theirs, base, known)
+    maps_out.update({REQUEST.entity: request_map, NOTE.entity: note_map})
     rows += [_relink(r, maps) for r in note_rows]
     entity = ROSTER.entity
     for area_id, their_row in theirs.of(entity).items():
@@ -274,25 +352,50 @@ def _relink(row: RowPlan, maps: dict[str, dict[str, str]]) -> RowPlan:
 
 
 def _finding_rows(
-    mine: Side, theirs: Side, base: Base
+    mine: Side, theirs: Side, base: Base, known: Known | None = None
 ) -> tuple[list[RowPlan], dict[str, str], set[str]]:
-    """Finding rows, the renumbering of their codes, and their codes deleted here."""
-    return _coded_rows(FINDING, "F-", mine, theirs, base)
+    """Finding rows, the map of their codes to ours, and their codes deleted here."""
+    return _coded_rows(FINDING, "F-", mine, theirs, base, known)
 
 
 def _coded_rows(
-    spec: EntitySpec, prefix: str, mine: Side, theirs: Side, base: Base
+    spec: EntitySpec, prefix: str, mine: Side, theirs: Side, base: Base,
+    known: Known | None = None,
 ) -> tuple[list[RowPlan], dict[str, str], set[str]]:
     """Rows keyed by a code one side hands out (findings, requests, notes): matched, new
-    (renumbered when both sides used the code for different rows), deleted on either side."""
+    (renumbered when both sides used the code for different rows), deleted on either side.
+
+    ``known`` holds the rows an earlier merge of the same workspace created here (their code ->
+    ours, with our values right after that merge as the base): they match again, never new.
+    The map returned takes each of their codes that differs here to ours."""
     entity = spec.entity
     my_rows, their_rows, base_rows = mine.of(entity), theirs.of(entity), base[entity]
+    earlier = (known or {}).get(entity, {})
+    claimed = {ours for ours, _row in earlier.values()}
     rows: list[RowPlan] = []
     renumber: list[str] = []
     removed: set[str] = set()
+    finding_map: dict[str, str] = {}
     for code, their_row in their_rows.items():
         title = theirs.titles.get((entity, code), "")
-        if code in my_rows:
+        if code in earlier:
+            ours, then = earlier[code]
+            if ours != code:
+                finding_map[code] = ours
+            if ours in my_rows:
+                fields = compare_row(spec, my_rows[ours], their_row, base_hashes(entity, then))
+                rows.append(RowPlan(entity, ours, RowStatus.MATCHED, title, fields,
+                                    sheet=spec.sheet, note=f"merged before from {code}"
+                                    if ours != code else ""))
+            else:
+                removed.add(code)
+                rows.append(RowPlan(entity, ours, RowStatus.REMOVED_HERE, title,
+                                    sheet=spec.sheet, note=f"merged before from {code}; deleted "
+                                    "in this workspace; not restored"))
+            continue
+        if code in my_rows and code in claimed:
+            renumber.append(code)  # our row of that code came from another of their rows
+        elif code in my_rows:
             if code in base_rows or my_rows[code] == their_row:
                 fields = compare_row(spec, my_rows[code], their_row,
                                      base_hashes(entity, base_rows.get(code)))
@@ -309,7 +412,6 @@ def _coded_rows(
                                 new_row_fields(spec, their_row), sheet=spec.sheet,
                                 note=f"as {code}"))
     taken = set(my_rows) | set(their_rows)
-    finding_map: dict[str, str] = {}
     for code in renumber:
         new_code = next_code(taken, prefix)
         taken.add(new_code)
@@ -318,7 +420,7 @@ def _coded_rows(
                             new_row_fields(spec, their_rows[code]), sheet=spec.sheet,
                             note=f"renumbered from {code}"))
     for code in my_rows:
-        if code not in their_rows and code in base_rows:
+        if code not in their_rows and code in base_rows and code not in claimed:
             rows.append(RowPlan(entity, code, RowStatus.MISSING,
                                 mine.titles.get((entity, code), ""), sheet=spec.sheet,
                                 note="deleted in the other workspace; kept here"))
@@ -369,3 +471,61 @@ def _evidence_rows(
         rows.append(RowPlan("evidence", copy.code, RowStatus.NEW, copy.filename,
                             sheet="Evidence", note=note))
     return copies, rows
+
+
+def _source_codes(rows: Iterable[RowPlan], maps: dict[str, dict[str, str]]
+                  ) -> dict[str, dict[str, str]]:
+    """For each new coded row, our planned code -> their code (the audit records the pairs so
+    merging the same workspace again matches these rows instead of adding them twice)."""
+    out: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if row.status is RowStatus.NEW and row.entity in maps and row.key:
+            back = {ours: theirs for theirs, ours in maps[row.entity].items()}
+            out.setdefault(row.entity, {})[row.key] = back.get(row.key, row.key)
+    return out
+
+
+def _link_rows(
+    session: Session, inspection_id: int, theirs: Iterable[dict[str, Any]],
+    base: dict[str, set[str]], finding_map: dict[str, str], removed: set[str],
+) -> tuple[list[dict[str, Any]], list[RowPlan]]:
+    """Their links to evidence both sides hold (matched by SHA-256): new ones are planned, ones
+    this workspace removed since the shared history are reported and not re-added."""
+    codes = dict(session.execute(
+        select(Finding.id, Finding.code).where(Finding.inspection_id == inspection_id)).all())
+    mine: dict[str, tuple[str, set[str]]] = {}
+    for ev in session.scalars(
+        select(Evidence).where(Evidence.inspection_id == inspection_id)
+        .options(selectinload(Evidence.links)).order_by(Evidence.code)
+    ):
+        labels = {f"question {ln.question_id}" for ln in ev.links if ln.question_id}
+        labels |= {f"finding {codes[ln.finding_id]}" for ln in ev.links
+                   if ln.finding_id in codes}
+        entry = mine.setdefault(ev.sha256, (ev.code, set()))
+        entry[1].update(labels)
+    links: list[dict[str, Any]] = []
+    rows: list[RowPlan] = []
+    for ev in theirs:
+        if ev["sha256"] not in mine:
+            continue
+        my_code, have = mine[ev["sha256"]]
+        shared = base.get(ev["sha256"], set())
+        questions = [q for q in ev["question_ids"] if f"question {q}" not in have]
+        findings = [c for c in ev["finding_codes"] if c not in removed
+                    and f"finding {finding_map.get(c, c)}" not in have]
+        new_q = [q for q in questions if f"question {q}" not in shared]
+        new_f = [c for c in findings if f"finding {finding_map.get(c, c)}" not in shared]
+        gone = [f"question {q}" for q in questions if q not in new_q]
+        gone += [f"finding {finding_map.get(c, c)}" for c in findings if c not in new_f]
+        if new_q or new_f:
+            links.append({"code": my_code, "sha256": ev["sha256"], "question_ids": new_q,
+                          "finding_codes": new_f})
+            names = [*new_q, *(finding_map.get(c, c) for c in new_f)]
+            rows.append(RowPlan("evidence", my_code, RowStatus.NEW, ev["filename"],
+                                sheet="Evidence", note="file already here; new link(s) to "
+                                + ", ".join(names)))
+        if gone:
+            rows.append(RowPlan("evidence", my_code, RowStatus.REMOVED_HERE, ev["filename"],
+                                sheet="Evidence", note="link(s) to " + ", ".join(gone)
+                                + " removed in this workspace; not restored"))
+    return links, rows
