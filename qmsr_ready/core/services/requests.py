@@ -36,6 +36,8 @@ from qmsr_ready.core.services._common import (
 from qmsr_ready.core.template_content import iter_elements
 from qmsr_ready.core.vocab import RequestKind, RequestPriority, RequestStatus
 
+# A clock a few minutes fast (another laptop, a typed time) is not a request from the future.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 EDITABLE_FIELDS = (
     "text", "kind", "requested_by", "owner", "priority", "area_id", "element_id", "notes",
     "requested_at", "finding_codes",
@@ -122,7 +124,13 @@ def _clean(session: Session, insp: Inspection, name: str, value: Any) -> Any:
             _element_area(insp, element)
         return element
     if name == "requested_at":
-        return time_value(value, "Requested at")
+        when = time_value(value, "Requested at")
+        if when > utcnow() + FUTURE_TOLERANCE:
+            raise InvalidInput(
+                f"Requested at {when:%Y-%m-%d %H:%M} UTC is in the future; give the time the "
+                "investigator asked (leave it out for now)."
+            )
+        return when
     if name == "finding_codes":
         return codes_value(session, insp, value, Finding, "finding")
     raise InvalidInput(f"A request has no field {name!r}.")  # pragma: no cover
@@ -208,6 +216,12 @@ def update_request(
         if req.presented_at is not None and values["requested_at"] > req.presented_at:
             raise InvalidInput(f"{code} was presented before {values['requested_at']:%H:%M}; "
                                "a request cannot come after its presentation.")
+        later = _first_move_after_request(session, req)
+        if later is not None and values["requested_at"] > later.at:
+            raise InvalidInput(
+                f"{code} moved to {RequestStatus(later.status).label.lower()} at "
+                f"{later.at:%Y-%m-%d %H:%M} UTC; it cannot have been requested after that."
+            )
     changes = apply_changes(req, values)
     if changes:
         req.revision += 1
@@ -215,6 +229,15 @@ def update_request(
         append_event(session, actor, "request.update", "request", f"{insp.code}/{code}",
                      changes, insp.code)
     return req
+
+
+def _first_move_after_request(session: Session, req: DocumentRequest) -> RequestMove | None:
+    """The move that followed the request being asked for (its requested_at must be before)."""
+    moves = list(session.scalars(
+        select(RequestMove).where(RequestMove.request_id == req.id).order_by(RequestMove.id)
+    ))
+    asked = [i for i, m in enumerate(moves) if m.status != RequestStatus.PREPARED.value]
+    return moves[asked[0] + 1] if asked and asked[0] + 1 < len(moves) else None
 
 
 def move_request(
