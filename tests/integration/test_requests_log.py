@@ -141,6 +141,15 @@ def test_predictions_follow_the_plan_and_skip_what_is_logged(fnd_inspection) -> 
         assert complaint.text not in [p.text for p in predicted_requests(s, code)]
 
 
+def test_predictions_skip_an_element_already_asked_about_in_other_words(fnd_inspection) -> None:
+    ws, code = fnd_inspection
+    with ws.begin() as s:
+        add_request(s, "Scribe", inspection_code=code, text="Show me complaints",
+                    element_id="MA-03", suggest=False)
+    with ws.session() as s:
+        assert "MA-03" not in [p.element_id for p in predicted_requests(s, code)]
+
+
 def test_request_log_report_lists_preparation_gaps_per_area_in_scope(fnd_inspection) -> None:
     from qmsr_ready.core.inspection_day.report import build_request_log
 

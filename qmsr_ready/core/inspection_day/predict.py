@@ -68,8 +68,11 @@ def predicted_requests(session: Session, inspection_code: str) -> list[Predicted
                iter_elements(insp.template.content)}
     titles = {str(el.get("id")): str(el.get("title", "")) for _a, el in
               iter_elements(insp.template.content)}
-    logged = {t.casefold() for t in session.scalars(
-        select(DocumentRequest.text).where(DocumentRequest.inspection_id == insp.id))}
+    rows = session.execute(select(DocumentRequest.text, DocumentRequest.element_id).where(
+        DocumentRequest.inspection_id == insp.id)).all()
+    logged = {str(t).casefold() for t, _e in rows}
+    # An element already asked about (in other words) needs no prediction repeating it.
+    covered = {str(e) for _t, e in rows if e}
     out = [PredictedRequest(text, kind, "", "", reason) for text, kind, reason in _GENERAL]
     for element_id, text, kind in _BY_ELEMENT:
         if element_id in selected:
@@ -87,4 +90,5 @@ def predicted_requests(session: Session, inspection_code: str) -> list[Predicted
         out.append(PredictedRequest(
             "Device tracking records for devices under an FDA tracking order", "record",
             "OA-03", area_of.get("OA-03", ""), "The site profile says a tracking order applies."))
-    return [p for p in out if p.text.casefold() not in logged]
+    return [p for p in out
+            if p.text.casefold() not in logged and not (p.element_id and p.element_id in covered)]
