@@ -110,7 +110,7 @@ def test_workbook_has_the_day_sheets_with_statistics_and_base_hashes(pack_file: 
     overall = next(row for row in stats if row[0] == "Overall")
     assert overall[2:6] == (11, 9, 2, 4)  # asked, presented, open, late
     assert overall[6] == 12.0  # median in minutes
-    assert {row[0] for row in stats} >= {"Owner", "Kind", "Area", "Day"}
+    assert {row[0] for row in stats} >= {"Owner", "Kind", "Area", "Day (UTC)"}
     meta = [r for r in wb["_meta"].iter_rows(values_only=True) if r[0] == "row"]
     by_sheet = {r[1] for r in meta if r[5] and "=" in r[5]}
     assert {"Requests", "Scribe notes", "SME roster"} <= by_sheet

@@ -73,7 +73,7 @@ def test_groups_by_owner_kind_area_and_day() -> None:
         req("R-002", "presented", 60 * 24, 60 * 24 + 30, owner="Ben", area="PS"),
         req("R-003", "presented", 5, 25, owner="Ann", area="MA"),
     ]
-    stats = request_statistics(log, T0 + dt.timedelta(days=2), TARGET, tz=dt.UTC)
+    stats = request_statistics(log, T0 + dt.timedelta(days=2), TARGET)  # days are UTC days
     assert [(g.key, g.count, g.late) for g in stats.by_owner] == [("Ann", 2, 1), ("Ben", 1, 1)]
     assert [g.key for g in stats.by_kind] == ["Document", "Record"]
     assert [(g.key, g.median_s) for g in stats.by_area] == [("MA", 15 * 60), ("PS", 30 * 60)]
@@ -85,3 +85,17 @@ def test_groups_by_owner_kind_area_and_day() -> None:
 ])
 def test_format_duration(seconds: float | None, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+def test_days_are_utc_days_whatever_the_computers_time_zone(monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Auckland")  # UTC+12: 13:00 UTC is 01:00 the next day
+    time.tzset()
+    try:
+        log = [req("R-001", "presented", 4 * 60, 4 * 60 + 10)]  # 2026-06-01 13:00 UTC
+        stats = request_statistics(log, T0 + dt.timedelta(hours=6), TARGET)
+        assert [g.key for g in stats.by_day] == ["2026-06-01"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

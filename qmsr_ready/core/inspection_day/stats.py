@@ -107,9 +107,13 @@ def request_statistics(
     requests: Sequence[RequestView],
     now: dt.datetime,
     target: dt.timedelta,
-    tz: dt.tzinfo | None = None,
+    tz: dt.tzinfo = dt.UTC,
 ) -> RequestStats:
-    """Statistics at ``now``; days are calendar days in ``tz`` (default: this computer's)."""
+    """Statistics at ``now``; days are calendar days in ``tz``.
+
+    UTC by default, and every renderer (packs, CLI, GUI) keeps the default and says "day
+    (UTC)": the same log must not fall on different days on different computers.
+    """
 
     def day(r: RequestView) -> str:
         assert r.requested_at is not None

@@ -62,7 +62,7 @@ class RequestStatsTabs(QTabWidget):
     """By owner / kind / area / day, one small table each."""
 
     GROUPS = (("By owner", "by_owner"), ("By kind", "by_kind"), ("By area", "by_area"),
-              ("By day", "by_day"))
+              ("By day (UTC)", "by_day"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -116,7 +116,7 @@ def _stats(ctx: PdfContext, log: RequestLogReport) -> Flowable:
         "Group", "Requests", "Presented", "Late", "Median", "90th pct", "Longest")]]
     groups: list[tuple[str, TimingStats]] = [("All requests", log.stats.overall)]
     for label, items in (("Owner", log.stats.by_owner), ("Kind", log.stats.by_kind),
-                         ("Area", log.stats.by_area), ("Day", log.stats.by_day)):
+                         ("Area", log.stats.by_area), ("Day (UTC)", log.stats.by_day)):
         groups.extend((f"{label}: {g.key}", g) for g in items)
     for name, g in groups:
         rows.append([Para(esc(name), st.cell_bold if name == "All requests" else st.cell),

@@ -135,7 +135,7 @@ def _write_stats(ctx: SheetContext, log: RequestLogReport) -> None:
         put(cell, "header")
     groups: list[tuple[str, TimingStats]] = [("Overall", stats.overall)]
     for label, items in (("Owner", stats.by_owner), ("Kind", stats.by_kind),
-                         ("Area", stats.by_area), ("Day", stats.by_day)):
+                         ("Area", stats.by_area), ("Day (UTC)", stats.by_day)):
         groups.extend((label, g) for g in items)
     for group, g in groups:
         key = excel_value("All requests" if g.key == "all" else g.key)  # owner: typed text
