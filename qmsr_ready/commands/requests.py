@@ -10,6 +10,8 @@ from typing import Any
 
 from qmsr_ready.core.vocab import RequestKind, RequestStatus
 
+AT_HELP = "{what}, ISO-8601; without an offset, this computer's local time (default now)"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``requests list|add|move|predict``."""
@@ -35,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    choices=[k.value for k in RequestKind])
     q.add_argument("--owner", default="", metavar="NAME", help="back-room owner")
     q.add_argument("--by", default="", metavar="NAME", help="the investigator who asked")
-    q.add_argument("--at", default=None, metavar="ISO-8601", help="when it was asked (default now)")
+    q.add_argument("--at", default=None, metavar="ISO-8601",
+                   help=AT_HELP.format(what="when it was asked"))
     q.add_argument("--prepared", action="store_true", help="pre-stage it before the day")
     q.set_defaults(func=cmd_add)
 
@@ -43,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     common(q)
     q.add_argument("code", metavar="R-NNN")
     q.add_argument("status", metavar="STATUS", help=", ".join(s.value for s in RequestStatus))
-    q.add_argument("--at", default=None, metavar="ISO-8601", help="when (default now)")
+    q.add_argument("--at", default=None, metavar="ISO-8601", help=AT_HELP.format(what="when"))
     q.add_argument("--document", default="", metavar="ID", help="document handed over")
     q.add_argument("--version", default="", metavar="V", help="its version")
     q.set_defaults(func=cmd_move)

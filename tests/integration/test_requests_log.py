@@ -32,9 +32,9 @@ def test_numbering_suggestion_and_flow(fnd_inspection) -> None:
         r2 = add_request(s, "Scribe", inspection_code=code, text="Org chart please")
         assert (r1.code, r2.code) == ("R-001", "R-002")
         assert (r1.area_id, r1.element_id) == ("MA", "MA-03")  # suggested from "complaint"
-        move_request(s, "Ann", code, "R-001", "in_retrieval", at="2026-06-01T09:04")
-        move_request(s, "Ann", code, "R-001", "in_qa_review", at="2026-06-01T09:10")
-        move_request(s, "Ann", code, "R-001", "presented", at="2026-06-01T09:12",
+        move_request(s, "Ann", code, "R-001", "in_retrieval", at="2026-06-01T09:04+00:00")
+        move_request(s, "Ann", code, "R-001", "in_qa_review", at="2026-06-01T09:10+00:00")
+        move_request(s, "Ann", code, "R-001", "presented", at="2026-06-01T09:12+00:00",
                      document_id="LOG-CMP-2025", version="B")
     with ws.session() as s:
         views = {v.code: v for v in list_requests(s, code)}
@@ -50,7 +50,7 @@ def test_bad_moves_are_refused_and_change_nothing(fnd_inspection) -> None:
     ws, code = fnd_inspection
     with ws.begin() as s:
         add_request(s, "Scribe", inspection_code=code, text="CAPA log", requested_at=T)
-        move_request(s, "Ann", code, "R-001", "presented", at="2026-06-01T09:30")
+        move_request(s, "Ann", code, "R-001", "presented", at="2026-06-01T09:30+00:00")
     cases = [
         (("R-001", "in_retrieval"), {}, InvalidTransition, "cannot move back"),
         (("R-009", "presented"), {}, NotFound, "No request 'R-009'"),
@@ -62,7 +62,7 @@ def test_bad_moves_are_refused_and_change_nothing(fnd_inspection) -> None:
     with ws.begin() as s:
         add_request(s, "Scribe", inspection_code=code, text="Training matrix", requested_at=T)
     with pytest.raises(InvalidInput, match="before R-002 was requested"), ws.begin() as s:
-        move_request(s, "Ann", code, "R-002", "presented", at="2026-06-01T08:59")
+        move_request(s, "Ann", code, "R-002", "presented", at="2026-06-01T08:59+00:00")
     with pytest.raises(InvalidInput, match="date and time like"), ws.begin() as s:
         move_request(s, "Ann", code, "R-002", "presented", at="soon")
     with ws.session() as s:
@@ -76,7 +76,7 @@ def test_prepared_requests_start_their_clock_when_asked_for(fnd_inspection) -> N
     with ws.begin() as s:
         add_request(s, "Back room", inspection_code=code, text="Complaint log", prepared=True)
         move_request(s, "Scribe", code, "R-001", "requested", at=T)
-        move_request(s, "Ann", code, "R-001", "presented", at="2026-06-01T09:02")
+        move_request(s, "Ann", code, "R-001", "presented", at="2026-06-01T09:02+00:00")
     with ws.session() as s:
         (r,) = list_requests(s, code)
     assert r.requested_at == dt.datetime.fromisoformat(T)
@@ -91,11 +91,11 @@ def test_presenting_in_parts_keeps_each_file_once(fnd_inspection) -> None:
                     requested_at=T)
         present_items(s, "Ann", code, "R-001", [
             {"document_id": "SOP-014", "version": "7", "filename": "SOP-014.pdf", "data": data},
-        ], final=False, at="2026-06-01T09:05")
+        ], final=False, at="2026-06-01T09:05+00:00")
         present_items(s, "Ann", code, "R-001", [
             {"document_id": "SOP-014", "version": "7", "filename": "copy.pdf", "data": data},
             {"document_id": "TRN-2026-03", "version": "1"},
-        ], at="2026-06-01T09:09")
+        ], at="2026-06-01T09:09+00:00")
     with ws.session() as s:
         (r,) = list_requests(s, code)
         blobs = s.execute(text("SELECT COUNT(*) FROM evidence_blobs")).scalar_one()

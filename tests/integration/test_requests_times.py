@@ -36,3 +36,24 @@ def test_requested_at_cannot_come_after_the_first_move(fnd_inspection) -> None:
         req = req_service.update_request(s, "Alice", code, "R-001",
                                          requested_at="2026-05-31T09:05:00+00:00")
         assert f"{req.requested_at:%H:%M}" == "09:05"
+
+
+def test_a_time_without_an_offset_is_this_computers_local_time(monkeypatch) -> None:
+    import datetime as dt
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # UTC+2 in June
+    time.tzset()
+    try:
+        when = req_service.time_value("2026-06-01T09:00", "Time")
+        assert when == dt.datetime(2026, 6, 1, 7, 0, tzinfo=dt.UTC)
+        assert req_service.time_value("2026-06-01T09:00+00:00", "Time").hour == 9
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_cli_help_says_how_a_time_without_an_offset_is_read() -> None:
+    from qmsr_ready.commands.requests import AT_HELP
+
+    assert "without an offset, this computer's local time" in AT_HELP

@@ -57,7 +57,11 @@ def get_request(session: Session, insp: Inspection, code: str) -> DocumentReques
 
 
 def time_value(value: Any, what: str) -> dt.datetime:
-    """An aware datetime from a datetime or ISO-8601 text (naive means UTC)."""
+    """An aware UTC datetime from a datetime or ISO-8601 text.
+
+    One rule for CLI, GUI and services: a time without an offset is this computer's local time
+    (what the person typing it reads on the wall clock).
+    """
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
@@ -68,11 +72,9 @@ def time_value(value: Any, what: str) -> dt.datetime:
             ) from None
     if not isinstance(value, dt.datetime):
         raise InvalidInput(f"{what} must be a date and time, not {value!r}.")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
     if not 2000 <= value.year <= 2100:
         raise InvalidInput(f"{what} {value.isoformat()} is not a plausible time.")
-    return value.astimezone(dt.UTC)
+    return value.astimezone(dt.UTC)  # a naive value is read as local time
 
 
 def _element_area(insp: Inspection, element_id: str) -> str:
