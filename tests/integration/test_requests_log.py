@@ -174,3 +174,27 @@ def test_suggestion_takes_the_subject_named_first() -> None:
         "MA", "MA-03")
     assert suggest_element(content, "MDR log and complaint cross-reference") == ("OA", "OA-01")
     assert suggest_element(content, "Coffee for the investigator") is None
+
+
+def test_preparation_gaps_count_oa_and_gi_areas_in_scope(fnd_workspace) -> None:
+    from qmsr_ready.core import services
+    from qmsr_ready.core.inspection_day.report import build_request_log
+    from qmsr_ready.core.library import Catalogue
+    from qmsr_ready.core.template_content import iter_elements
+
+    template = Catalogue().get("fda-qmsr").snapshot()
+    kinds = {str(a["id"]): str(a.get("kind")) for a in template.content["areas"]}
+    with fnd_workspace.begin() as s:
+        services.create_site(s, "Alice", name="Acme Devices")
+        code = services.start_inspection(
+            s, "Alice", site_code="SITE-001", template=template,
+            inspection_type="baseline_surveillance", title="Day one").code
+    with fnd_workspace.session() as s:
+        log = build_request_log(s, code)
+        insp = services.get_inspection(s, code)
+        selected = {e.element_id for e in insp.elements if e.selected and e.applicable}
+    in_scope = {str(a["id"]) for a, e in iter_elements(template.content) if e["id"] in selected}
+    gap_kinds = {kinds[g.area_id] for g in log.preparation_gaps}
+    assert {kinds[a] for a in in_scope} - {"qms_area"}, "the plan should include OA/GI areas"
+    assert {g.area_id for g in log.preparation_gaps} == in_scope
+    assert gap_kinds > {"qms_area"}

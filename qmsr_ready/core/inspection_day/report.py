@@ -68,7 +68,8 @@ def build_request_log(
     in_scope_areas: dict[str, str] = {}
     selected = {e.element_id for e in insp.elements if e.selected and e.applicable}
     for area, element in iter_elements(insp.template.content):
-        if element.get("id") in selected and area.get("kind", "qms_area") == "qms_area":
+        # Every kind counts: an MDR/recall (OA) or general (GI) SME is a first-day need too.
+        if element.get("id") in selected:
             in_scope_areas.setdefault(str(area["id"]), str(area.get("title", "")))
     by_area = {r.area_id: r for r in roster}
     gaps = []
