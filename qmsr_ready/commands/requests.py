@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import unicodedata
 from typing import Any
 
 from qmsr_ready.core.vocab import RequestKind, RequestStatus
@@ -109,16 +110,43 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for r in requests:
         elapsed = r.elapsed(now)
-        shown = format_duration(None if elapsed is None else elapsed.total_seconds())
-        late = " LATE" if r.is_late(now, target) else ""
-        print(f"{r.code}  {r.status_label:<13} {shown:>10}{late:<5}  {r.owner or '—':<16} "
-              f"{r.text}")
+        is_late = r.is_late(now, target)
+        shown = format_duration(None if elapsed is None else elapsed.total_seconds(),
+                                late=is_late)
+        late = " LATE" if is_late else ""
+        print(f"{r.code}  {r.status_label:<13} {shown:>10}{late:<5}  "
+              f"{_cell(r.owner or '—', 16)}  {_safe(r.text)}")
     o = stats.overall
     print(f"\n{o.count} requested, {o.presented} presented, {o.open} open, {o.late} late "
           f"(target {format_duration(stats.target_s)}), {stats.withdrawn} withdrawn. "
           f"Time to present: median {format_duration(o.median_s)}, "
           f"90th percentile {format_duration(o.p90_s)}, longest {format_duration(o.longest_s)}.")
     return 0
+
+
+def _safe(text: str) -> str:
+    """Text fit for a terminal: control characters (ESC, BEL, CR...) shown escaped, not obeyed."""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+def _width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` cut (with …) or padded to ``width`` terminal columns, so columns line up."""
+    text = _safe(text)
+    if sum(_width(ch) for ch in text) <= width:
+        return text + " " * (width - sum(_width(ch) for ch in text))
+    out, used = "", 0
+    for ch in text:
+        if used + _width(ch) > width - 1:
+            break
+        out, used = out + ch, used + _width(ch)
+    return out + "…" + " " * (width - 1 - used)
 
 
 def _row(r: Any, now: dt.datetime, target: dt.timedelta) -> dict[str, Any]:

@@ -143,7 +143,7 @@ def test_elapsed_time_ticks_with_the_injected_clock_and_turns_late(qtbot, views_
     assert index.data(Qt.ItemDataRole.BackgroundRole) is None
     clock.advance(1.5)
     view.timer.timeout.emit()
-    assert index.data() == "⚠ 15 min LATE"
+    assert index.data() == "⚠ 16 min LATE"  # 15.5 min: a late time rounds up
     assert index.data(Qt.ItemDataRole.ForegroundRole).name().upper() == "#D55E00"
     assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "1 late" in view.headline.text()

@@ -99,3 +99,10 @@ def test_days_are_utc_days_whatever_the_computers_time_zone(monkeypatch) -> None
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_late_time_never_reads_as_the_target() -> None:
+    assert format_duration(15 * 60 + 59) == "15 min"
+    assert format_duration(15 * 60 + 59, late=True) == "16 min"
+    assert format_duration(15 * 60 + 1, late=True) == "16 min"
+    assert format_duration(16 * 60, late=True) == "16 min"

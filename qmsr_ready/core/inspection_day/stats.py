@@ -131,11 +131,17 @@ def request_statistics(
     )
 
 
-def format_duration(seconds: float | None) -> str:
-    """``1 h 05 min``, ``14 min``, ``45 s`` or ``—``: one format for every screen and pack."""
+def format_duration(seconds: float | None, *, late: bool = False) -> str:
+    """``1 h 05 min``, ``14 min``, ``45 s`` or ``—``: one format for every screen and pack.
+
+    A ``late`` time is rounded up to the next whole minute: 15 min 59 s past a 15-minute
+    target must not read "15 min LATE", a time equal to the target.
+    """
     if seconds is None:
         return "—"
     whole = round(seconds)
+    if late and whole >= 60:
+        whole = -(-whole // 60) * 60
     if whole < 60:
         return f"{whole} s"
     minutes = whole // 60

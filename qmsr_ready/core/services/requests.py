@@ -8,6 +8,7 @@ the user may not fall before the request or before the request's last move.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -103,17 +104,35 @@ def codes_value(session: Session, insp: Inspection, value: Any, model: Any, what
     return codes
 
 
+def _plain(value: str, lines: bool) -> str:
+    """Text without control characters (ESC, BEL, a bare CR...) that would drive a terminal.
+
+    Where ``lines`` allows them, line breaks and tabs stay (a CR becomes a line break) and other
+    controls are dropped; in a one-line field every control character becomes a space.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    keep = "\n\t" if lines else ""
+    return "".join(
+        ch if ch in keep or unicodedata.category(ch) != "Cc" else ("" if lines else " ")
+        for ch in value
+    )
+
+
 def _clean(session: Session, insp: Inspection, name: str, value: Any) -> Any:
     if name == "text":
-        return text_value(value, "What was asked", required=True, max_len=4000)
+        asked = _plain(text_value(value, "What was asked", required=True, max_len=4000), True)
+        if not asked.strip():
+            raise InvalidInput("What was asked must not be empty.")
+        return asked.strip()
     if name == "kind":
         return choice(value, RequestKind, "request kind").value
     if name == "priority":
         return choice(value, RequestPriority, "priority").value
     if name in ("requested_by", "owner"):
-        return text_value(value, name.replace("_", " ").capitalize(), max_len=255).strip()
+        return _plain(text_value(value, name.replace("_", " ").capitalize(), max_len=255),
+                      False).strip()
     if name == "notes":
-        return text_value(value, "Notes")
+        return _plain(text_value(value, "Notes"), True)
     if name == "area_id":
         area = text_value(value, "Area", max_len=64).strip()
         if area and area not in _area_ids(insp):

@@ -55,7 +55,9 @@ class PresentRequestDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Document ID", self.document_id)
         form.addRow("&Version", self.version)
-        form.addRow("&File", file_row)
+        file_label = QLabel("&File", self)  # a row holding a layout gets no buddy by itself
+        file_label.setBuddy(self.file)
+        form.addRow(file_label, file_row)
         form.addRow("&Note", self.note)
         self.add_button = QPushButton("Add another document", self)
         self.add_button.setToolTip("Keep this document in the list and enter the next one")

@@ -135,7 +135,7 @@ class RequestsTableModel(RowTableModel):
         elapsed = r.elapsed(self._at)
         if elapsed is None:
             return "—" if r.status != RequestStatus.PREPARED else "not asked yet"
-        text = format_duration(elapsed.total_seconds())
+        text = format_duration(elapsed.total_seconds(), late=self.is_late(r))
         if self.is_late(r):
             return f"{LATE.symbol} {text} {LATE.label}"
         return text

@@ -25,6 +25,8 @@ PREFIXES: dict[str, RequestKind] = {
     "tour": RequestKind.TOUR, "t": RequestKind.TOUR,
 }  # fmt: skip
 _PREFIX = re.compile(r"^\s*([a-z]{1,4})\s*:\s*", re.IGNORECASE)
+# "@Name" (no space after the @) at the end names the owner; a name may have spaces in it.
+_OWNER = re.compile(r"\s@(\S[^@]*)$")
 CAPTURE_HELP = (
     "Type what the investigator asked for and press Enter to log it, stamped now.\n"
     "Start with rec:, int:, smp:, tour: or doc: to set the kind; end with @Name to set the "
@@ -49,10 +51,10 @@ def parse_capture(line: str) -> Capture:
     if match and match.group(1).casefold() in PREFIXES:
         kind = PREFIXES[match.group(1).casefold()].value
         text = text[match.end():]
-    at = text.rfind(" @")
-    if at >= 0 and text[at + 2:].strip():
-        owner = text[at + 2:].strip()
-        text = text[:at].rstrip()
+    owned = _OWNER.search(text)  # only a trailing "@Name": "Drawings @ rev C" keeps its "@"
+    if owned:
+        owner = owned.group(1).strip()
+        text = text[:owned.start()].rstrip()
     return Capture(text.strip(), kind, owner)
 
 

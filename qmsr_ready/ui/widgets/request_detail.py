@@ -209,7 +209,8 @@ class RequestDetail(QWidget):
         self.findings.setText("; ".join(req.finding_codes))
         self.notes.setPlainText(req.notes)
         self.timeline.setText("\n".join(
-            f"{local_time(m.at)}  {request_status_look(m.status).text}  ({m.by})"
+            f"{local_time(m.at)}  {request_status_look(m.status).text}"
+            + (f"  ({m.by})" if m.by else "")
             for m in req.moves) or "—")
         self.shown.setText("\n".join(
             f"{i.document_id} v{i.version or '—'}  {local_time(i.presented_at)}"

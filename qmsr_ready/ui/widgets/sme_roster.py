@@ -90,10 +90,12 @@ class SmeRosterPanel(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((130, 110, 100, 110, 72)):
-            self.table.setColumnWidth(col, width)
+        # Columns share the width (text elided) so that Storyboard and Prepared never hide
+        # behind a horizontal scroll in a narrow side tab (1366x768 laptops).
+        header.setMinimumSectionSize(40)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.presenter = QLineEdit(self)
         self.presenter.setPlaceholderText("Presenter (SME)")

@@ -91,7 +91,7 @@ def _requests(ctx: PdfContext, log: RequestLogReport, part: list[RequestView]) -
             asked += f'<br/><font color="#5A6675">{esc(where)}</font>'
         elapsed = r.elapsed(log.now)
         late = r.is_late(log.now, log.target)
-        timing = "—" if elapsed is None else format_duration(elapsed.total_seconds())
+        timing = "—" if elapsed is None else format_duration(elapsed.total_seconds(), late=late)
         if elapsed is not None and r.is_open:
             timing += " so far"
         if late:

@@ -76,12 +76,17 @@ def shown(r: RequestView) -> str:
     )
 
 
+def _minutes(seconds: float, late: bool) -> int:
+    """Whole minutes; a late time rounds up so it never equals the target (as on screen)."""
+    return -(-round(seconds) // 60) if late else round(seconds / 60)
+
+
 def row_values(r: RequestView, now: dt.datetime, target: dt.timedelta) -> tuple[Any, ...]:
     elapsed = r.elapsed(now)
     return (
         r.code, r.requested_at, r.requested_by, r.text, r.kind_label, r.area_id, r.element_id,
         r.priority_label, r.owner, r.status_label, r.presented_at,
-        None if elapsed is None else round(elapsed.total_seconds() / 60),
+        None if elapsed is None else _minutes(elapsed.total_seconds(), r.is_late(now, target)),
         "Yes" if r.is_late(now, target) else "No", shown(r), r.notes, r.finding_codes,
     )
 
