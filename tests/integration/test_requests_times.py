@@ -57,3 +57,13 @@ def test_cli_help_says_how_a_time_without_an_offset_is_read() -> None:
     from qmsr_ready.commands.requests import AT_HELP
 
     assert "without an offset, this computer's local time" in AT_HELP
+
+
+def test_the_demo_may_build_its_day_in_the_future(fnd_inspection) -> None:
+    ws, code = fnd_inspection
+    with ws.begin() as s:
+        req = req_service.add_request(s, "Demo", inspection_code=code, text="SOP",
+                                      requested_at="2099-01-01T09:00:00+00:00",
+                                      allow_future=True)
+        assert req.requested_at is not None
+        assert req.requested_at.year == 2099

@@ -174,11 +174,13 @@ def add_request(
     prepared: bool = False,
     code: str | None = None,
     suggest: bool = True,
+    allow_future: bool = False,
 ) -> DocumentRequest:
     """Log a request (``R-NNN``), stamped now unless ``requested_at`` is given.
 
     ``prepared`` pre-stages it before the day: its clock starts only when it is requested.
     With ``suggest`` and no area or element given, both are suggested from the text.
+    ``allow_future`` is for the demonstration, built around a chosen (maybe future) day.
     """
     insp = writable_inspection(session, inspection_code)
     given = {"text": text, "kind": kind, "requested_by": requested_by, "owner": owner,
@@ -194,9 +196,11 @@ def add_request(
             values["area_id"], values["element_id"] = found
     now = utcnow()
     status = RequestStatus.PREPARED if prepared else RequestStatus.REQUESTED
-    at = None if prepared else (
-        now if requested_at is None else _clean(session, insp, "requested_at", requested_at)
-    )
+    at: dt.datetime | None = None
+    if not prepared:
+        at = now if requested_at is None else (
+            time_value(requested_at, "Requested at") if allow_future
+            else _clean(session, insp, "requested_at", requested_at))
     existing = list(session.scalars(
         select(DocumentRequest.code).where(DocumentRequest.inspection_id == insp.id)
     ))
