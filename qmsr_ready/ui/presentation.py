@@ -20,6 +20,7 @@ from qmsr_ready.core.vocab import (
     Classification,
     FindingStatus,
     InspectionStatus,
+    RequestStatus,
     Result,
 )
 
@@ -160,3 +161,18 @@ _VERDICT_AS_RESULT = {
 def verdict_look(level: VerdictLevel) -> StatusLook:
     """A readiness verdict drawn like the matching result, labelled with the verdict's word."""
     return dataclasses.replace(RESULT_LOOK[_VERDICT_AS_RESULT[level]], label=level.label)
+
+
+# Inspection-day request statuses, and the mark of a request past its time-to-present target.
+REQUEST_STATUS_LOOK: dict[RequestStatus, StatusLook] = {
+    s: StatusLook(symbol, s.label, color, icon)
+    for s, (symbol, color, icon) in {
+        RequestStatus.PREPARED: ("◇", GREY, "not-assessed"),
+        RequestStatus.REQUESTED: ("○", BLUE, "requests"),
+        RequestStatus.IN_RETRIEVAL: ("◐", ORANGE, "open"),
+        RequestStatus.IN_QA_REVIEW: ("◑", SKY_BLUE, "sign"),
+        RequestStatus.PRESENTED: ("✓", BLUISH_GREEN, "conforms"),
+        RequestStatus.WITHDRAWN: ("—", GREY, "na"),
+    }.items()
+}
+LATE = StatusLook("⚠", "LATE", VERMILLION, "warning")

@@ -167,3 +167,28 @@ def request_target(session: Session) -> dt.timedelta:
     except ValueError:
         minutes = DEFAULT_TARGET_MINUTES
     return dt.timedelta(minutes=minutes if 1 <= minutes <= 24 * 60 else DEFAULT_TARGET_MINUTES)
+
+
+@dataclass(frozen=True)
+class InspectionPlaces:
+    """What the request screens need of an inspection: whether it is locked, and its template's
+    areas ``(id, title)`` and elements ``(area id, element id, title)`` in template order."""
+
+    signed_off: bool
+    areas: tuple[tuple[str, str], ...]
+    elements: tuple[tuple[str, str, str], ...]
+
+
+def inspection_places(session: Session, inspection_code: str) -> InspectionPlaces:
+    from qmsr_ready.core.template_content import iter_elements
+    from qmsr_ready.core.vocab import InspectionStatus
+
+    insp = get_inspection(session, inspection_code)
+    areas: dict[str, str] = {}
+    elements = []
+    for area, element in iter_elements(insp.template.content):
+        aid = str(area.get("id", ""))
+        areas.setdefault(aid, str(area.get("title", "")))
+        elements.append((aid, str(element.get("id", "")), str(element.get("title", ""))))
+    return InspectionPlaces(insp.status == InspectionStatus.SIGNED_OFF.value,
+                            tuple(areas.items()), tuple(elements))

@@ -18,32 +18,12 @@ from qmsr_ready.core.inspection_day.stats import format_duration
 from qmsr_ready.core.inspection_day.views import DEFAULT_TARGET_MINUTES, RequestView
 from qmsr_ready.core.vocab import RequestStatus
 from qmsr_ready.ui.models.row_table import ModelIndex, RowTableModel
-from qmsr_ready.ui.presentation import (
-    BLUE,
-    BLUISH_GREEN,
-    GREY,
-    ORANGE,
-    SKY_BLUE,
-    VERMILLION,
-    StatusLook,
-)
+from qmsr_ready.ui.presentation import LATE, REQUEST_STATUS_LOOK, StatusLook
 
 Clock = Callable[[], dt.datetime]
 RowRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
-REQUEST_STATUS_LOOK: dict[RequestStatus, StatusLook] = {
-    s: StatusLook(symbol, s.label, color, icon)
-    for s, (symbol, color, icon) in {
-        RequestStatus.PREPARED: ("◇", GREY, "not-assessed"),
-        RequestStatus.REQUESTED: ("○", BLUE, "requests"),
-        RequestStatus.IN_RETRIEVAL: ("◐", ORANGE, "open"),
-        RequestStatus.IN_QA_REVIEW: ("◑", SKY_BLUE, "sign"),
-        RequestStatus.PRESENTED: ("✓", BLUISH_GREEN, "conforms"),
-        RequestStatus.WITHDRAWN: ("—", GREY, "na"),
-    }.items()
-}
-LATE = StatusLook("⚠", "LATE", VERMILLION, "warning")
 LATE_TINT = QColor(213, 94, 0, 38)  # vermillion, faint: readable on light and dark rows
 
 COLUMNS: tuple[str, ...] = ("No.", "Requested", "By", "What was asked", "Kind", "Area",

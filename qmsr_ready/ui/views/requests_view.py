@@ -28,16 +28,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.inspection_day.predict import predicted_requests
 from qmsr_ready.core.inspection_day.report import RequestLogReport, build_request_log
 from qmsr_ready.core.inspection_day.stats import RequestStats, request_statistics
-from qmsr_ready.core.inspection_day.views import RequestView
-from qmsr_ready.core.models import Inspection
-from qmsr_ready.core.template_content import iter_elements
-from qmsr_ready.core.vocab import REQUEST_FLOW, InspectionStatus, RequestStatus
+from qmsr_ready.core.inspection_day.views import RequestView, inspection_places
+from qmsr_ready.core.vocab import REQUEST_FLOW, RequestStatus
 from qmsr_ready.ui.commands import requests as cmd
 from qmsr_ready.ui.commands.base import ServiceCommand, execute
 from qmsr_ready.ui.dialogs.present_request import PresentRequestDialog
@@ -237,18 +234,16 @@ class RequestsView(QWidget):
         if self._ctx.workspace is not None and self._code:
             with self._ctx.read() as session:
                 report = build_request_log(session, self._code, now=self.model.now)
-                insp = session.scalars(
-                    select(Inspection).where(Inspection.code == self._code)).one()
-                locked = insp.status == InspectionStatus.SIGNED_OFF
-                seen: set[str] = set()
-                for area, element in iter_elements(insp.template.content):
-                    aid = str(area.get("id", ""))
-                    if aid not in seen:
-                        seen.add(aid)
-                        areas.append((aid, str(area.get("title", ""))))
-                        elements.append((aid, f"{aid} {area.get('title', '')}"))
-                    eid = str(element.get("id", ""))
-                    elements.append((eid, f"    {eid} {element.get('title', '')}"))
+                places = inspection_places(session, self._code)
+            locked = places.signed_off
+            areas = list(places.areas)
+            titles = dict(places.areas)
+            seen: set[str] = set()
+            for aid, eid, title in places.elements:
+                if aid not in seen:
+                    seen.add(aid)
+                    elements.append((aid, f"{aid} {titles[aid]}"))
+                elements.append((eid, f"    {eid} {title}"))
         self._report, self._locked = report, locked
         self.model.set_rows(report.requests if report else (),
                             report.target if report else None)
