@@ -33,7 +33,6 @@ from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.report import build_report
 from qmsr_ready.core.services import queries
 from qmsr_ready.ui.context import AppContext
-from qmsr_ready.ui.qt_compat import pin_bool_refcounts
 from qmsr_ready.ui.settings import AppSettings
 from qmsr_ready.ui.views.checklist_runner import ChecklistRunnerView
 from qmsr_ready.ui.views.findings_register import FindingsRegisterView
@@ -69,7 +68,6 @@ def bare_select(path: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    pin_bool_refcounts()  # as the app does at start-up (PySide6 6.12 emit() defect)
     app = QApplication.instance() or QApplication([])
     scratch = Path(tempfile.mkdtemp(prefix="qmsr-bench-"))
     path = Path(argv[0]) if argv else scratch / "scale.qmsr"
@@ -191,7 +189,6 @@ def scale_workspace() -> Path:
 
 def rows() -> list[BenchRow]:
     """Open the large workspace to the findings register vs a bare SELECT; peak memory."""
-    pin_bool_refcounts()
     app = QApplication.instance() or QApplication([])
     path = scale_workspace()
     scratch = Path(tempfile.mkdtemp(prefix="qmsr-bench-"))

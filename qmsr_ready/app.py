@@ -45,19 +45,6 @@ class ScreenshotFailed(QmsrError):  # noqa: N818 (reads like the other QmsrError
     """Rendering a screenshot hit an error; nothing was written."""
 
 
-def _pin_bools_if_needed() -> None:
-    """Apply the PySide6 6.12 bool work-around only where it can matter (saves a 0.2 s probe)."""
-    if sys.version_info >= (3, 12):
-        return
-    from PySide6 import __version__ as binding_version
-
-    parts = tuple(int(p) for p in binding_version.split(".")[:2] if p.isdigit())
-    if parts >= (6, 12):
-        from qmsr_ready.ui.qt_compat import pin_bool_refcounts
-
-        pin_bool_refcounts()  # before any signal is emitted
-
-
 def run(options: GuiOptions) -> int:
     """Start the GUI; with ``options.screenshot`` render one picture and exit. Returns exit code."""
     if options.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
@@ -65,7 +52,6 @@ def run(options: GuiOptions) -> int:
     from qmsr_ready.ui.xcb_check import check_xcb_platform
 
     check_xcb_platform()  # libraries and a reachable display: one line and exit 2, not Qt's abort
-    _pin_bools_if_needed()
     from PySide6.QtWidgets import QApplication
 
     from qmsr_ready.ui.context import AppContext

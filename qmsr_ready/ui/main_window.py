@@ -1,7 +1,8 @@
 """The main window: menus, navigation, the stacked views and the open workspace's lifecycle.
 
-Views are looked up in one registry (``VIEW_REGISTRY``) and imported lazily, so the window still
-opens (showing a placeholder page) while a view module is missing or broken.
+The views are listed once in ``ui/view_keys.py`` (key, title, icon) and their classes imported
+directly in ``view_classes`` (after the first paint), so a misspelt or broken view fails loudly
+at start-up and in the tests instead of turning into a placeholder page.
 
 With ``deferred=True`` (the app's start-up) the window first shows an "Opening…" page and emits
 ``first_painted``; ``finish_startup()`` then builds the views, which is where SQLAlchemy and the
@@ -13,9 +14,8 @@ menu (``self.menus["file"]`` etc. are kept for later additions).
 
 from __future__ import annotations
 
-import importlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,7 @@ from qmsr_ready.ui.actions import build_actions
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
-from qmsr_ready.ui.view_keys import VIEW_KEYS
+from qmsr_ready.ui.view_keys import VIEW_KEYS, VIEW_REGISTRY
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace
@@ -60,58 +60,30 @@ DEFAULT_SIZE = QSize(1440, 960)
 MINIMUM_SIZE = QSize(800, 500)  # 1280x720 at 125 % leaves about 1024x540 to work with
 
 
-@dataclass(frozen=True)
-class ViewEntry:
-    key: str
-    title: str
-    icon: str
-    module: str
-    cls: str
-
-
-VIEW_REGISTRY: tuple[ViewEntry, ...] = (
-    ViewEntry("home", "Inspections", "home", "qmsr_ready.ui.views.home", "HomeView"),
-    ViewEntry("checklist", "Checklist", "checklist", "qmsr_ready.ui.views.checklist_runner",
-              "ChecklistRunnerView"),
-    ViewEntry("findings", "Findings", "findings", "qmsr_ready.ui.views.findings_register",
-              "FindingsRegisterView"),
-    ViewEntry("dashboard", "Dashboard", "dashboard", "qmsr_ready.ui.views.dashboard",
-              "DashboardView"),
-    ViewEntry("audit", "Audit trail", "audit", "qmsr_ready.ui.views.audit_view", "AuditView"),
-    ViewEntry("requests", "Requests", "requests", "qmsr_ready.ui.views.requests_view",
-              "RequestsView"),
-)  # fmt: skip
 WORKSPACE_FILTER = f"QMSR Ready workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
+ViewFactory = Callable[[AppContext, QWidget], QWidget]  # every view is ``View(ctx, parent)``
 
 
-class PlaceholderView(QWidget):
-    """Shown in place of a view whose module is not available (yet)."""
+def view_classes() -> dict[str, ViewFactory]:
+    """The class of each view by key (imported here, after the first paint: they load core)."""
+    from qmsr_ready.ui.views.audit_view import AuditView
+    from qmsr_ready.ui.views.checklist_runner import ChecklistRunnerView
+    from qmsr_ready.ui.views.dashboard import DashboardView
+    from qmsr_ready.ui.views.findings_register import FindingsRegisterView
+    from qmsr_ready.ui.views.home import HomeView
+    from qmsr_ready.ui.views.requests_view import RequestsView
 
-    def __init__(self, ctx: AppContext, title: str, reason: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        label = QLabel(f"The {title} view is not available in this build.\n\n{reason}", self)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        label.setAccessibleName(f"{title} unavailable")
-        layout.addWidget(label)
-
-    def set_inspection(self, code: str) -> None:
-        """Nothing to show."""
-
-
-def _make_view(entry: ViewEntry, ctx: AppContext, parent: QWidget) -> QWidget:
-    try:
-        module = importlib.import_module(entry.module)
-        cls = getattr(module, entry.cls)
-    except (ImportError, AttributeError) as exc:
-        log.info("view %s unavailable: %s", entry.key, exc)
-        return PlaceholderView(ctx, entry.title, "It has not been installed yet.", parent)
-    try:
-        return cls(ctx, parent)
-    except Exception as exc:  # a broken view must not take the whole window down
-        log.exception("view %s failed to start", entry.key)
-        return PlaceholderView(ctx, entry.title, f"It failed to start: {exc}", parent)
+    classes: dict[str, ViewFactory] = {
+        "home": HomeView,
+        "checklist": ChecklistRunnerView,
+        "findings": FindingsRegisterView,
+        "dashboard": DashboardView,
+        "audit": AuditView,
+        "requests": RequestsView,
+    }
+    if tuple(classes) != VIEW_KEYS:  # a view added to one list and not the other
+        raise RuntimeError(f"view classes {tuple(classes)} do not match VIEW_KEYS {VIEW_KEYS}")
+    return classes
 
 
 def initial_geometry(available: QRect) -> QRect:
@@ -314,8 +286,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_views(self) -> None:
+        classes = view_classes()
         for entry in VIEW_REGISTRY:
-            view = _make_view(entry, self.ctx, self.stack)
+            view = classes[entry.key](self.ctx, self.stack)
             view.setObjectName(f"view_{entry.key}")
             self.views[entry.key] = view
             self.stack.addWidget(view)

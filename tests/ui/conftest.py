@@ -14,11 +14,8 @@ from qmsr_ready.core.services.inspections import start_inspection
 from qmsr_ready.core.services.queries import list_sites
 from qmsr_ready.core.services.sites import create_site
 from qmsr_ready.ui.context import AppContext
-from qmsr_ready.ui.qt_compat import pin_bool_refcounts
 from qmsr_ready.ui.settings import AppSettings
 from qmsr_ready.ui.workers import WorkerRunner
-
-pin_bool_refcounts()  # PySide6 6.12 emit() refcount defect; see qmsr_ready/ui/qt_compat.py
 
 
 @pytest.fixture

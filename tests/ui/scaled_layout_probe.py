@@ -25,7 +25,6 @@ from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.demo import build_demo
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.main_window import VIEW_REGISTRY, MainWindow
-from qmsr_ready.ui.qt_compat import pin_bool_refcounts
 from qmsr_ready.ui.settings import AppSettings
 from qmsr_ready.ui.workers import WorkerRunner
 
@@ -50,7 +49,6 @@ def _problems(window: MainWindow, size: QSize) -> list[str]:
 
 
 def main() -> int:
-    pin_bool_refcounts()
     app = QApplication(sys.argv[:1])
     report: dict[str, list[str]] = {"scale": [str(app.primaryScreen().devicePixelRatio())]}
     with tempfile.TemporaryDirectory() as tmp:

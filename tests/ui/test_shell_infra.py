@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from pathlib import Path
 
@@ -162,15 +163,12 @@ def test_every_view_key_is_reachable_by_keyboard(qtbot, main_window, key: str) -
     assert main_window.nav.currentItem().data(Qt.ItemDataRole.UserRole) == key
 
 
-def test_bool_refcounts_are_pinned_against_emit_defect(qapp) -> None:
-    """PySide6 6.12 ``emit()`` steals a reference to True; thousands of emits must not crash."""
+def test_installed_binding_does_not_steal_bool_references(qapp) -> None:
+    """PySide6 6.12.0 on CPython 3.11 stole a reference to True per ``emit()`` and aborted the
+    process after a few hundred emits; pyproject.toml excludes it, and this fails (instead of a
+    crash in the field) should a build with the defect be installed anyway."""
 
     from PySide6.QtCore import QObject, Signal
-
-    from qmsr_ready.ui.qt_compat import emit_steals_true, pin_bool_refcounts
-
-    defect = emit_steals_true()
-    assert pin_bool_refcounts() == defect  # pinned exactly when the binding needs it
 
     class Emitter(QObject):
         fired = Signal(int)
@@ -178,9 +176,11 @@ def test_bool_refcounts_are_pinned_against_emit_defect(qapp) -> None:
     emitter = Emitter()
     got: list[int] = []
     emitter.fired.connect(got.append)
-    for i in range(5000):
+    before = sys.getrefcount(True)
+    for i in range(50):
         emitter.fired.emit(i)
-    assert len(got) == 5000
+    assert before - sys.getrefcount(True) < 25  # the defect loses one per emit: 50
+    assert got == list(range(50))
 
 
 def test_demo_button_builds_and_opens_demo_workspace(qtbot, main_window, ctx) -> None:
