@@ -16,10 +16,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session  # typing only: SQLAlchemy loads after the first paint
-
     from qmsr_ready.core.db import Workspace
     from qmsr_ready.core.library import Catalogue
+    from qmsr_ready.core.views import Session  # typing only: SQLAlchemy loads after first paint
     from qmsr_ready.ui.settings import AppSettings
     from qmsr_ready.ui.workers import WorkerRunner
 
@@ -34,6 +33,9 @@ class AppContext(QObject):
     current_inspection_changed = Signal(str)  # "" when none is selected
     # (kind, inspection_code); kind: response|finding|evidence|inspection|site|signoff
     data_changed = Signal(str, str)
+    # (inspection_code, question_id): one response row was written; emitted just before its
+    # data_changed("response", code), so the checklist runner updates that one row only.
+    response_recorded = Signal(str, str)
 
     def __init__(self, settings: AppSettings, workers: WorkerRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -88,12 +90,19 @@ class AppContext(QObject):
             self.current_inspection_changed.emit(code)
 
     @contextmanager
-    def write(self, kind: str, inspection_code: str = "") -> Iterator[Session]:
-        """A write transaction that announces ``data_changed`` after it commits."""
+    def write(
+        self, kind: str, inspection_code: str = "", question_id: str = ""
+    ) -> Iterator[Session]:
+        """A write transaction that announces ``data_changed`` after it commits.
+
+        A write of one response names its ``question_id``: ``response_recorded`` goes first.
+        """
         if self.workspace is None:
             raise RuntimeError("no workspace is open")
         with self.workspace.begin() as session:
             yield session
+        if question_id:
+            self.response_recorded.emit(inspection_code, question_id)
         self.data_changed.emit(kind, inspection_code)
 
     @contextmanager

@@ -13,7 +13,7 @@ from views_fixtures import ACTOR, ViewsEnv, views_env_for
 from qmsr_ready.core import services
 from qmsr_ready.core.models import AuditEvent, Response
 from qmsr_ready.core.reasons import na_reason
-from qmsr_ready.ui.models.checklist_data import load_checklist
+from qmsr_ready.core.views.checklist import load_checklist
 from qmsr_ready.ui.models.checklist_model import ChecklistFilterProxy, ChecklistTreeModel
 from qmsr_ready.ui.views.checklist_runner import ChecklistRunnerView
 

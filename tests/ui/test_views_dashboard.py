@@ -11,7 +11,7 @@ from views_fixtures import ACTOR, ViewsEnv, views_env_for
 
 from qmsr_ready.core import services
 from qmsr_ready.core.report import build_report
-from qmsr_ready.ui.models.checklist_data import EvidenceView
+from qmsr_ready.core.views.checklist import EvidenceView
 from qmsr_ready.ui.models.class_area_model import ClassAreaModel
 from qmsr_ready.ui.views.dashboard import DashboardView, open_findings_by_age
 from qmsr_ready.ui.widgets.evidence_list import EvidenceListModel

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
-from sqlalchemy.orm import Session
 
 from qmsr_ready.core.errors import QmsrError
 
 if TYPE_CHECKING:
+    from qmsr_ready.core.views import Session
     from qmsr_ready.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,12 @@ class ServiceCommand(QUndoCommand):
             raise ReadOnlyError(
                 "This workspace is open read-only, so changes cannot be saved."
             )
-        with self._ctx.write(self.kind, self._inspection_code) as session:
+        with self._write() as session:
             step(session)
+
+    def _write(self) -> AbstractContextManager[Session]:
+        """The write transaction a run uses (a subclass may name what it changes)."""
+        return self._ctx.write(self.kind, self._inspection_code)
 
 
 def execute(ctx: AppContext, command: ServiceCommand) -> QmsrError | None:

@@ -18,9 +18,8 @@ from qmsr_ready.core.exchange.plan import Choice, ConflictPolicy, FieldKey
 from qmsr_ready.ui.commands.base import ErrorSink, ReadOnlyError, ServiceCommand
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from qmsr_ready.core.exchange.apply import AppliedExchange
+    from qmsr_ready.core.views import Session
     from qmsr_ready.ui.context import AppContext
 
 # What an exchange can change; every view that shows one of them refreshes after a run.

@@ -10,17 +10,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from qmsr_ready.core.inspection_day.views import request_target
-from qmsr_ready.core.models import Inspection, RosterEntry
 from qmsr_ready.core.services import day_notes
 from qmsr_ready.core.services import requests as request_service
+from qmsr_ready.core.views.undo import request_values, roster_values
 from qmsr_ready.core.vocab import RequestStatus
 from qmsr_ready.ui.commands.base import ErrorSink, ServiceCommand
 
 if TYPE_CHECKING:
+    from qmsr_ready.core.views import Session
     from qmsr_ready.ui.context import AppContext
 
 
@@ -95,14 +93,8 @@ class UpdateRequestCommand(ServiceCommand):
 
     def apply(self, session: Session) -> None:
         if self.old_values is None:
-            insp = session.scalars(
-                select(Inspection).where(Inspection.code == self._inspection_code)).one()
-            row = request_service.get_request(session, insp, self.request_code)
-            self.old_values = {
-                name: list(row.finding_codes or []) if name == "finding_codes"
-                else getattr(row, name)
-                for name in self.new_values
-            }
+            self.old_values = request_values(session, self._inspection_code,
+                                             self.request_code, self.new_values)
         request_service.update_request(session, self._ctx.actor, self._inspection_code,
                                        self.request_code, **self.new_values)
 
@@ -199,16 +191,8 @@ class SetRosterCommand(ServiceCommand):
 
     def apply(self, session: Session) -> None:
         if self.old_values is None:
-            entry = session.scalars(
-                select(RosterEntry).join(Inspection, RosterEntry.inspection_id == Inspection.id)
-                .where(Inspection.code == self._inspection_code,
-                       RosterEntry.area_id == self.area_id)).one_or_none()
-            blank = {"presenter": "", "backup": "", "storyboard": "", "prepared": False,
-                     "notes": ""}
-            self.old_values = {
-                name: getattr(entry, name) if entry is not None else blank[name]
-                for name in self.new_values
-            }
+            self.old_values = roster_values(session, self._inspection_code, self.area_id,
+                                            self.new_values)
         day_notes.set_roster_entry(session, self._ctx.actor, self._inspection_code,
                                    self.area_id, **self.new_values)
 

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.views.checklist import load_finding_evidence
+from qmsr_ready.core.views.undo import finding_values
 from qmsr_ready.core.vocab import Classification, FindingStatus
 from qmsr_ready.ui.commands.base import execute
 from qmsr_ready.ui.commands.findings import (
@@ -37,9 +39,7 @@ from qmsr_ready.ui.commands.findings import (
     RaiseFindingCommand,
     TransitionFindingCommand,
     UpdateFindingCommand,
-    load_finding,
 )
-from qmsr_ready.ui.models.checklist_data import load_finding_evidence
 from qmsr_ready.ui.presentation import FINDING_STATUS_LOOK, MARGIN, READ_ONLY, SPACING
 from qmsr_ready.ui.widgets.evidence_list import EvidenceListWidget
 
@@ -217,10 +217,9 @@ class FindingEditor(QDialog):
         """Read the stored finding again (after a save, a move or an undo)."""
         assert self.finding_code
         with self._ctx.read() as session:
-            row = load_finding(session, self._inspection_code, self.finding_code)
-            values = {name: getattr(row, name) for name in FINDING_FIELDS}
-            values["question_ids"] = list(row.question_ids)
-            self._status = row.status
+            stored = finding_values(session, self._inspection_code, self.finding_code)
+            values = {name: stored[name] for name in (*FINDING_FIELDS, "question_ids")}
+            self._status = stored["status"]
             evidence = load_finding_evidence(session, self._inspection_code, self.finding_code)
         self._stored = values
         self._fill(values)

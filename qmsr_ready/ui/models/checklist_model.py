@@ -20,9 +20,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from qmsr_ready.core.views.checklist import AreaView, ChecklistData, ElementView, QuestionView
 from qmsr_ready.core.vocab import Result
 from qmsr_ready.ui import icons
-from qmsr_ready.ui.models.checklist_data import AreaView, ChecklistData, ElementView, QuestionView
 from qmsr_ready.ui.presentation import result_look
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsr_ready.core.audit import ChainReport, events_for, verify_chain
+from qmsr_ready.core.audit import ChainReport, verify_chain
+from qmsr_ready.core.views.audit import audit_events
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.icons import icon
 from qmsr_ready.ui.models.audit_model import COLUMNS, AuditFilterProxy, AuditModel, AuditRow
@@ -127,7 +128,7 @@ class AuditView(QWidget):
         else:
             code = self.code if self.only_current.isChecked() and self.code else None
             with self.ctx.read() as session:
-                events = events_for(session, inspection_code=code)
+                events = audit_events(session, inspection_code=code)
                 self.model.set_rows([AuditRow.from_event(e) for e in events])
         self._dirty = False
         rows = self.model.rows()

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.views.checklist import ChecklistData, load_checklist
 from qmsr_ready.core.vocab import Result
 from qmsr_ready.ui.commands.base import execute
 from qmsr_ready.ui.commands.responses import RecordResponseCommand
 from qmsr_ready.ui.dialogs.finding_editor import FindingEditor
-from qmsr_ready.ui.models.checklist_data import ChecklistData, load_checklist
 from qmsr_ready.ui.models.checklist_model import (
     KIND_QUESTION,
     ChecklistFilterProxy,

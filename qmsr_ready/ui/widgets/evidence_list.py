@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from qmsr_ready.core.errors import InvalidInput, QmsrError
 from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.services import evidence as evidence_service
-from qmsr_ready.ui.models.checklist_data import EvidenceView
+from qmsr_ready.core.views.checklist import EvidenceView
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace

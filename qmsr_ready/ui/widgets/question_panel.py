@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.reasons import visible, with_na_reason
+from qmsr_ready.core.views.checklist import ChecklistData, QuestionView, ResponseView
 from qmsr_ready.core.vocab import Result
 from qmsr_ready.ui import icons
-from qmsr_ready.ui.models.checklist_data import ChecklistData, QuestionView, ResponseView
 from qmsr_ready.ui.presentation import (
     DATETIME_FORMAT,
     MARGIN,

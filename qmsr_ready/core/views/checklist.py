@@ -1,14 +1,15 @@
 """Frozen view objects of one inspection's checklist, read in a fixed number of queries.
 
 The runner holds these (never live ORM rows) so an edit elsewhere, an undo or a reload cannot
-leave a widget pointing at an expired instance.
+leave a widget pointing at an expired instance. After one answer is saved the runner reads
+that one row again (:func:`load_response`), not the whole checklist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -78,6 +79,7 @@ class ResponseView:
 
 
 def empty_response(question_id: str) -> ResponseView:
+    """The view of a question nobody has answered yet."""
     return ResponseView(question_id, Result.NOT_ASSESSED.value, "", None, None, "", "", "", None)
 
 
@@ -105,9 +107,15 @@ class ChecklistData:
         return self.status == InspectionStatus.SIGNED_OFF
 
     def response(self, question_id: str) -> ResponseView:
+        """The stored answer, or an empty one when the question was never answered."""
         return self.responses.get(question_id) or empty_response(question_id)
 
+    def with_response(self, response: ResponseView) -> ChecklistData:
+        """A copy holding ``response`` in place of the stored answer to its question."""
+        return replace(self, responses={**self.responses, response.question_id: response})
+
     def question(self, question_id: str) -> QuestionView | None:
+        """The question with this ID among the selected elements, if any."""
         for area in self.areas:
             for element in area.elements:
                 for question in element.questions:
@@ -185,10 +193,7 @@ def load_checklist(session: Session, inspection_code: str) -> ChecklistData:
             areas.append(AreaView(area_id, str(area.get("title", "")), str(area.get("kind", "")),
                                   tuple(elements)))
     responses = {
-        r.question_id: ResponseView(
-            r.question_id, r.result, r.notes, r.sample_population, r.sample_size,
-            r.records_reviewed, r.interviewees, r.assessed_by, r.assessed_at,
-        )
+        r.question_id: _response_view(r)
         for r in session.scalars(select(Response).where(Response.inspection_id == inspection_id))
     }
     return ChecklistData(
@@ -198,6 +203,23 @@ def load_checklist(session: Session, inspection_code: str) -> ChecklistData:
         areas=tuple(areas),
         responses=responses,
         evidence=load_question_evidence(session, inspection_id),
+    )
+
+
+def load_response(session: Session, inspection_code: str, question_id: str) -> ResponseView:
+    """The stored answer to one question (empty when never answered): one query."""
+    row = session.scalars(
+        select(Response)
+        .join(Inspection, Response.inspection_id == Inspection.id)
+        .where(Inspection.code == inspection_code, Response.question_id == question_id)
+    ).one_or_none()
+    return empty_response(question_id) if row is None else _response_view(row)
+
+
+def _response_view(r: Response) -> ResponseView:
+    return ResponseView(
+        r.question_id, r.result, r.notes, r.sample_population, r.sample_size,
+        r.records_reviewed, r.interviewees, r.assessed_by, r.assessed_at,
     )
 
 
@@ -213,7 +235,7 @@ def load_question_evidence(
     ).all()
     by_question: dict[str, list[EvidenceView]] = defaultdict(list)
     for question_id, ev in rows:
-        by_question[question_id].append(_evidence_view(ev))
+        by_question[str(question_id)].append(_evidence_view(ev))
     return {k: tuple(v) for k, v in by_question.items()}
 
 
