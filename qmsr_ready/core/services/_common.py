@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from qmsr_ready.core.errors import InspectionLocked, InvalidInput, NotFound
 from qmsr_ready.core.models import Inspection, Site
@@ -47,16 +47,21 @@ def get_site(session: Session, code: str) -> Site:
     return site
 
 
-def get_inspection(session: Session, code: str) -> Inspection:
-    insp = session.execute(select(Inspection).where(Inspection.code == code)).scalar_one_or_none()
+def get_inspection(session: Session, code: str, *, with_template: bool = False) -> Inspection:
+    """The inspection by code; ``with_template`` loads its template row in the same query (a
+    save then needs no second read for ``question_ref``)."""
+    stmt = select(Inspection).where(Inspection.code == code)
+    if with_template:
+        stmt = stmt.options(joinedload(Inspection.template))
+    insp = session.execute(stmt).scalar_one_or_none()
     if insp is None:
         raise NotFound(f"No inspection with code {code!r}.")
     return insp
 
 
-def writable_inspection(session: Session, code: str) -> Inspection:
+def writable_inspection(session: Session, code: str, *, with_template: bool = False) -> Inspection:
     """The inspection, or ``InspectionLocked`` when it is signed off."""
-    insp = get_inspection(session, code)
+    insp = get_inspection(session, code, with_template=with_template)
     if insp.status == InspectionStatus.SIGNED_OFF:
         raise InspectionLocked(
             f"Inspection {code} is signed off and cannot be changed; reopen it with a reason first."

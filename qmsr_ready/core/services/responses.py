@@ -54,7 +54,7 @@ def record_response(
 
     ``expected_revision`` guards against overwriting a newer save (``RevisionConflict``).
     """
-    insp = writable_inspection(session, inspection_code)
+    insp = writable_inspection(session, inspection_code, with_template=True)
     question_ref(insp, question_id)
     values: dict[str, Any] = {}
     if result is not UNSET:
