@@ -16,7 +16,7 @@ from qmsr_ready.core.errors import QmsrError
 
 COMMAND_MODULES = (
     "workspace", "templates", "export", "demo", "gui", "selftest", "requests", "backup",
-    "exchange",
+    "exchange", "copy",
 )
 # Which module registers a sub-command, so a run imports only what its command needs
 # (``--version`` and the GUI stay free of SQLAlchemy). A command missing here still works:
@@ -25,6 +25,7 @@ COMMAND_OWNERS = {
     "inspections": "workspace", "verify": "workspace", "templates": "templates",
     "export": "export", "demo": "demo", "gui": "gui", "self-test": "selftest",
     "requests": "requests", "backup": "backup", "import": "exchange", "merge": "exchange",
+    "copy": "copy", "compare": "copy",
 }  # fmt: skip
 PROG = "qmsr-ready"
 
