@@ -37,6 +37,8 @@ HEAD_SEQ_KEY = "audit_head_seq"
 HEAD_HASH_KEY = "audit_head_hash"
 ACTOR_ENV = "QMSR_READY_USER"
 CHAIN_CACHE_KEY = "chain_cache"
+# pg_advisory_xact_lock key serialising the audit head on PostgreSQL (any constant of ours)
+AUDIT_LOCK_KEY = 0x514D5352  # "QMSR"
 _CACHE_LIMIT = 64
 
 
@@ -112,7 +114,8 @@ def _raw_event_hash(row: Any) -> str:
         entity_type=row.entity_type,
         entity_id=row.entity_id,
         inspection_code=row.inspection_code,
-        changes=json.loads(row.changes),
+        # SQLite hands back the stored JSON text; PostgreSQL's json column, the parsed value
+        changes=json.loads(row.changes) if isinstance(row.changes, str) else row.changes,
         prev_hash=row.prev_hash,
     )
 
@@ -184,6 +187,8 @@ def append_event(
     two flushes, not three, and the head is one UPDATE.
     """
     session.flush()  # so the event follows the rows it describes, in the same transaction
+    if session.get_bind().dialect.name == "postgresql":  # one head under concurrent writers
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK_KEY})
     seq, prev_hash = _head(session)
     seq += 1
     at = utcnow()
@@ -284,6 +289,8 @@ def verify_chain(session: Session, *, cached: bool = False) -> ChainReport:
 
 
 def _integrity(session: Session) -> str:
+    if session.get_bind().dialect.name != "sqlite":  # a server checks its own pages
+        return "ok"
     try:
         rows = session.execute(text("PRAGMA integrity_check")).scalars().all()
     except (DBAPIError, sqlite3.Error) as exc:

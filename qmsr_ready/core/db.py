@@ -1,4 +1,8 @@
-"""The workspace file: one SQLite database per workspace, opened safely.
+"""The workspace: one SQLite file, or a database on a PostgreSQL server, opened safely.
+
+``open_workspace`` takes a path or a ``postgresql+psycopg://`` URL (``server.url``); a server
+workspace is set up in ``core.server.engine`` and shares the ``Workspace`` class below. What
+follows is the file layer.
 
 ``workspace_file`` first checks, without writing, that a file is ours. A writer holds the
 ``workspace_lock`` (keyed by the file's resolved name and its identity) so a second writer, by
@@ -14,7 +18,7 @@ import datetime as dt
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +38,9 @@ from qmsr_ready.core.errors import (
     SchemaTooNew,
     WorkspaceReadOnly,
 )
-from qmsr_ready.core.migrations import alembic_config, head_revision, known_revisions
+from qmsr_ready.core.migrations import HEAD_REVISION, alembic_config, known_revisions
 from qmsr_ready.core.paths import default_workspace_path
+from qmsr_ready.core.server.url import is_server_url
 from qmsr_ready.core.workspace_file import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
@@ -53,7 +58,9 @@ __all__ = [
 ]
 
 WORKSPACE_SUFFIX = ".qmsr"
-_IMMEDIATE_OPTION = "qmsr_begin_immediate"
+# the execution option of write transactions: BEGIN IMMEDIATE on a file, the advisory lock on
+# a server (server.engine)
+IMMEDIATE_OPTION = _IMMEDIATE_OPTION = "qmsr_begin_immediate"
 
 
 
@@ -63,20 +70,26 @@ class _GuardedSession(Session):
     def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
         super().__exit__(type_, value, traceback)
         if value is not None:
-            mapped = translate_error(value, Path(self.info.get("workspace_path", "")))
+            translate = self.info.get("translate")
+            mapped = (translate(value) if translate is not None
+                      else translate_error(value, Path(self.info.get("workspace_path", ""))))
             if mapped is not None:
                 raise mapped from value
 
 
+Translator = Callable[[BaseException], "QmsrError | None"]
+
+
 @contextlib.contextmanager
-def translated(path: Path) -> Iterator[None]:
-    """Re-raise what a damaged file or failing disk raises as one clear ``QmsrError``."""
+def translated(path: Path, translate: Translator | None = None) -> Iterator[None]:
+    """Re-raise what a damaged file or failing disk (or, with ``translate``, a failing server)
+    raises as one clear ``QmsrError``."""
     try:
         yield
     except QmsrError:
         raise
     except Exception as exc:
-        mapped = translate_error(exc, path)
+        mapped = translate(exc) if translate is not None else translate_error(exc, path)
         if mapped is None:
             raise
         raise mapped from exc
@@ -154,23 +167,34 @@ def initialise_file(path: Path, revision: str = "head") -> None:
     engine = _make_engine(path, read_only=False)
     try:
         _upgrade(engine, revision)
-        now = dt.datetime.now(dt.UTC).isoformat()
         with engine.begin() as conn:
-            for key, value in (
-                ("workspace_id", str(uuid.uuid4())),
-                ("created_at", now),
-                ("created_by_version", __version__),
-            ):
-                conn.execute(
-                    text("INSERT INTO workspace_info (key, value) VALUES (:k, :v)"),
-                    {"k": key, "v": value},
-                )
+            write_identity(conn)
     finally:
         engine.dispose()  # closing the last connection checkpoints and removes the WAL
 
 
+def write_identity(conn: Any) -> None:
+    """Give a new, empty workspace its UUID, creation time and creating version."""
+    now = dt.datetime.now(dt.UTC).isoformat()
+    for key, value in (
+        ("workspace_id", str(uuid.uuid4())),
+        ("created_at", now),
+        ("created_by_version", __version__),
+    ):
+        conn.execute(
+            text("INSERT INTO workspace_info (key, value) VALUES (:k, :v)"),
+            {"k": key, "v": value},
+        )
+
+
 class Workspace:
-    """An open workspace file: owns the engine, the session factory and the writer lock."""
+    """An open workspace: owns the engine, the session factory and (for a file) the writer lock.
+
+    ``location`` is what messages and titles show: the file path, or the server URL with its
+    password masked. ``path`` is the file for a file workspace; for a server workspace
+    (``is_server``) it is ``Path(<database name>)``, a relative name with no file behind it, so
+    ``path.name`` in a message still reads sensibly; never use it to reach the disk there.
+    """
 
     def __init__(
         self,
@@ -181,18 +205,26 @@ class Workspace:
         lock: WriterLock | None,
         schema_revision: str,
         backup_path: Path | None = None,
+        location: str | None = None,
+        is_server: bool = False,
+        translate: Translator | None = None,
     ) -> None:
         self.path = path
         self.engine = engine
         self.read_only = read_only
+        self.is_server = is_server
+        self.location = location if location is not None else str(path)
         self.schema_revision = schema_revision
-        self.needs_upgrade = schema_revision != head_revision()
+        self.needs_upgrade = schema_revision != HEAD_REVISION
         self.backup_path = backup_path  # set when opening migrated an older file
         self._lock = lock
         self._closed = False
+        self._translate = translate
         # the verified audit heads of this file (audit.verify_chain(cached=True) reads it)
         self._chain_cache: dict[str, Any] = {}
-        info = {"workspace_path": str(path), "chain_cache": self._chain_cache}
+        info: dict[str, Any] = {"workspace_path": str(path), "chain_cache": self._chain_cache}
+        if translate is not None:
+            info["translate"] = translate
         self.session_factory: sessionmaker[Session] = sessionmaker(
             bind=engine, expire_on_commit=False, class_=_GuardedSession, info=info
         )
@@ -212,12 +244,17 @@ class Workspace:
 
     def _refuse_flush(self, session: Session, _ctx: Any, _instances: Any) -> None:
         if session.new or session.dirty or session.deleted:
-            raise WorkspaceReadOnly(f"{self.path.name} is open read-only; changes cannot be saved.")
+            name = self.location if self.is_server else self.path.name
+            raise WorkspaceReadOnly(f"{name} is open read-only; changes cannot be saved.")
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Session]:
-        """A session in one write transaction: committed on success, rolled back on error."""
-        with translated(self.path), self._write_factory.begin() as session:
+        """A session in one write transaction: committed on success, rolled back on error.
+
+        On a server the transaction first takes the audit advisory lock, so write transactions
+        queue one after another as they do on a file (``BEGIN IMMEDIATE``).
+        """
+        with translated(self.path, self._translate), self._write_factory.begin() as session:
             yield session
 
     def session(self) -> Session:
@@ -227,6 +264,12 @@ class Workspace:
     def backup_to(self, dest: str | os.PathLike[str]) -> Path:
         """Write a consistent copy of the workspace to ``dest`` (safe while it is in use)."""
         from qmsr_ready.core.backups import backup_workspace
+
+        if self.is_server:
+            raise QmsrError(
+                f"{self.location} is on a server: back it up with pg_dump (README, Server "
+                "workspaces), or copy it into a file with 'qmsr-ready copy'."
+            )
 
         return backup_workspace(self, dest)
 
@@ -247,7 +290,7 @@ class Workspace:
 
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "read-write"
-        return f"<Workspace {self.path} {mode} schema {self.schema_revision}>"
+        return f"<Workspace {self.location} {mode} schema {self.schema_revision}>"
 
 
 def open_workspace(
@@ -255,15 +298,25 @@ def open_workspace(
     create: bool = False,
     read_only: bool = False,
     actor: str | None = None,
+    *,
+    password: str | None = None,
 ) -> Workspace:
-    """Open (or with ``create``, make) the workspace at ``path``.
+    """Open (or with ``create``, make) the workspace at ``path``: a file path, or a database
+    URL (``postgresql+psycopg://USER[:PASS]@HOST[:PORT]/DB[?sslmode=...]``; ``password``, if
+    given, is used instead of one in the URL and never shown).
 
-    ``actor`` is who the ``workspace.create`` audit event names when the file is created
+    ``actor`` is who the ``workspace.create`` audit event names when the workspace is created
     (default: ``default_actor()``).
 
     Raises ``NotAWorkspace``, ``WorkspaceLocked``, ``SchemaTooNew`` or ``SchemaMigrationFailed``
-    with a message naming the file; a file that is refused is left byte-identical.
+    with a message naming the file; a file that is refused is left byte-identical. A server
+    raises the ``core.server.errors`` ones (unreachable, refused login, not migrated).
     """
+    if is_server_url(path):
+        from qmsr_ready.core.server.engine import open_server
+
+        return open_server(str(path), create=create, read_only=read_only, actor=actor,
+                           password=password)
     p = Path(path).expanduser().absolute()
     with translated(p):
         return _open(p, create, read_only, actor)
@@ -293,7 +346,7 @@ def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspac
         revision = _current_revision(engine)  # re-read under the lock
         _check_known(p, revision)
         backup = None
-        head = head_revision()
+        head = HEAD_REVISION
         if revision != head:
             backup = _backup_before_upgrade(p, engine, revision or "base")
             try:
@@ -312,13 +365,14 @@ def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspac
         raise
 
 
-def _check_known(path: Path, revision: str | None) -> None:
+def _check_known(path: Path | str, revision: str | None) -> None:
     if revision is None:
         raise NotAWorkspace(f"{path} has no schema version; it is not a usable workspace.")
-    if revision not in known_revisions():
+    if revision != HEAD_REVISION and revision not in known_revisions():
+        name = path.name if isinstance(path, Path) else path
         raise SchemaTooNew(
-            f"{path.name} was saved by a newer QMSR Ready (schema {revision}); this version "
-            f"reads schemas up to {head_revision()}. Update QMSR Ready to open it."
+            f"{name} was saved by a newer QMSR Ready (schema {revision}); this version "
+            f"reads schemas up to {HEAD_REVISION}. Update QMSR Ready to open it."
         )
 
 

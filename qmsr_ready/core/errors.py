@@ -6,6 +6,8 @@ that is not a ``QmsrError`` is a bug and is logged with its traceback.
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class QmsrError(Exception):
     """Base of every expected, user-facing failure."""
@@ -47,7 +49,24 @@ class InvalidInput(QmsrError):  # noqa: N818 (names fixed by the API contract)
 
 
 class RevisionConflict(InvalidInput):
-    """The record changed since the caller read it (optimistic concurrency check)."""
+    """The record changed since the caller read it (optimistic concurrency check).
+
+    ``who`` and ``when`` (an aware UTC datetime) name the latest change from the audit trail, so
+    the GUI can say "changed by X at T"; ``current_revision`` is the stored revision now.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        who: str = "",
+        when: dt.datetime | None = None,
+        current_revision: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.who = who
+        self.when = when
+        self.current_revision = current_revision
 
 
 class NotFound(QmsrError):  # noqa: N818 (names fixed by the API contract)

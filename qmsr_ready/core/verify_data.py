@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, text
+from sqlalchemy import Boolean, Date, DateTime, Integer, inspect, text
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.models import Base, UTCDateTime
@@ -245,7 +245,7 @@ def _keyed(rows: Iterable[Any], key: Callable[[Any], str]) -> dict[str, dict[str
 def check_data(session: Session, trail: _Trail) -> list[str]:
     """Every problem found between the rows and the replayed trail, one line each."""
     c = _Checker(session, trail)
-    present = {r[0] for r in c.rows("SELECT name FROM sqlite_master WHERE type='table'")}
+    present = set(inspect(session.connection()).get_table_names())  # either backend
     missing = sorted(set(Base.metadata.tables) - present)
     for name in missing:
         c.add(f"table {name} is missing (dropped behind the application's back)")
@@ -433,7 +433,8 @@ def _check_templates_and_blobs(c: _Checker) -> None:
         ref = f"{r.key}@{r.version}"
         stored.setdefault(ref, set()).add(r.sha256)
         try:
-            actual = content_sha256(json.loads(r.content))
+            content = json.loads(r.content) if isinstance(r.content, str) else r.content
+            actual = content_sha256(content)
         except (ValueError, TypeError):
             actual = "unreadable"
         if actual != r.sha256:

@@ -33,6 +33,7 @@ from qmsr_ready.core.services._common import (
     writable_inspection,
 )
 from qmsr_ready.core.services.inspections import mark_in_progress
+from qmsr_ready.core.services.revisions import check_revision, locking
 from qmsr_ready.core.vocab import Classification, FindingStatus
 
 TEXT_FIELDS = (
@@ -46,10 +47,14 @@ EDITABLE_FIELDS = (
 )
 
 
-def get_finding(session: Session, insp: Inspection, finding_code: str) -> Finding:
-    """The finding with this code in the inspection, or ``NotFound``."""
+def get_finding(
+    session: Session, insp: Inspection, finding_code: str, *, for_update: bool = False
+) -> Finding:
+    """The finding with this code in the inspection, or ``NotFound``; ``for_update`` reads it
+    row-locked on a server (``revisions.locking``), for a write that checks its revision."""
+    stmt = select(Finding).where(Finding.inspection_id == insp.id, Finding.code == finding_code)
     finding = session.execute(
-        select(Finding).where(Finding.inspection_id == insp.id, Finding.code == finding_code)
+        locking(session, stmt) if for_update else stmt
     ).scalar_one_or_none()
     if finding is None:
         raise NotFound(f"No finding {finding_code!r} in inspection {insp.code}.")
@@ -168,12 +173,17 @@ def raise_finding(
 
 
 def update_finding(
-    session: Session, actor: str, inspection_code: str, finding_code: str, **fields: Any
+    session: Session, actor: str, inspection_code: str, finding_code: str, *,
+    expected_revision: int | None = None, **fields: Any,
 ) -> Finding:
-    """Change a finding's fields (not its status); the current status's needs still hold."""
+    """Change a finding's fields (not its status); the current status's needs still hold.
+
+    ``expected_revision`` guards against overwriting a newer save (``RevisionConflict``).
+    """
     unknown_fields(fields, EDITABLE_FIELDS, "A finding")
     insp = writable_inspection(session, inspection_code)
-    finding = get_finding(session, insp, finding_code)
+    finding = get_finding(session, insp, finding_code, for_update=True)
+    _check_revision(session, insp, finding, expected_revision)
     values = {name: _clean(insp, name, value) for name, value in fields.items()}
     missing = _missing_for(FindingStatus(finding.status), {**_state(finding), **values})
     if missing:
@@ -199,11 +209,13 @@ def update_finding(
 
 
 def transition_finding(
-    session: Session, actor: str, inspection_code: str, finding_code: str, new_status: str
+    session: Session, actor: str, inspection_code: str, finding_code: str, new_status: str,
+    *, expected_revision: int | None = None,
 ) -> Finding:
     """Move a finding through open → action planned → awaiting verification → closed."""
     insp = writable_inspection(session, inspection_code)
-    finding = get_finding(session, insp, finding_code)
+    finding = get_finding(session, insp, finding_code, for_update=True)
+    _check_revision(session, insp, finding, expected_revision)
     target = choice(new_status, FindingStatus, "finding status")
     current = FindingStatus(finding.status)
     if target == current:
@@ -234,6 +246,14 @@ def transition_finding(
         changes, insp.code,
     )
     return finding
+
+
+def _check_revision(
+    session: Session, insp: Inspection, finding: Finding, expected: int | None
+) -> None:
+    check_revision(session, what=f"Finding {finding.code}", inspection_code=insp.code,
+                   entity_id=f"{insp.code}/{finding.code}", current=finding.revision,
+                   expected=expected)
 
 
 def close_finding(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
-from qmsr_ready.core.errors import InvalidInput, RevisionConflict
+from qmsr_ready.core.errors import InvalidInput
 from qmsr_ready.core.models import Response, utcnow
 from qmsr_ready.core.reasons import na_reason
 from qmsr_ready.core.services._common import (
@@ -24,6 +24,7 @@ from qmsr_ready.core.services._common import (
     writable_inspection,
 )
 from qmsr_ready.core.services.inspections import mark_in_progress
+from qmsr_ready.core.services.revisions import check_revision, locking
 from qmsr_ready.core.vocab import Result
 
 
@@ -71,13 +72,13 @@ def record_response(
     if interviewees is not UNSET:
         values["interviewees"] = _long(lines_value(interviewees, "Interviewees"), "Interviewees")
 
-    response = get_response(session, insp.id, question_id)
+    response = session.execute(locking(session, select(Response).where(
+        Response.inspection_id == insp.id, Response.question_id == question_id
+    ))).scalar_one_or_none()
     current_revision = response.revision if response is not None else 0
-    if expected_revision is not None and expected_revision != current_revision:
-        raise RevisionConflict(
-            f"The response to {question_id} was changed elsewhere (revision {current_revision}, "
-            f"you had {expected_revision}); reload it and try again."
-        )
+    check_revision(session, what=f"The response to {question_id}", inspection_code=insp.code,
+                   entity_id=f"{insp.code}/{question_id}", current=current_revision,
+                   expected=expected_revision)
     current = None if response is None else {
         "result": response.result, "notes": response.notes,
         "sample_population": response.sample_population, "sample_size": response.sample_size}
