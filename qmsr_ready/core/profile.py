@@ -7,21 +7,12 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from qmsr_ready.core.errors import InvalidInput
+from qmsr_ready.core.fields.entities import DEVICE_CLASSES, PROFILE_BOOL_FIELDS
 
-DEVICE_CLASSES: tuple[str, ...] = ("I", "II", "III")
+__all__ = ["BOOL_FIELDS", "DEVICE_CLASSES", "SiteProfile"]
 
-BOOL_FIELDS: tuple[str, ...] = (
-    "sterile_products",
-    "implantable_devices",
-    "life_supporting_devices",
-    "software_in_device",
-    "class_i_design_listed",
-    "tracking_orders",
-    "pma_holder",
-    "mdsap",
-    "servicing",
-    "installation",
-)
+# Field names, labels and order come from the SITE spec; the dataclass below mirrors them.
+BOOL_FIELDS: tuple[str, ...] = PROFILE_BOOL_FIELDS
 
 
 @dataclass(frozen=True)

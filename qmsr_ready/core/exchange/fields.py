@@ -1,438 +1,51 @@
-"""Field specs of every entity that users exchange: one definition per field, read everywhere.
+"""The exchange engine's view of the field specs, which now live in ``core.fields``.
 
-The workbook import, the workspace merge and (later) the team server compare records field by
-field. Each field is declared here once: its service keyword, the label people read (which is
-also its workbook column header), its kind, limits and vocabulary. ``canonical`` turns any
-side's value (a stored value, a cell read back from Excel or LibreOffice, an audit-trail value)
-into one comparable form, so "5" and 5.0, "Minor gap" and "minor_gap", CRLF and LF, or an empty
-cell and "" compare equal and never show up as spurious changes.
+Kept so existing imports (``from qmsr_ready.core.exchange.fields import RESPONSE``) still work;
+new code imports ``qmsr_ready.core.fields``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import re
-import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
-
-from qmsr_ready.core.services._common import LONG_TEXT
-from qmsr_ready.core.vocab import (
-    CLASSIFICATION_LABELS,
-    FINDING_STATUS_LABELS,
-    REQUEST_KIND_LABELS,
-    REQUEST_PRIORITY_LABELS,
-    REQUEST_STATUS_LABELS,
-    RESULT_LABELS,
-    Classification,
-    FindingStatus,
-    RequestKind,
-    RequestPriority,
-    RequestStatus,
-    Result,
+from qmsr_ready.core.fields.entities import (
+    DAY_VOCABULARIES,
+    ENTITIES,
+    FINDING,
+    NOTE,
+    REQUEST,
+    RESPONSE,
+    ROSTER,
+    SITE,
+    VOCABULARIES,
+    entity_spec,
+)
+from qmsr_ready.core.fields.spec import (
+    LONG_TEXT,
+    MAX_COUNT,
+    CellValueError,
+    EntitySpec,
+    FieldKind,
+    FieldSpec,
+    clean_text,
+    value_hash,
 )
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook cannot carry
-_ID_SPLIT = re.compile(r"[;,\s]+")
-MAX_COUNT = 1_000_000_000
-
-
-class FieldKind(StrEnum):
-    TEXT = "text"  # free text (notes, descriptions); one entry per line where lines matter
-    INT = "int"  # whole number or empty
-    DATE = "date"  # calendar date or empty
-    DATETIME = "datetime"  # a moment, UTC, to the minute (what survives a spreadsheet) or empty
-    BOOL = "bool"  # yes / no
-    CHOICE = "choice"  # one value of a controlled vocabulary
-    IDS = "ids"  # a list of stable IDs (question IDs)
-
-
-class CellValueError(ValueError):
-    """A value that cannot be read as its field's kind; the message says what is expected."""
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One exchangeable field: how it is named, read, limited and compared."""
-
-    name: str  # the service keyword and model attribute
-    label: str  # what people read; also the workbook column header
-    kind: FieldKind
-    labels: Mapping[str, str] | None = None  # stored value -> label, for CHOICE
-    required: bool = False
-    max_len: int | None = None
-    low: int | None = None
-    high: int | None = None
-    empty: str = ""  # the stored value an empty CHOICE cell means (e.g. "not_assessed")
-
-    @property
-    def default(self) -> Any:
-        """The canonical value of a field never set (an unanswered question, an empty cell)."""
-        return {
-            FieldKind.TEXT: "",
-            FieldKind.INT: None,
-            FieldKind.DATE: None,
-            FieldKind.DATETIME: None,
-            FieldKind.BOOL: False,
-            FieldKind.CHOICE: self.empty,
-            FieldKind.IDS: (),
-        }[self.kind]
-
-    def canonical(self, value: Any) -> Any:
-        """The comparable form of ``value``; ``CellValueError`` when it cannot be one."""
-        return _CANONICAL[self.kind](self, value)
-
-    def display(self, value: Any) -> str:
-        """How a canonical value reads in a preview, the CLI and the audit trail."""
-        if value is None or value == "" or value == ():
-            return ""
-        if self.kind is FieldKind.CHOICE and self.labels:
-            return self.labels.get(value, str(value))
-        if self.kind is FieldKind.BOOL:
-            return "Yes" if value else "No"
-        if self.kind is FieldKind.DATETIME:
-            return f"{value:%Y-%m-%d %H:%M} UTC"
-        if self.kind is FieldKind.DATE:
-            return value.isoformat()
-        if self.kind is FieldKind.IDS:
-            return "; ".join(value)
-        return str(value)
-
-    def to_service(self, value: Any) -> Any:
-        """The canonical value as the service keyword takes it."""
-        if self.kind is FieldKind.IDS:
-            return list(value)
-        return value
-
-
-@dataclass(frozen=True)
-class EntitySpec:
-    """An exchanged record type: its workbook sheet, key column and editable fields."""
-
-    entity: str  # "response", "finding", ...
-    label: str  # "Response", "Finding"
-    sheet: str  # workbook sheet that carries it
-    key_label: str  # the key column header ("Question ID")
-    fields: tuple[FieldSpec, ...]
-
-    def field(self, name: str) -> FieldSpec:
-        for spec in self.fields:
-            if spec.name == name:
-                return spec
-        raise KeyError(name)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
-
-    def defaults(self) -> dict[str, Any]:
-        return {f.name: f.default for f in self.fields}
-
-
-# -- canonical forms ------------------------------------------------------------------------
-
-
-def clean_text(value: str) -> str:
-    """NFC, LF line ends, no control characters: what a workbook round trip can keep."""
-    value = unicodedata.normalize("NFC", value)
-    if "\r" in value:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
-
-
-def _text(spec: FieldSpec, value: Any) -> str:
-    if value is None:
-        text = ""
-    elif isinstance(value, str):
-        text = clean_text(value)
-    elif isinstance(value, bool):
-        raise CellValueError(f"{spec.label} must be text, not {value!r}")
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))  # a number typed into a text cell reads back as 5.0
-    elif isinstance(value, int | float):
-        text = str(value)
-    elif isinstance(value, dt.datetime | dt.date):
-        text = value.isoformat()
-    else:
-        raise CellValueError(f"{spec.label} must be text, not {type(value).__name__}")
-    if spec.required and not text.strip():
-        raise CellValueError(f"{spec.label} must not be empty")
-    if spec.max_len is not None and len(text) > spec.max_len:
-        raise CellValueError(
-            f"{spec.label} is too long ({len(text):,} characters; at most {spec.max_len:,})"
-        )
-    return text
-
-
-def _int(spec: FieldSpec, value: Any) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if spec.required:
-            raise CellValueError(f"{spec.label} must not be empty")
-        return None
-    number: int
-    if isinstance(value, bool):
-        raise CellValueError(f"{spec.label} must be a whole number, not {value!r}")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+(\.0+)?\s*", value):
-        number = int(float(value)) if "." in value else int(value)
-    else:
-        raise CellValueError(f"{spec.label} must be a whole number, not {value!r}")
-    low = spec.low if spec.low is not None else 0
-    high = spec.high if spec.high is not None else MAX_COUNT
-    if not low <= number <= high:
-        raise CellValueError(f"{spec.label} must be between {low} and {high:,}, not {number:,}")
-    return number
-
-
-def _date(spec: FieldSpec, value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        if value.time() != dt.time(0, 0):
-            raise CellValueError(f"{spec.label} must be a date without a time, not {value}")
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) > 10 and text[10] in " T" and text[11:].strip("0:. ") == "":
-                text = text[:10]  # "2026-05-31 00:00:00" as re-saved by some spreadsheets
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise CellValueError(f"{spec.label} must be a date like 2026-05-31, not {value!r}")
-
-
-def _datetime(spec: FieldSpec, value: Any) -> dt.datetime | None:
-    """An aware UTC datetime cut to the minute: Excel stores times as day fractions and
-    LibreOffice rounds them, so seconds do not survive a round trip; naive means UTC (the
-    workbook writes UTC and says so in the header)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if spec.required:
-            raise CellValueError(f"{spec.label} must not be empty")
-        return None
-    moment: dt.datetime | None = None
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")
-                                               .replace(" UTC", "+00:00"))
-        except ValueError:
-            moment = None
-    if moment is None:
-        raise CellValueError(f"{spec.label} must be a date and time like 2026-05-31 09:15 "
-                             f"(UTC), not {value!r}")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    moment = moment.astimezone(dt.UTC)
-    if not 2000 <= moment.year <= 2100:
-        raise CellValueError(f"{spec.label} {moment:%Y-%m-%d %H:%M} is not a plausible time")
-    # Round to the second first (a day fraction read back as 09:14:59.9999 is 09:15:00).
-    moment = (moment + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
-    return moment.replace(second=0)
-
-
-def _bool(spec: FieldSpec, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return False
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise CellValueError(f"{spec.label} must be Yes or No, not {value!r}")
-
-
-_TRUE = {"yes", "y", "true", "1"}
-_FALSE = {"no", "n", "false", "0"}
-
-
-def _choice(spec: FieldSpec, value: Any) -> str:
-    labels = spec.labels or {}
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if spec.required:
-            raise CellValueError(f"{spec.label} must not be empty; choose one of: "
-                                 + ", ".join(labels.values()))
-        return spec.empty
-    text = str(value).strip()
-    folded = text.casefold()
-    for stored, label in labels.items():
-        if folded in (stored.casefold(), label.casefold()):
-            return stored
-    raise CellValueError(
-        f"{spec.label} {text!r} is not in the list; choose one of: " + ", ".join(labels.values())
-    )
-
-
-def _ids(spec: FieldSpec, value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        parts = [p for p in _ID_SPLIT.split(value) if p]
-    elif isinstance(value, list | tuple):
-        parts = [str(p).strip() for p in value if str(p).strip()]
-    else:
-        raise CellValueError(f"{spec.label} must be IDs separated by ';', not {value!r}")
-    return tuple(dict.fromkeys(parts))
-
-
-_CANONICAL = {
-    FieldKind.TEXT: _text,
-    FieldKind.INT: _int,
-    FieldKind.DATE: _date,
-    FieldKind.DATETIME: _datetime,
-    FieldKind.BOOL: _bool,
-    FieldKind.CHOICE: _choice,
-    FieldKind.IDS: _ids,
-}
-
-
-def value_hash(value: Any) -> str:
-    """A short, stable hash of a canonical value (what the workbook's metadata keeps as base)."""
-    if isinstance(value, dt.date):
-        value = value.isoformat()
-    elif isinstance(value, tuple):
-        value = list(value)
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-# -- the specs ------------------------------------------------------------------------------
-
-RESPONSE = EntitySpec(
-    entity="response",
-    label="Response",
-    sheet="Checklist",
-    key_label="Question ID",
-    fields=(
-        FieldSpec("result", "Result", FieldKind.CHOICE, empty=Result.NOT_ASSESSED.value,
-                  labels={r.value: label for r, label in RESULT_LABELS.items()}),
-        FieldSpec("notes", "Notes", FieldKind.TEXT, max_len=LONG_TEXT),
-        FieldSpec("sample_population", "Sample population", FieldKind.INT),
-        FieldSpec("sample_size", "Sample size", FieldKind.INT),
-        FieldSpec("records_reviewed", "Records reviewed", FieldKind.TEXT, max_len=LONG_TEXT),
-        FieldSpec("interviewees", "Interviewees", FieldKind.TEXT, max_len=LONG_TEXT),
-    ),
-)
-
-FINDING = EntitySpec(
-    entity="finding",
-    label="Finding",
-    sheet="Findings",
-    key_label="Finding ID",
-    fields=(
-        FieldSpec("title", "Title", FieldKind.TEXT, required=True, max_len=255),
-        FieldSpec("classification", "Classification", FieldKind.CHOICE, required=True,
-                  labels={c.value: label for c, label in CLASSIFICATION_LABELS.items()}),
-        FieldSpec("status", "Status", FieldKind.CHOICE, required=True,
-                  labels={s.value: label for s, label in FINDING_STATUS_LABELS.items()}),
-        FieldSpec("likely_483", "Likely 483", FieldKind.BOOL),
-        FieldSpec("severity", "Severity", FieldKind.INT, required=True, low=1, high=5),
-        FieldSpec("likelihood", "Likelihood", FieldKind.INT, required=True, low=1, high=5),
-        FieldSpec("question_ids", "Question IDs", FieldKind.IDS),
-        FieldSpec("requirement", "Requirement", FieldKind.TEXT, max_len=LONG_TEXT),
-        FieldSpec("objective_evidence", "Objective evidence", FieldKind.TEXT,
-                  max_len=LONG_TEXT),
-        FieldSpec("owner", "Owner", FieldKind.TEXT, max_len=255),
-        FieldSpec("due_date", "Due date", FieldKind.DATE),
-        FieldSpec("correction", "Correction", FieldKind.TEXT, max_len=LONG_TEXT),
-        FieldSpec("root_cause", "Root cause", FieldKind.TEXT, max_len=LONG_TEXT),
-        FieldSpec("corrective_action", "Corrective action", FieldKind.TEXT,
-                  max_len=LONG_TEXT),
-        FieldSpec("capa_reference", "CAPA reference", FieldKind.TEXT, max_len=255),
-        FieldSpec("effectiveness_check", "Effectiveness check", FieldKind.TEXT,
-                  max_len=LONG_TEXT),
-    ),
-)
-
-REQUEST = EntitySpec(
-    entity="request",
-    label="Request",
-    sheet="Requests",
-    key_label="Request ID",
-    fields=(
-        FieldSpec("requested_at", "Requested at (UTC)", FieldKind.DATETIME),
-        FieldSpec("requested_by", "Requested by", FieldKind.TEXT, max_len=255),
-        FieldSpec("text", "What was asked", FieldKind.TEXT, required=True, max_len=4000),
-        # An empty cell (a new row typed in a hurry) means the default.
-        FieldSpec("kind", "Kind", FieldKind.CHOICE,
-                  empty=RequestKind.DOCUMENT.value,
-                  labels={k.value: label for k, label in REQUEST_KIND_LABELS.items()}),
-        FieldSpec("area_id", "Area", FieldKind.TEXT, max_len=64),
-        FieldSpec("element_id", "Element ID", FieldKind.TEXT, max_len=64),
-        FieldSpec("priority", "Priority", FieldKind.CHOICE,
-                  empty=RequestPriority.NORMAL.value,
-                  labels={p.value: label for p, label in REQUEST_PRIORITY_LABELS.items()}),
-        FieldSpec("owner", "Owner", FieldKind.TEXT, max_len=255),
-        FieldSpec("status", "Status", FieldKind.CHOICE, empty=RequestStatus.REQUESTED.value,
-                  labels={s.value: label for s, label in REQUEST_STATUS_LABELS.items()}),
-        # Not edited by itself: it says when a status change to Presented happened.
-        FieldSpec("presented_at", "Presented at (UTC)", FieldKind.DATETIME),
-        FieldSpec("notes", "Notes", FieldKind.TEXT),
-        FieldSpec("finding_codes", "Finding IDs", FieldKind.IDS),
-    ),
-)
-
-NOTE = EntitySpec(
-    entity="note",
-    label="Scribe note",
-    sheet="Scribe notes",
-    key_label="Note ID",
-    fields=(
-        FieldSpec("at", "At (UTC)", FieldKind.DATETIME),
-        FieldSpec("topic", "Topic", FieldKind.TEXT, max_len=255),
-        FieldSpec("investigator", "Investigator", FieldKind.TEXT, max_len=255),
-        FieldSpec("text", "Note", FieldKind.TEXT, required=True, max_len=20000),
-        FieldSpec("request_codes", "Request IDs", FieldKind.IDS),
-        FieldSpec("finding_codes", "Finding IDs", FieldKind.IDS),
-    ),
-)
-
-ROSTER = EntitySpec(
-    entity="roster",
-    label="Roster entry",
-    sheet="SME roster",
-    key_label="Area ID",
-    fields=(
-        FieldSpec("presenter", "Presenter", FieldKind.TEXT, max_len=255),
-        FieldSpec("backup", "Backup", FieldKind.TEXT, max_len=255),
-        FieldSpec("storyboard", "Storyboard", FieldKind.TEXT, max_len=255),
-        FieldSpec("prepared", "Prepared", FieldKind.BOOL),
-        FieldSpec("notes", "Notes", FieldKind.TEXT, max_len=LONG_TEXT),
-    ),
-)
-
-ENTITIES: tuple[EntitySpec, ...] = (RESPONSE, FINDING, REQUEST, NOTE, ROSTER)
-
-
-def entity_spec(entity: str) -> EntitySpec:
-    for spec in ENTITIES:
-        if spec.entity == entity:
-            return spec
-    raise KeyError(entity)
-
-
-# Vocabulary classes by field, for code that needs the enum rather than the labels
-# (finding fields; the inspection-day vocabularies by (entity, field) below).
-VOCABULARIES: dict[str, type[StrEnum]] = {
-    "result": Result,
-    "classification": Classification,
-    "status": FindingStatus,
-}
-DAY_VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
-    ("request", "kind"): RequestKind,
-    ("request", "priority"): RequestPriority,
-    ("request", "status"): RequestStatus,
-}
+__all__ = [
+    "DAY_VOCABULARIES",
+    "ENTITIES",
+    "FINDING",
+    "LONG_TEXT",
+    "MAX_COUNT",
+    "NOTE",
+    "REQUEST",
+    "RESPONSE",
+    "ROSTER",
+    "SITE",
+    "VOCABULARIES",
+    "CellValueError",
+    "EntitySpec",
+    "FieldKind",
+    "FieldSpec",
+    "clean_text",
+    "entity_spec",
+    "value_hash",
+]

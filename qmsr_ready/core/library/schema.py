@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from qmsr_ready.core.fields.entities import PROFILE_BOOL_FIELDS as SITE_PROFILE_BOOL_FIELDS
 from qmsr_ready.core.vocab import Result
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -23,20 +24,10 @@ AREA_KINDS = ("qms_area", "oafr", "general", "gap_assessment")
 CONFIDENCE_LEVELS = ("confirmed", "source-g", "unconfirmed")
 DEFAULT_RESPONSE_SCALE: tuple[str, ...] = tuple(r.value for r in Result)
 
-# Site profile fields an applies_if condition may test (docs/services-api.md, SiteProfile).
+# Site profile fields an applies_if condition may test (docs/services-api.md, SiteProfile);
+# declared once in the SITE field spec.
 PROFILE_LIST_FIELDS = ("device_classes",)
-PROFILE_BOOL_FIELDS = (
-    "sterile_products",
-    "implantable_devices",
-    "life_supporting_devices",
-    "software_in_device",
-    "class_i_design_listed",
-    "tracking_orders",
-    "pma_holder",
-    "mdsap",
-    "servicing",
-    "installation",
-)
+PROFILE_BOOL_FIELDS = SITE_PROFILE_BOOL_FIELDS
 PROFILE_FIELDS = PROFILE_LIST_FIELDS + PROFILE_BOOL_FIELDS
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
+# The validation helpers live with the field specs; the services import them from here.
 from qmsr_ready.core.errors import InspectionLocked, InvalidInput, NotFound
+from qmsr_ready.core.fields.spec import LONG_TEXT as LONG_TEXT
+from qmsr_ready.core.fields.spec import MAX_COUNT as MAX_COUNT
+from qmsr_ready.core.fields.validate import bool_value as bool_value
+from qmsr_ready.core.fields.validate import choice as choice
+from qmsr_ready.core.fields.validate import date_value as date_value
+from qmsr_ready.core.fields.validate import field_value as field_value
+from qmsr_ready.core.fields.validate import int_value as int_value
+from qmsr_ready.core.fields.validate import lines_value as lines_value
+from qmsr_ready.core.fields.validate import names_value as names_value
+from qmsr_ready.core.fields.validate import optional_int as optional_int
+from qmsr_ready.core.fields.validate import text_value as text_value
 from qmsr_ready.core.models import Inspection, Site
 from qmsr_ready.core.template_content import QuestionRef, TemplateIndexCache
 from qmsr_ready.core.vocab import InspectionStatus
@@ -37,9 +46,6 @@ class _Unset:
 
 UNSET: Any = _Unset()
 
-E = TypeVar("E", bound=Enum)
-
-
 def get_site(session: Session, code: str) -> Site:
     site = session.execute(select(Site).where(Site.code == code)).scalar_one_or_none()
     if site is None:
@@ -47,21 +53,16 @@ def get_site(session: Session, code: str) -> Site:
     return site
 
 
-def get_inspection(session: Session, code: str, *, with_template: bool = False) -> Inspection:
-    """The inspection by code; ``with_template`` loads its template row in the same query (a
-    save then needs no second read for ``question_ref``)."""
-    stmt = select(Inspection).where(Inspection.code == code)
-    if with_template:
-        stmt = stmt.options(joinedload(Inspection.template))
-    insp = session.execute(stmt).scalar_one_or_none()
+def get_inspection(session: Session, code: str) -> Inspection:
+    insp = session.execute(select(Inspection).where(Inspection.code == code)).scalar_one_or_none()
     if insp is None:
         raise NotFound(f"No inspection with code {code!r}.")
     return insp
 
 
-def writable_inspection(session: Session, code: str, *, with_template: bool = False) -> Inspection:
+def writable_inspection(session: Session, code: str) -> Inspection:
     """The inspection, or ``InspectionLocked`` when it is signed off."""
-    insp = get_inspection(session, code, with_template=with_template)
+    insp = get_inspection(session, code)
     if insp.status == InspectionStatus.SIGNED_OFF:
         raise InspectionLocked(
             f"Inspection {code} is signed off and cannot be changed; reopen it with a reason first."
@@ -83,100 +84,6 @@ def question_ref(insp: Inspection, question_id: str) -> QuestionRef:
             f"used by inspection {insp.code}."
         )
     return ref
-
-
-def choice(value: Any, enum_cls: type[E], what: str) -> E:
-    """Parse a vocabulary value, naming the allowed ones when it is wrong."""
-    try:
-        return enum_cls(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_cls)
-        raise InvalidInput(f"{value!r} is not a valid {what}; use one of: {allowed}.") from None
-
-
-LONG_TEXT = 32_767  # Excel's cell limit: a longer text could not go out in a pack and come back
-MAX_COUNT = 1_000_000_000  # a sample or population beyond this is a typing slip (and overflows SQL)
-
-
-def _check_encodable(value: str, what: str) -> None:
-    """Text must be valid Unicode: a lone surrogate cannot be stored, exported or audited."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InvalidInput(
-            f"{what} contains a character that is not valid text (position {exc.start + 1}); "
-            "retype or paste it again."
-        ) from exc
-
-
-def text_value(value: Any, what: str, *, required: bool = False, max_len: int | None = None) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text.")
-    _check_encodable(value, what)
-    # One spelling per name: "Zoë" typed composed or decomposed must filter and sort as one.
-    value = unicodedata.normalize("NFC", value)
-    value = value.strip() if required else value
-    if required and not value:
-        raise InvalidInput(f"{what} must not be empty.")
-    if max_len is not None and len(value) > max_len:
-        raise InvalidInput(f"{what} is too long ({len(value)} characters; at most {max_len}).")
-    return value
-
-
-def lines_value(value: Any, what: str) -> str:
-    """Accept text or a sequence of strings; store one entry per line."""
-    if isinstance(value, str):
-        _check_encodable(value, what)
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, Iterable):
-        items = [str(v).strip() for v in value]
-        joined = "\n".join(i for i in items if i)
-        _check_encodable(joined, what)
-        return unicodedata.normalize("NFC", joined)
-    raise InvalidInput(f"{what} must be text or a list of text.")
-
-
-def int_value(value: Any, what: str, *, low: int | None = None, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{what} must be a whole number, not {value!r}.")
-    if low is not None and value < low:
-        bound = f"{low}..{high}" if high is not None and high - low < 100 else f"at least {low}"
-        raise InvalidInput(f"{what} must be {bound}, not {value}.")
-    if high is not None and value > high:
-        bound = f"{low}..{high}" if low is not None and high - low < 100 else f"at most {high:,}"
-        raise InvalidInput(f"{what} must be {bound}, not {value}.")
-    return value
-
-
-def optional_int(value: Any, what: str, *, low: int = 0) -> int | None:
-    return None if value is None else int_value(value, what, low=low, high=MAX_COUNT)
-
-
-def date_value(value: Any, what: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        raise InvalidInput(f"{what} must be a date without a time.")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidInput(f"{what} must be a date like 2026-05-31, not {value!r}.") from None
-    raise InvalidInput(f"{what} must be a date, not {value!r}.")
-
-
-def bool_value(value: Any, what: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidInput(f"{what} must be true or false.")
-    return value
-
-
-def names_value(value: Any, what: str) -> list[str]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise InvalidInput(f"{what} must be a list of names.")
-    return [str(v).strip() for v in value if str(v).strip()]
 
 
 def next_code(existing: Iterable[str], prefix: str, width: int = 3) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, NotFound
+from qmsr_ready.core.fields import NOTE, ROSTER
 from qmsr_ready.core.models import (
     DocumentRequest,
     Finding,
@@ -19,23 +20,21 @@ from qmsr_ready.core.models import (
 )
 from qmsr_ready.core.services._common import (
     apply_changes,
-    bool_value,
+    field_value,
     next_code,
-    text_value,
     unknown_fields,
     writable_inspection,
 )
 from qmsr_ready.core.services.requests import codes_value, time_value
 
-NOTE_FIELDS = ("text", "topic", "investigator", "at", "request_codes", "finding_codes")
-ROSTER_FIELDS = ("presenter", "backup", "storyboard", "prepared", "notes")
+NOTE_FIELDS = NOTE.editable_fields
+ROSTER_FIELDS = ROSTER.editable_fields
 
 
 def _clean_note(session: Session, insp: Inspection, name: str, value: Any) -> Any:
-    if name == "text":
-        return text_value(value, "Note", required=True, max_len=20000)
-    if name in ("topic", "investigator"):
-        return text_value(value, name.capitalize(), max_len=255).strip()
+    if name in ("text", "topic", "investigator"):
+        text = field_value(NOTE.field(name), value)  # limits and wording from the NOTE spec
+        return text if name == "text" else text.strip()
     if name == "at":
         return time_value(value, "Time")
     if name == "request_codes":
@@ -117,13 +116,9 @@ def set_roster_entry(
     if area_id not in areas:
         raise InvalidInput(f"Unknown area {area_id!r}; use one of: {', '.join(sorted(areas))}.")
     values: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name == "prepared":
-            values[name] = bool_value(value, "Prepared")
-        elif name == "notes":
-            values[name] = text_value(value, "Notes")
-        else:
-            values[name] = text_value(value, name.capitalize(), max_len=255).strip()
+    for name, value in fields.items():  # limits and wording from the ROSTER spec
+        cleaned = field_value(ROSTER.field(name), value)
+        values[name] = cleaned.strip() if name in ("presenter", "backup", "storyboard") else cleaned
     entry = session.execute(select(RosterEntry).where(
         RosterEntry.inspection_id == insp.id, RosterEntry.area_id == area_id)).scalar_one_or_none()
     created = entry is None

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, InvalidTransition, NotFound
+from qmsr_ready.core.fields import REQUEST, messages
 from qmsr_ready.core.models import (
     DocumentRequest,
     Finding,
@@ -29,6 +30,7 @@ from qmsr_ready.core.models import (
 from qmsr_ready.core.services._common import (
     apply_changes,
     choice,
+    field_value,
     next_code,
     text_value,
     unknown_fields,
@@ -39,10 +41,7 @@ from qmsr_ready.core.vocab import RequestKind, RequestPriority, RequestStatus
 
 # A clock a few minutes fast (another laptop, a typed time) is not a request from the future.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
-EDITABLE_FIELDS = (
-    "text", "kind", "requested_by", "owner", "priority", "area_id", "element_id", "notes",
-    "requested_at", "finding_codes",
-)
+EDITABLE_FIELDS = REQUEST.editable_fields  # all but status and presented_at (set by moves)
 
 
 def get_request(session: Session, insp: Inspection, code: str) -> DocumentRequest:
@@ -120,27 +119,24 @@ def _plain(value: str, lines: bool) -> str:
 
 def _clean(session: Session, insp: Inspection, name: str, value: Any) -> Any:
     if name == "text":
-        asked = _plain(text_value(value, "What was asked", required=True, max_len=4000), True)
+        asked = _plain(field_value(REQUEST.field("text"), value), True)
         if not asked.strip():
-            raise InvalidInput("What was asked must not be empty.")
+            raise InvalidInput(messages.empty(REQUEST.label_of("text")) + ".")
         return asked.strip()
-    if name == "kind":
-        return choice(value, RequestKind, "request kind").value
-    if name == "priority":
-        return choice(value, RequestPriority, "priority").value
+    if name in ("kind", "priority"):
+        return field_value(REQUEST.field(name), value)
     if name in ("requested_by", "owner"):
-        return _plain(text_value(value, name.replace("_", " ").capitalize(), max_len=255),
-                      False).strip()
+        return _plain(field_value(REQUEST.field(name), value), False).strip()
     if name == "notes":
-        return _plain(text_value(value, "Notes"), True)
+        return _plain(field_value(REQUEST.field(name), value), True)
     if name == "area_id":
-        area = text_value(value, "Area", max_len=64).strip()
+        area = field_value(REQUEST.field(name), value).strip()
         if area and area not in _area_ids(insp):
             raise InvalidInput(f"Unknown area {area!r}; use one of: "
                                + ", ".join(sorted(_area_ids(insp))) + ".")
         return area
     if name == "element_id":
-        element = text_value(value, "Element", max_len=64).strip()
+        element = field_value(REQUEST.field(name), value).strip()
         if element:
             _element_area(insp, element)
         return element

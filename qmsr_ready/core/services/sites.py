@@ -9,19 +9,28 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput
+from qmsr_ready.core.fields import SITE
 from qmsr_ready.core.models import Site, utcnow
 from qmsr_ready.core.profile import SiteProfile
-from qmsr_ready.core.services._common import UNSET, apply_changes, get_site, next_code, text_value
+from qmsr_ready.core.services._common import (
+    UNSET,
+    apply_changes,
+    field_value,
+    get_site,
+    next_code,
+    text_value,
+)
 
-FEI_MAX = 20
+FEI_MAX = SITE.field("fei_number").max_len or 20
 
 
 def _fei(value: Any) -> str:
-    fei = text_value(value, "FEI number").strip()
+    what = SITE.label_of("fei_number")
+    fei = text_value(value, what).strip()
     if fei and not fei.isdigit():
-        raise InvalidInput(f"FEI number must contain digits only, not {fei!r}.")
+        raise InvalidInput(f"{what} must contain digits only, not {fei!r}.")
     if len(fei) > FEI_MAX:
-        raise InvalidInput(f"FEI number is too long ({len(fei)} digits).")
+        raise InvalidInput(f"{what} is too long ({len(fei)} digits; at most {FEI_MAX}).")
     return fei
 
 
@@ -42,9 +51,9 @@ def create_site(
     code: str | None = None,
 ) -> Site:
     """Create a site (code ``SITE-NNN`` unless given) and audit it."""
-    name = text_value(name, "Site name", required=True, max_len=255)
+    name = field_value(SITE.field("name"), name)
     fei = _fei(fei_number)
-    address = text_value(address, "Address")
+    address = field_value(SITE.field("address"), address)
     folded = " ".join(name.split()).casefold()
     for other_code, other_name in session.execute(select(Site.code, Site.name)):
         if " ".join(other_name.split()).casefold() == folded:
@@ -86,11 +95,11 @@ def update_site(
     site = get_site(session, site_code)
     values: dict[str, Any] = {}
     if name is not UNSET:
-        values["name"] = text_value(name, "Site name", required=True, max_len=255)
+        values["name"] = field_value(SITE.field("name"), name)
     if fei_number is not UNSET:
         values["fei_number"] = _fei(fei_number)
     if address is not UNSET:
-        values["address"] = text_value(address, "Address")
+        values["address"] = field_value(SITE.field("address"), address)
     if profile is not UNSET:
         values.update(_profile_values(profile))
     changes = apply_changes(site, values)

@@ -1,0 +1,42 @@
+"""One wording for every validation message: services, the workbook import and the merge.
+
+A service error ends with a full stop (``InvalidInput`` shows one line); an import collects
+cell problems into a list, so the builders return the sentence without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def empty(what: str) -> str:
+    return f"{what} must not be empty"
+
+
+def too_long(what: str, length: int, limit: int) -> str:
+    return f"{what} is too long ({length:,} characters; at most {limit:,})"
+
+
+def out_of_range(what: str, value: int, low: int | None, high: int | None) -> str:
+    """``Severity must be 1..5, not 6`` (a short range) or ``... at most 1,000,000,000``."""
+    if low is not None and high is not None and high - low < 100:
+        bound = f"{low}..{high}"
+    elif low is not None and (high is None or value < low):
+        bound = f"at least {low}"
+    else:
+        bound = f"at most {high:,}"
+    return f"{what} must be {bound}, not {value}"
+
+
+def between(what: str, value: int, low: int, high: int) -> str:
+    """The workbook wording: a cell's range is read with both ends."""
+    return f"{what} must be between {low} and {high:,}, not {value:,}"
+
+
+def not_in_list(what: str, value: object, allowed: Iterable[str]) -> str:
+    return f"{value!r} is not a valid {what}; use one of: {', '.join(allowed)}"
+
+
+def not_listed(what: str, value: str, allowed: Iterable[str]) -> str:
+    """The workbook wording: a cell holds a label people chose from a drop-down."""
+    return f"{what} {value!r} is not in the list; choose one of: {', '.join(allowed)}"
