@@ -230,7 +230,8 @@ def _notes_autosave_and_evidence(run: Run) -> None:
 
     sample = run.tmp / "dhr-sample.csv"
     sample.write_text("dhr,load\nDHR-1001,\nDHR-1002,L-77\n", encoding="utf-8")
-    assert view.panel.evidence.add_files([sample]) is None
+    with qtbot.waitSignal(view.panel.evidence.attached, timeout=30_000):  # read on a worker
+        assert view.panel.evidence.add_files([sample]) is None
     assert [r.filename for r in view.panel.evidence.model.rows()] == ["dhr-sample.csv"]
     with run.ctx.read() as s:
         ev = s.scalars(select(Evidence)).one()

@@ -184,7 +184,8 @@ def test_attach_open_and_remove_evidence(qtbot, views_env, tmp_path: Path) -> No
     view.select_question("MA-03-Q01")
     sample = tmp_path / "complaint-log.csv"
     sample.write_text("id,decision\nC-1,no MDR\n", encoding="utf-8")
-    assert view.panel.evidence.add_files([sample]) is None
+    with qtbot.waitSignal(view.panel.evidence.attached, timeout=30_000):  # read on a worker
+        assert view.panel.evidence.add_files([sample]) is None
     rows = view.panel.evidence.model.rows()
     assert [r.filename for r in rows] == ["complaint-log.csv"]
     copy = view.panel.evidence.temp_copy(rows[0].code)

@@ -182,7 +182,8 @@ def test_finding_evidence_attaches_and_lists(qtbot, views_env, tmp_path: Path) -
     editor = view.open_finding(views_env.code, "F-001")
     report = tmp_path / "investigation.txt"
     report.write_text("Root cause: form lacked MDR field.", encoding="utf-8")
-    assert editor.evidence.add_files([report]) is None
+    with qtbot.waitSignal(editor.evidence.attached, timeout=30_000):  # read on a worker
+        assert editor.evidence.add_files([report]) is None
     assert [r.filename for r in editor.evidence.model.rows()] == ["investigation.txt"]
     assert editor.evidence.temp_copy(editor.evidence.model.rows()[0].code).read_text(
         encoding="utf-8"

@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # only an annotation: importing export here would loop back t
     from qmsr_ready.core.export.progress import Progress
 
 MAX_EVIDENCE_BYTES = 512 * 1024 * 1024
+# A file name as most file systems take it: an evidence name can be saved back to disk as is.
+MAX_FILENAME_BYTES = 255
 
 
 def get_evidence(session: Session, insp: Inspection, evidence_code: str) -> Evidence:
@@ -113,7 +115,20 @@ def clean_filename(filename: str) -> str:
     name = _SPACES.sub(" ", name).strip()
     if not name or name in (".", ".."):
         raise InvalidInput(f"{filename!r} is not a file name.")
-    return name
+    return _fit_name(name)
+
+
+def _fit_name(name: str) -> str:
+    """``name`` within MAX_FILENAME_BYTES of UTF-8, shortened before its extension with "…"."""
+    if len(name.encode("utf-8")) <= MAX_FILENAME_BYTES:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext.encode("utf-8")) > 16:
+        stem, ext = name, ""
+    tail = ("…." + ext) if ext else "…"
+    room = MAX_FILENAME_BYTES - len(tail.encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip()
+    return cut + tail
 
 
 def attach_evidence(
@@ -266,8 +281,15 @@ def detach_evidence(
     )
 
 
-def remove_evidence(session: Session, actor: str, inspection_code: str, evidence_code: str) -> None:
-    """Remove evidence from an inspection (undo of attach); unused bytes are dropped too."""
+def remove_evidence(
+    session: Session, actor: str, inspection_code: str, evidence_code: str,
+    *, keep_bytes: bool = False,
+) -> None:
+    """Remove evidence from an inspection; unused bytes are dropped too unless ``keep_bytes``.
+
+    The GUI's undo of an attach keeps the bytes (stored once per SHA-256), so its redo can bring
+    the evidence back without the original file (``evidence_undo.redo_attach``).
+    """
     insp = writable_inspection(session, inspection_code)
     ev = get_evidence(session, insp, evidence_code)
     shown_for = sorted(set(session.scalars(
@@ -286,7 +308,8 @@ def remove_evidence(session: Session, actor: str, inspection_code: str, evidence
     still_used = session.execute(
         select(func.count()).select_from(Evidence).where(Evidence.sha256 == sha)
     ).scalar_one()
-    if not still_used:  # deleted in SQL: loading a 500 MB blob only to drop it costs 500 MB
+    # Deleted in SQL: loading a 500 MB blob only to drop it costs 500 MB.
+    if not still_used and not keep_bytes:
         session.execute(delete(EvidenceBlob).where(EvidenceBlob.sha256 == sha))
     append_event(
         session, actor, "evidence.remove", "evidence", f"{insp.code}/{evidence_code}",

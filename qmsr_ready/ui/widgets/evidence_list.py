@@ -1,19 +1,19 @@
 """Evidence attached to one question or one finding: drop files, add, open, remove.
 
-Files are streamed into the workspace by the core (never read whole); small ones are attached
-at once, larger ones on a worker thread with a progress bar so the window stays responsive.
-Open writes a temporary copy (the workspace keeps the only original) and hands it to the
-desktop; Remove unlinks the file from this question or finding, the audit trail keeps the rest.
+Files are read, hashed and streamed into the workspace by the core on a worker thread (never
+read whole, never on the GUI thread); above ``PROGRESS_BYTES`` a progress bar and a Cancel
+button show. A finished attach lands on the undo stack (``ui/commands/evidence.py``): undo
+removes what it added, redo brings it back from the stored bytes. Open writes a temporary copy
+(the workspace keeps the only original) and hands it to the desktop; Remove unlinks the file
+from this question or finding (undoable too), the audit trail keeps the rest.
 """
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,17 +38,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsr_ready.core.errors import InvalidInput, QmsrError
+from qmsr_ready.core.errors import Cancelled, InvalidInput, QmsrError
 from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.services import evidence as evidence_service
+from qmsr_ready.core.services.evidence_undo import AttachStep, EvidenceTarget, attach_files
 from qmsr_ready.core.views.checklist import EvidenceView
+from qmsr_ready.ui.commands.base import execute
+from qmsr_ready.ui.commands.evidence import (
+    AttachEvidenceCommand,
+    RemoveEvidenceCommand,
+    push_applied,
+)
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace
     from qmsr_ready.ui.context import AppContext
+    from qmsr_ready.ui.workers import Job
 
 _ROOT = QModelIndex()
-BACKGROUND_BYTES = 8 * 1024 * 1024  # above this, attach on a worker thread with progress
+PROGRESS_BYTES = 8 * 1024 * 1024  # above this, a progress bar and Cancel show while attaching
 
 
 def human_size(size: int) -> str:
@@ -124,37 +132,23 @@ class _DropListView(QListView):
             self.files_dropped.emit(paths)
 
 
-@dataclass(frozen=True)
-class _Target:
-    """Where files go, captured on the GUI thread so a worker never reads widgets or settings."""
+def _attach_job(
+    workspace: Workspace, actor: str, target: EvidenceTarget, files: list[Path]
+) -> Callable[[Progress], list[AttachStep]]:
+    """The worker's job: every file in one transaction, all attached or none (any thread)."""
 
-    workspace: Workspace
-    actor: str
-    inspection_code: str
-    question_id: str | None
-    finding_code: str | None
+    def job(progress: Progress) -> list[AttachStep]:
+        with workspace.begin() as session:
+            return attach_files(session, actor, target, files, progress)
 
-
-def _attach_all(files: list[Path], target: _Target, progress: Progress | None) -> None:
-    """Stream every file into one transaction: all attached, or none (runs on any thread)."""
-    with target.workspace.begin() as session:
-        for path in files:
-            evidence_service.attach_evidence_file(
-                session,
-                target.actor,
-                inspection_code=target.inspection_code,
-                path=path,
-                media_type=mimetypes.guess_type(path.name)[0],
-                question_id=target.question_id,
-                finding_code=target.finding_code,
-                progress=progress,
-            )
+    return job
 
 
 class EvidenceListWidget(QWidget):
     """List plus Add / Open / Remove, bound to one question or one finding."""
 
     failed = Signal(str)  # a user-readable reason an action was refused
+    attached = Signal(list)  # evidence codes, after a worker's attach is committed and undoable
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,10 +192,17 @@ class EvidenceListWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setAccessibleName("Attaching evidence")
-        self.progress_bar.hide()
-        self._job: Any = None
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setAccessibleName("Cancel attaching")
+        self.cancel_button.clicked.connect(self.cancel)
+        progress_row = QHBoxLayout()
+        progress_row.setContentsMargins(0, 0, 0, 0)
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.cancel_button)
+        self._show_progress(False)
+        self._job: Job | None = None
         layout.addWidget(self.view)
-        layout.addWidget(self.progress_bar)
+        layout.addLayout(progress_row)
         layout.addLayout(buttons)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
@@ -240,45 +241,45 @@ class EvidenceListWidget(QWidget):
         self.remove_button.setEnabled(self._editable and has_selection)
 
     # -- actions ----------------------------------------------------------------------
-    def add_files(self, paths: Sequence[Path | str]) -> QmsrError | None:
-        """Attach files to the bound question or finding; returns the refusal, if any.
+    @property
+    def busy(self) -> bool:
+        """True while a worker is attaching files."""
+        return self._job is not None
 
-        Small files are attached before this returns; when the files are larger than
-        ``BACKGROUND_BYTES`` together, a worker attaches them and this returns None at once
-        (``failed`` reports a refusal later).
+    def add_files(self, paths: Sequence[Path | str]) -> QmsrError | None:
+        """Start attaching files to the bound question or finding; returns an early refusal.
+
+        The files are read and hashed on a worker; ``attached`` announces the committed result
+        (then on the undo stack) and ``failed`` a later refusal or a cancel.
         """
         if not self._editable:
             return self._fail(InvalidInput("This inspection is read-only; files cannot be added."))
         if self._job is not None:
             return self._fail(InvalidInput("Files are still being attached; wait for them."))
+        workspace = self._ctx.workspace
+        if workspace is None or self._ctx.read_only:
+            return self._fail(InvalidInput("No workspace is open for writing."))
         files = [Path(p) for p in paths]
         try:
             total = sum(self._regular_size(p) for p in files)
         except QmsrError as exc:
             return self._fail(exc)
-        if self._ctx.workspace is None:
-            return self._fail(InvalidInput("No workspace is open."))
-        target = _Target(
-            self._ctx.workspace, self._ctx.actor, self._inspection_code, self._question_id,
-            self._finding_code,
-        )
-        if total <= BACKGROUND_BYTES:
-            try:
-                _attach_all(files, target, None)
-            except QmsrError as exc:
-                return self._fail(exc)
-            self._ctx.data_changed.emit("evidence", self._inspection_code)
-            return None
+        target = EvidenceTarget(self._inspection_code, self._question_id, self._finding_code)
         self.progress_bar.setRange(0, 0)
-        self.progress_bar.show()
+        self._show_progress(total > PROGRESS_BYTES)
         self._job = self._ctx.workers.start(
-            lambda progress: _attach_all(files, target, progress),
-            on_result=lambda _r: self._on_job_ended(None, target.inspection_code),
-            on_error=lambda exc: self._on_job_ended(exc, target.inspection_code),
+            _attach_job(workspace, self._ctx.actor, target, files),
+            on_result=lambda steps: self._on_job_succeeded(workspace, target, steps),
+            on_error=self._on_job_failed,
             on_progress=self._on_job_progress,
         )
         self._update_buttons()
         return None
+
+    def cancel(self) -> None:
+        """Stop a running attach; nothing of it is kept."""
+        if self._job is not None:
+            self._job.cancel()
 
     @staticmethod
     def _regular_size(path: Path) -> int:
@@ -294,37 +295,46 @@ class EvidenceListWidget(QWidget):
             )
         return info.st_size
 
+    def _show_progress(self, visible: bool) -> None:
+        self.progress_bar.setVisible(visible)
+        self.cancel_button.setVisible(visible)
+
     def _on_job_progress(self, done: int, total: int, message: str) -> None:
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(int(1000 * done / total) if total else 0)
         self.progress_bar.setFormat(f"{message} … %p%")
 
-    def _on_job_ended(self, error: BaseException | None, inspection_code: str) -> None:
+    def _end_job(self) -> None:
         self._job = None
-        self.progress_bar.hide()
+        self._show_progress(False)
         self._update_buttons()
-        if error is None:
-            self._ctx.data_changed.emit("evidence", inspection_code)
+
+    def _on_job_succeeded(
+        self, workspace: Workspace, target: EvidenceTarget, steps: list[AttachStep]
+    ) -> None:
+        self._end_job()
+        if self._ctx.workspace is not workspace:  # swapped meanwhile: its undo stack is gone
+            return
+        if any(step.created or step.linked for step in steps):
+            push_applied(self._ctx, AttachEvidenceCommand(self._ctx, target, steps, self._refused))
+        self._ctx.data_changed.emit("evidence", target.inspection_code)
+        self.attached.emit([step.code for step in steps])
+
+    def _on_job_failed(self, error: BaseException) -> None:
+        self._end_job()
+        if isinstance(error, Cancelled):
+            self.failed.emit("Attaching cancelled; nothing was added.")
         elif isinstance(error, QmsrError):
             self._fail(error)
         else:
             self.failed.emit(f"Could not attach the files: {error}")
 
     def remove(self, evidence_code: str) -> QmsrError | None:
-        """Unlink evidence from the bound question or finding."""
-        try:
-            with self._ctx.write("evidence", self._inspection_code) as session:
-                evidence_service.detach_evidence(
-                    session,
-                    self._ctx.actor,
-                    self._inspection_code,
-                    evidence_code,
-                    question_id=self._question_id,
-                    finding_code=self._finding_code,
-                )
-        except QmsrError as exc:
-            return self._fail(exc)
-        return None
+        """Unlink evidence from the bound question or finding (undoable)."""
+        target = EvidenceTarget(self._inspection_code, self._question_id, self._finding_code)
+        command = RemoveEvidenceCommand(self._ctx, target, evidence_code, self._refused)
+        error = execute(self._ctx, command)
+        return self._fail(error) if error is not None else None
 
     def temp_copy(self, evidence_code: str) -> Path:
         """Write the stored bytes to a private temporary file and return its path."""
@@ -341,6 +351,10 @@ class EvidenceListWidget(QWidget):
     def _fail(self, exc: QmsrError) -> QmsrError:
         self.failed.emit(exc.message)
         return exc
+
+    def _refused(self, exc: QmsrError) -> None:
+        """An undo or redo of this widget's edits was refused (from the Edit menu)."""
+        self.failed.emit(exc.message)
 
     def _on_add_clicked(self) -> None:
         names, _filter = QFileDialog.getOpenFileNames(self, "Attach evidence")
