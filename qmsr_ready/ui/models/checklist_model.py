@@ -94,7 +94,8 @@ class ChecklistTreeModel(QAbstractItemModel):
         self._results = dict(results)
 
     def set_result(self, question_id: str, result: str) -> None:
-        if self._results.get(question_id) != result:
+        """Update one question's mark (a no-op, and no signal, when it did not change)."""
+        if self.result(question_id) != result:
             self._results[question_id] = result
             self._announce(question_id)
 

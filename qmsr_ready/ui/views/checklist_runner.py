@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import QmsrError
-from qmsr_ready.core.views.checklist import ChecklistData, load_checklist
+from qmsr_ready.core.views.checklist import ChecklistData, load_checklist, load_response
 from qmsr_ready.core.vocab import Result
-from qmsr_ready.ui.commands.base import execute
 from qmsr_ready.ui.commands.responses import RecordResponseCommand
+from qmsr_ready.ui.conflicts import save_resolving_conflicts
 from qmsr_ready.ui.dialogs.finding_editor import FindingEditor
 from qmsr_ready.ui.models.checklist_model import (
     KIND_QUESTION,
@@ -69,6 +69,9 @@ class ChecklistRunnerView(QWidget):
         self._ctx = ctx
         self._code = ""
         self._data: ChecklistData | None = None
+        # Set when one response row was just updated in place: the data_changed("response")
+        # that follows the same write then needs no reload.
+        self._row_updated = False
         self.setObjectName("checklistRunner")
 
         self.banner = LockBanner(self)
@@ -152,6 +155,7 @@ class ChecklistRunnerView(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self._install_shortcuts()
+        ctx.response_recorded.connect(self._on_ctx_response_recorded)
         ctx.data_changed.connect(self._on_ctx_data_changed)
         ctx.current_inspection_changed.connect(self.set_inspection)
         ctx.workspace_about_to_change.connect(self.panel.flush)
@@ -207,7 +211,27 @@ class ChecklistRunnerView(QWidget):
             self.message.show_text(exc.message)
             return None
 
+    def _on_ctx_response_recorded(self, code: str, question_id: str) -> None:
+        """One answer was saved (here, by undo/redo or another view): update that row only."""
+        if not self._code or code != self._code or self._data is None:
+            return
+        try:
+            with self._ctx.read() as session:
+                response = load_response(session, code, question_id)
+        except QmsrError as exc:
+            self.message.show_text(exc.message)
+            return
+        self._row_updated = True
+        self._data = self._data.with_response(response)
+        self.model.set_result(question_id, response.result)
+        if self.panel.question_id == question_id:
+            self.panel.show_stored_response(response)
+        self._update_state()
+
     def _on_ctx_data_changed(self, kind: str, code: str) -> None:
+        if kind == "response" and self._row_updated:
+            self._row_updated = False  # this write's one row is already on screen
+            return
         if not self._code or (code and code != self._code) or kind not in _RELOAD_KINDS:
             return
         self.panel.flush()
@@ -334,10 +358,17 @@ class ChecklistRunnerView(QWidget):
         """Record response fields through an undoable command."""
         if not self.editable:
             return QmsrError("This inspection cannot be changed (signed off or read-only).")
-        command = RecordResponseCommand(
-            self._ctx, self._code, question_id, changes, on_error=self._on_command_error
+        shown = self._data.response(question_id) if self._data is not None else None
+        base = {name: getattr(shown, name) for name in changes} if shown is not None else None
+        error = save_resolving_conflicts(
+            self._ctx, self,
+            lambda expected: RecordResponseCommand(
+                self._ctx, self._code, question_id, changes, on_error=self._on_command_error,
+                base=base, expected_revision=expected,
+            ),
+            what=f"The answer to {question_id}",
+            on_reload=lambda: self._on_ctx_data_changed("", self._code),
         )
-        error = execute(self._ctx, command)
         self.message.show_text(error.message if error else "")
         if error and {"sample_population", "sample_size"} & changes.keys() \
                 and question_id == self.panel.question_id:

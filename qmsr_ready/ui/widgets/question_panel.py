@@ -192,7 +192,6 @@ class QuestionPanel(QWidget):
         self.notes.setPlaceholderText("What you saw, asked and were shown — saved as you type")
         self.notes.setAccessibleName("Notes")
         self.notes.committed.connect(lambda text: self._commit({"notes": text}))
-        self._saving_sampling = False
         self.population = _SpinOrBlank("Sample population")
         self.sample_size = _SpinOrBlank("Sample size")
         self.population.editingFinished.connect(self._on_sampling_edited)
@@ -301,6 +300,17 @@ class QuestionPanel(QWidget):
         self._apply_enabled(has)
 
     def _show_response(self, data: ChecklistData | None) -> None:
+        self._show_stored_values()
+        if data is not None and self._question is not None:
+            self.evidence.set_target(
+                data.inspection_code,
+                data.evidence.get(self._question.question_id, ()),
+                question_id=self._question.question_id,
+            )
+        else:
+            self.evidence.set_target("", ())
+
+    def _show_stored_values(self) -> None:
         response = self._response
         self._check_stored_result()
         self.notes.set_saved_text(response.notes if response else "")
@@ -313,14 +323,6 @@ class QuestionPanel(QWidget):
             self.assessed_label.setText(f"Last recorded by {response.assessed_by}, {when}")
         else:
             self.assessed_label.setText("")
-        if data is not None and self._question is not None:
-            self.evidence.set_target(
-                data.inspection_code,
-                data.evidence.get(self._question.question_id, ()),
-                question_id=self._question.question_id,
-            )
-        else:
-            self.evidence.set_target("", ())
 
     def _check_stored_result(self) -> None:
         response = self._response
@@ -336,6 +338,18 @@ class QuestionPanel(QWidget):
             return
         self._response = data.response(self._question.question_id)
         self._show_response(data)
+
+    def show_stored_response(self, response: ResponseView) -> None:
+        """Show a just-saved answer to the shown question without reloading the checklist.
+
+        The stored values are taken first, so the flush that follows saves only what is still
+        typed in the other boxes (that save lands here again) and never re-saves this one.
+        """
+        if self._question is None or response.question_id != self._question.question_id:
+            return
+        self._response = response
+        self.flush()
+        self._show_stored_values()
 
     def set_editable(self, editable: bool) -> None:
         self._editable = editable
@@ -389,9 +403,7 @@ class QuestionPanel(QWidget):
         self.sample_size.set_value_silently(response.sample_size if response else None)
 
     def _on_sampling_edited(self) -> None:
-        # Saving reloads every view, which flushes this panel again before it has the new
-        # stored values: the guard keeps that from saving the same numbers over and over.
-        if self._response is None or self._saving_sampling:
+        if self._response is None:
             return
         changes: dict[str, Any] = {}
         if self.population.value_or_none() != self._response.sample_population:
@@ -399,11 +411,7 @@ class QuestionPanel(QWidget):
         if self.sample_size.value_or_none() != self._response.sample_size:
             changes["sample_size"] = self.sample_size.value_or_none()
         if changes:
-            self._saving_sampling = True
-            try:
-                self._commit(changes)
-            finally:
-                self._saving_sampling = False
+            self._commit(changes)
 
     def _commit(self, changes: dict[str, Any]) -> None:
         if self._question is not None and self._editable:
