@@ -18,6 +18,7 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 	$(BIN)/ruff check qmsr_ready tests bench scripts
+	$(BIN)/lint-imports --no-cache  # layering contracts in .importlinter
 
 lint: $(STAMP)
 	$(BIN)/ruff check qmsr_ready tests bench scripts
