@@ -53,13 +53,15 @@ def cmd_inspections(args: argparse.Namespace) -> int:
     if not rows:
         print("No inspections in this workspace.")
         return 0
+    from qmsr_ready.commands.templates import printable  # the one terminal-safe escaper
+
     table = [("CODE", "SITE", "TYPE", "STATUS", "ANSWERED", "OPEN FINDINGS", "TITLE")]
     for r in rows:
-        table.append((
+        table.append(tuple(printable(cell) for cell in (
             r.code, r.site_name, _label(InspectionType, r.inspection_type),
             _label(InspectionStatus, r.status), f"{r.questions_answered}/{r.questions_in_scope}",
             str(r.findings_open), r.title,
-        ))
+        )))
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     for row in table:
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
@@ -69,6 +71,8 @@ def cmd_inspections(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify the chain read-only (works while the GUI has the workspace open)."""
+    from qmsr_ready.commands.templates import printable  # the one terminal-safe escaper
+
     with open_workspace(args.workspace, read_only=True) as ws, ws.session() as s:
         report = verify_chain(s)
         path = str(ws.path)
@@ -80,15 +84,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
             f"OK: {path}: {report.event_count} audit events intact, database integrity ok "
             f"(head {report.head_hash[:12]})."
         )
+        for line in report.notes:
+            print(f"  note: {printable(line)}")
     else:
         where = (
             f"first broken event: {report.first_broken_seq}: "
             if report.first_broken_seq is not None else ""
         )
-        print(f"FAILED: {path}: {where}{report.problem}")
+        print(f"FAILED: {path}: {where}{printable(report.problem)}")
         more = report.data_problems[1:]
         for line in more[:SHOWN_PROBLEMS]:
-            print(f"  also: {line}")
+            print(f"  also: {printable(line)}")
         if len(more) > SHOWN_PROBLEMS:
             print(f"  ... and {len(more) - SHOWN_PROBLEMS} more (--json lists up to 50)")
     return 0 if report.ok else 1

@@ -30,6 +30,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
+from qmsr_ready.core.row_state import STATE_KEY, entity_state
 from qmsr_ready.core.template_content import canonical_json
 
 GENESIS_HASH = "0" * 64
@@ -69,6 +70,13 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, bytes):
         return f"<{len(value)} bytes sha256:{hashlib.sha256(value).hexdigest()}>"
     return str(value)
+
+
+def field_changes(changes: Any) -> dict[str, Any]:
+    """An event's ``{field: [old, new]}`` without the row state recorded beside them."""
+    if not isinstance(changes, Mapping):
+        return {}
+    return {k: v for k, v in changes.items() if k != STATE_KEY}
 
 
 def _at_text(at: dt.datetime) -> str:
@@ -193,6 +201,9 @@ def append_event(
     seq += 1
     at = utcnow()
     safe_changes = json_safe(dict(changes))
+    state = entity_state(session, entity_type, entity_id)  # what verify compares the row with
+    if state is not None:
+        safe_changes[STATE_KEY] = state
     event = AuditEvent(
         seq=seq,
         at=at,
@@ -241,6 +252,7 @@ class ChainReport:
     problem: str
     integrity: str = "ok"
     data_problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what the trail does not cover (events older than row states)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -251,6 +263,7 @@ class ChainReport:
             "problem": self.problem,
             "integrity": self.integrity,
             "data_problems": list(self.data_problems),
+            "notes": list(self.notes),
         }
 
 
@@ -307,13 +320,15 @@ def _full_check(session: Session) -> ChainReport:
     chain = _walk(session, integrity)
     if not chain.ok:
         return chain
-    from qmsr_ready.core.verify_data import check_data, replay
+    from qmsr_ready.core.verify_data import check_data, coverage_notes, replay
 
     events = session.execute(
-        text("SELECT action, entity_type, entity_id, actor, changes FROM audit_events"
+        text("SELECT action, entity_type, entity_id, actor, changes, at FROM audit_events"
              " ORDER BY seq")
     )
-    problems = tuple(check_data(session, replay(events)))
+    trail = replay(events)
+    chain = replace(chain, notes=tuple(coverage_notes(trail)))
+    problems = tuple(check_data(session, trail))
     if not problems:
         return chain
     return replace(chain, ok=False, head_hash="", problem=problems[0], data_problems=problems)

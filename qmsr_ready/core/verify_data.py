@@ -26,7 +26,19 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, Integer, inspect, text
 from sqlalchemy.orm import Session
 
+from qmsr_ready.core.damaged import find_damaged
 from qmsr_ready.core.models import Base, UTCDateTime
+from qmsr_ready.core.row_state import (
+    ELEMENTS,
+    SIGNOFFS,
+    SPECS,
+    STATE_KEY,
+    all_states,
+    differing,
+    digest,
+    element_states,
+    signoff_states,
+)
 from qmsr_ready.core.template_content import canonical_json, content_sha256
 
 _STARTS = ("create", "raise", "attach", "snapshot", "add")
@@ -62,6 +74,9 @@ class _Trail:
     entities: dict[str, dict[str, _Entity]] = field(default_factory=dict)
     signoffs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     event_count: int = 0
+    # "<inspection>/<element>" -> the element row's hash, from the latest event that recorded it
+    element_states: dict[str, str] = field(default_factory=dict)
+    first_state_at: str = ""  # when the first event that records row states was written
 
     def get(self, kind: str, key: str) -> _Entity | None:
         return self.entities.get(kind, {}).get(key)
@@ -90,6 +105,7 @@ def replay(events: Iterable[Any]) -> _Trail:
         ent.alive = True
         ent.events += 1
         ent.last_actor = str(ev.actor)
+        _replay_state(trail, ent, kind, str(ev.entity_id), changes, getattr(ev, "at", None))
         for name, pair in changes.items():
             if isinstance(pair, list) and len(pair) == 2:
                 if name == "linked_to":
@@ -109,6 +125,27 @@ def replay(events: Iterable[Any]) -> _Trail:
         if kind == "request":
             _replay_request(ent, str(ev.action), changes)
     return trail
+
+
+def _replay_state(trail: _Trail, ent: _Entity, kind: str, entity_id: str,
+                  changes: dict[str, Any], at: Any) -> None:
+    """Remember the row state the event recorded (or that it recorded none, and when)."""
+    state = changes.get(STATE_KEY)
+    if not isinstance(state, dict):
+        ent.extra["state"] = None
+        ent.extra["stateless_at"] = str(at or "")
+        return
+    if not trail.first_state_at:
+        trail.first_state_at = str(at or "")
+    ent.extra["state"] = state
+    if kind == "inspection" and isinstance(state.get(ELEMENTS), dict):
+        prefix = f"{entity_id}/"
+        trail.element_states = {k: v for k, v in trail.element_states.items()
+                                if not k.startswith(prefix)}
+        for eid, value in state[ELEMENTS].items():
+            trail.element_states[f"{prefix}{eid}"] = str(value)
+    elif kind == "inspection_element":
+        trail.element_states[entity_id] = digest(sorted(state.items()))
 
 
 def _replay_request(ent: _Entity, action: str, changes: dict[str, Any]) -> None:
@@ -145,29 +182,36 @@ def _new(changes: dict[str, Any], name: str) -> Any:
     return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
 
 
-def _normaliser(table: str) -> Callable[[str, Any], Any]:
-    """Turn a raw SQLite value into what the trail would hold for that column."""
+def normalised(table: str, name: str, value: Any) -> Any:
+    """A raw stored value as the trail would hold it for that column (``<unreadable: …>`` when
+    it cannot be read as the column's type)."""
     columns = Base.metadata.tables[table].columns
+    if value is None or name not in columns:
+        return value
+    col_type = columns[name].type
+    try:
+        if isinstance(col_type, Boolean):
+            return bool(value) if value in (0, 1) else value
+        if isinstance(col_type, UTCDateTime | DateTime):
+            parsed = dt.datetime.fromisoformat(str(value))
+            return (parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None
+                    else parsed.astimezone(dt.UTC)).isoformat()
+        if isinstance(col_type, Date):
+            return dt.date.fromisoformat(str(value)).isoformat()
+        if isinstance(col_type, Integer):
+            return value
+        if type(col_type).__name__ == "JSON" and isinstance(value, str | bytes):
+            return json.loads(value)
+    except (ValueError, TypeError):
+        return f"<unreadable: {value!r}>"
+    return value
+
+
+def _normaliser(table: str) -> Callable[[str, Any], Any]:
+    """Turn a raw stored value into what the trail would hold for that column."""
 
     def norm(name: str, value: Any) -> Any:
-        if value is None or name not in columns:
-            return value
-        col_type = columns[name].type
-        try:
-            if isinstance(col_type, Boolean):
-                return bool(value) if value in (0, 1) else value
-            if isinstance(col_type, UTCDateTime | DateTime):
-                parsed = dt.datetime.fromisoformat(str(value))
-                return parsed.replace(tzinfo=dt.UTC).isoformat()
-            if isinstance(col_type, Date):
-                return dt.date.fromisoformat(str(value)).isoformat()
-            if isinstance(col_type, Integer):
-                return value
-            if type(col_type).__name__ == "JSON":
-                return json.loads(value)
-        except (ValueError, TypeError):
-            return f"<unreadable: {value!r}>"
-        return value
+        return normalised(table, name, value)
 
     return norm
 
@@ -193,6 +237,7 @@ class _Checker:
         self.s = session
         self.trail = trail
         self.problems: list[str] = []
+        self.named: set[tuple[str, str, str]] = set()  # (kind, key, field) already reported
 
     def add(self, line: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -230,6 +275,7 @@ class _Checker:
                 else:
                     continue
                 if not _same(have, want):
+                    self.named.add((kind, key, name))
                     self.add(f"{kind} {key}: {name} is {_short(have)} but the audit trail says "
                              f"{_short(want)} (changed behind the application's back)")
         for key, ent in known.items():
@@ -251,10 +297,17 @@ def check_data(session: Session, trail: _Trail) -> list[str]:
         c.add(f"table {name} is missing (dropped behind the application's back)")
     if missing:
         return c.problems
+    damaged = find_damaged(session, limit=MAX_PROBLEMS)
+    for value in damaged:
+        c.add(f"damaged value: {value}")
+    if damaged:  # reading the rows as data would stop on them; the damage is the finding
+        c.add("the data was not compared with the audit trail because values are damaged")
+        return c.problems
     _check_sites_inspections(c)
     _check_children(c)
     _check_day(c)
     _check_templates_and_blobs(c)
+    _check_states(c)
     holds_data = bool(c.rows("SELECT 1 FROM sites LIMIT 1")) or bool(
         c.rows("SELECT 1 FROM checklist_templates LIMIT 1")
     )
@@ -429,9 +482,11 @@ def _check_revisions(c: _Checker, kind: str, rows: dict[str, dict[str, Any]]) ->
 
 def _check_templates_and_blobs(c: _Checker) -> None:
     stored: dict[str, set[str]] = {}
+    titles: dict[str, set[str]] = {}
     for r in c.rows("SELECT key, version, title, content, sha256 FROM checklist_templates"):
         ref = f"{r.key}@{r.version}"
         stored.setdefault(ref, set()).add(r.sha256)
+        titles.setdefault(ref, set()).add(r.title)
         try:
             content = json.loads(r.content) if isinstance(r.content, str) else r.content
             actual = content_sha256(content)
@@ -448,12 +503,78 @@ def _check_templates_and_blobs(c: _Checker) -> None:
                   "back (or its audit events were deleted)")
         elif ent.fields.get("sha256") not in shas:
             c.add(f"template {ref}: stored SHA-256 does not match the audit trail")
+        elif "title" in ent.fields and ent.fields["title"] not in titles[ref]:
+            c.add(f"template {ref}: title is {_short(sorted(titles[ref]))} but the audit trail "
+                  f"says {_short(ent.fields['title'])} (changed behind the application's back)")
     for ref, ent in known.items():
         if ent.alive and ref not in stored:
             c.add(f"template {ref} is in the audit trail but its row is missing (deleted behind "
                   "the application's back)")
+    for r in c.rows("SELECT i.code AS insp, e.code, e.sha256 FROM evidence e"
+                    " JOIN inspections i ON i.id = e.inspection_id"
+                    " LEFT JOIN evidence_blobs b ON b.sha256 = e.sha256 WHERE b.sha256 IS NULL"):
+        c.add(f"evidence {r.insp}/{r.code}: its stored file {str(r.sha256)[:12]} is missing "
+              "(deleted behind the application's back)")
     for r in c.s.execute(text("SELECT sha256, size, data FROM evidence_blobs")):
         data = r.data if isinstance(r.data, bytes) else b""
         if hashlib.sha256(data).hexdigest() != r.sha256 or len(data) != r.size:
             c.add(f"evidence file {r.sha256[:12]}: its stored bytes no longer match their SHA-256 "
                   "(edited behind the application's back)")
+
+
+def _check_states(c: _Checker) -> None:
+    """Every column of every audited row against the state its latest event recorded."""
+    for kind in SPECS:
+        if kind == "inspection_element":
+            continue
+        known = c.trail.entities.get(kind, {})
+        for key, actual in all_states(c.s, kind).items():
+            ent = known.get(key)
+            expected = ent.extra.get("state") if ent is not None and ent.alive else None
+            if not isinstance(expected, dict):
+                continue
+            for name in differing(expected, actual):
+                if name == SIGNOFFS or (kind, key, name) in c.named:
+                    continue
+                c.add(f"{kind} {key}: {name} differs from what its last audit event recorded "
+                      "(changed behind the application's back)")
+    signed = signoff_states(c.s)
+    for key, ent in c.trail.entities.get("inspection", {}).items():
+        state = ent.extra.get("state")
+        if ent.alive and isinstance(state, dict) and SIGNOFFS in state and (
+                signed.get(key, digest([])) != state[SIGNOFFS]):
+            c.add(f"inspection {key}: its sign-offs (names, meanings, times) differ from what its "
+                  "last audit event recorded (changed behind the application's back)")
+    rows = element_states(c.s)
+    inspections_covered = {k.split("/", 1)[0] for k in c.trail.element_states}
+    for key, want in c.trail.element_states.items():
+        have = rows.get(key)
+        if have is None:
+            c.add(f"inspection_element {key} is in the audit trail but its row is missing "
+                  "(deleted behind the application's back)")
+        elif have != want:
+            c.add(f"inspection_element {key}: its selection, applicability or reason differs "
+                  "from what the audit trail recorded (changed behind the application's back)")
+    for key in rows:
+        if key.split("/", 1)[0] in inspections_covered and key not in c.trail.element_states:
+            c.add(f"inspection_element {key} has no audit record: it was added behind the "
+                  "application's back")
+
+
+def coverage_notes(trail: _Trail) -> list[str]:
+    """What the trail could not vouch for: rows whose last event predates row states."""
+    stateless = [
+        (kind, ent.extra.get("stateless_at", ""))
+        for kind, by_id in trail.entities.items() if kind in SPECS
+        for ent in by_id.values() if ent.alive and "state" in ent.extra
+        and ent.extra["state"] is None
+    ]
+    if not stateless:
+        return []
+    before = trail.first_state_at[:10] or max(at for _kind, at in stateless)[:10]
+    kinds = ", ".join(sorted({kind for kind, _at in stateless}))
+    return [
+        f"{len(stateless)} records ({kinds}) were last changed by audit events written before "
+        f"row states were recorded: their fields the events do not name (such as who assessed "
+        f"a response and when) are not covered by the trail before {before or 'this version'}"
+    ]

@@ -5,8 +5,10 @@ so a crashed writer never locks anyone out:
 
 - ``<resolved path>.lock`` beside the file: the same file reached through a symlink resolves to
   the same lock, and other machines on a shared folder see it;
-- ``<temp>/qmsr-ready-locks/<device>-<inode>.lock``: keyed by the file's identity, so a hard
-  link (another name for the same inode) finds the same lock.
+- ``/tmp/qmsr-ready-locks/<device>-<inode>.lock``: keyed by the file's identity, so a hard
+  link (another name for the same inode) finds the same lock. The folder is fixed, not taken
+  from ``TMPDIR``: two processes with different ``TMPDIR`` must still meet at one lock (a hard
+  link has its own ``-wal``, so two writers through two names corrupt the file).
 
 The holder writes who it is and since when into the lock files, so a refused second writer can
 say whom to ask. The workspace file itself is never opened here: closing any descriptor of a
@@ -29,6 +31,7 @@ from pathlib import Path
 from qmsr_ready.core.errors import WorkspaceLocked
 
 LOCK_DIR_NAME = "qmsr-ready-locks"
+_POSIX_ROOT = "/tmp"
 _WINDOWS_LOCK_OFFSET = 0x7FFF0000  # lock a byte far past the holder text, which stays readable
 
 
@@ -83,10 +86,18 @@ def _read_holder(path: Path) -> Holder | None:
         return None
 
 
+def lock_root() -> Path:
+    """Where identity locks live: the same for every process on this machine, whatever its
+    environment (``/tmp`` on POSIX; Windows has no ``TMPDIR`` games, its temp folder serves)."""
+    if os.name == "posix" and Path(_POSIX_ROOT).is_dir():
+        return Path(_POSIX_ROOT)
+    return Path(tempfile.gettempdir())  # pragma: no cover - Windows, or a POSIX without /tmp
+
+
 def identity_lock_path(path: Path) -> Path:
     """The identity-keyed lock for an existing file (device and inode)."""
     st = path.stat()
-    folder = Path(tempfile.gettempdir()) / LOCK_DIR_NAME
+    folder = lock_root() / LOCK_DIR_NAME
     if not folder.is_dir():
         folder.mkdir(exist_ok=True)
         with contextlib.suppress(OSError):  # every local user shares it, like /tmp itself

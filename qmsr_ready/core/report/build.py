@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from qmsr_ready import __version__
 from qmsr_ready.core import audit
+from qmsr_ready.core.damaged import find_damaged
 from qmsr_ready.core.errors import NotFound, QmsrError
 from qmsr_ready.core.inspection_day.report import build_request_log
 from qmsr_ready.core.library.planner import applicability
@@ -56,6 +57,7 @@ from qmsr_ready.core.vocab import (
     InspectionType,
     Result,
 )
+from qmsr_ready.core.workspace_file import WorkspaceDamaged
 
 TOP_RISK_COUNT = 10
 _CLASS_RANK = {c.value: i for i, c in enumerate(Classification)}
@@ -69,6 +71,7 @@ def build_report(
     ``today`` decides which actions are overdue (defaults to the local date).
     """
     today = today or dt.date.today()
+    _refuse_damaged(session, inspection_code)
     inspection = session.scalars(
         select(Inspection)
         .where(Inspection.code == inspection_code)
@@ -191,6 +194,16 @@ def build_report(
         today=today,
         request_log=build_request_log(session, inspection_code, now=generated_at),
     )
+
+
+def _refuse_damaged(session: Session, inspection_code: str) -> None:
+    """A damaged stored value stops the build with one line naming it (never a traceback)."""
+    damaged = find_damaged(session, inspection_code, limit=1)
+    if damaged:
+        raise WorkspaceDamaged(
+            f"Inspection {inspection_code} holds a damaged value: {damaged[0]}. Run "
+            "'qmsr-ready verify' on the workspace and restore it from a backup."
+        )
 
 
 def _label(labels: dict[Any, str], enum: type, value: str) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from qmsr_ready.core.audit import field_changes
 from qmsr_ready.ui.models.row_table import RowTableModel
 from qmsr_ready.ui.presentation import DATETIME_FORMAT
 
@@ -55,7 +56,7 @@ def _changes_text(changes: Any) -> str:
     if not isinstance(changes, dict):
         return json.dumps(changes, ensure_ascii=False, default=str)
     parts = []
-    for key, value in changes.items():
+    for key, value in field_changes(changes).items():  # the row state is for verify, not people
         if isinstance(value, list | tuple) and len(value) == 2:
             parts.append(f"{key}: {_short(value[0])} → {_short(value[1])}")
         else:

@@ -1,0 +1,165 @@
+"""What a row looked like when its latest audit event was written: one short hash per column.
+
+The trail's ``{field: [old, new]}`` pairs name only what a service changed, so fields it sets
+on the side (who assessed, when a finding closed, who added evidence, an element's reason, a
+signature's time) would escape ``verify``. ``append_event`` therefore records the state of the
+entity it describes, read back from the row just flushed, under ``changes["_state"]``; ``verify``
+reads the same rows the same way and names every column whose hash differs. One column hash is
+12 hex characters, so an event grows by a few hundred bytes and costs one indexed SELECT.
+
+Both sides use the same SQL and the same normalisation (``verify_data.normalised``), so the
+result does not depend on the database driver's value types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.template_content import canonical_json
+
+STATE_KEY = "_state"
+ELEMENTS = "elements"  # an inspection's state: {element ID: hash of that element's row}
+SIGNOFFS = "signoffs"  # an inspection's state: hash of all its sign-off rows, in order
+_DIGEST_LEN = 12
+# Internal row IDs, and columns other entities' events legitimately change (an inspection is
+# "touched" by every response save and element change, which are audited on their own).
+_SKIP = frozenset({"id", "inspection_id", "insp"})
+_SKIP_BY_KIND = {"inspection": frozenset({"updated_at", "revision"})}
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """How one audited entity type maps to its row: table, SQL and how the key splits."""
+
+    table: str
+    sql: str  # selects the table's columns (alias t) plus ``insp`` when it has a parent
+    key_columns: tuple[str, ...]  # what the entity ID "<a>/<b>" binds to, in order
+
+    def where(self) -> str:
+        return " AND ".join(f"{c} = :k{i}" for i, c in enumerate(self.key_columns))
+
+
+def _child(table: str, key: str) -> _Spec:
+    return _Spec(
+        table,
+        f"SELECT t.*, i.code AS insp FROM {table} t JOIN inspections i ON i.id = t.inspection_id",
+        ("i.code", f"t.{key}"),
+    )
+
+
+SPECS: dict[str, _Spec] = {
+    "site": _Spec("sites", "SELECT t.* FROM sites t", ("t.code",)),
+    "inspection": _Spec("inspections", "SELECT t.* FROM inspections t", ("t.code",)),
+    "inspection_element": _Spec(
+        "inspection_elements",
+        "SELECT t.element_id, t.selected, t.applicable, t.reason, i.code AS insp"
+        " FROM inspection_elements t JOIN inspections i ON i.id = t.inspection_id",
+        ("i.code", "t.element_id"),
+    ),
+    "response": _child("responses", "question_id"),
+    "finding": _child("findings", "code"),
+    "evidence": _child("evidence", "code"),
+    "request": _child("document_requests", "code"),
+    "note": _child("scribe_notes", "code"),
+    "roster": _child("sme_roster", "area_id"),
+}
+
+
+def digest(value: Any) -> str:
+    """A short hash of one normalised value."""
+    raw = canonical_json(value).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()[:_DIGEST_LEN]
+
+
+def _row_state(kind: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
+    from qmsr_ready.core.verify_data import normalised  # verify_data imports nothing from here
+
+    skip = _SKIP | _SKIP_BY_KIND.get(kind, frozenset())
+    return {
+        name: digest(normalised(table, name, value))
+        for name, value in row.items() if name not in skip
+    }
+
+
+def _key_parts(kind: str, entity_id: str) -> list[str] | None:
+    spec = SPECS[kind]
+    parts = entity_id.split("/", 1) if len(spec.key_columns) == 2 else [entity_id]
+    return parts if len(parts) == len(spec.key_columns) else None
+
+
+def entity_state(session: Session, kind: str, entity_id: str) -> dict[str, Any] | None:
+    """The state of one audited entity as its row now stands, or None (not a row entity,
+    or the row is gone: an event that deletes it)."""
+    spec = SPECS.get(kind)
+    parts = _key_parts(kind, entity_id) if spec is not None else None
+    if spec is None or parts is None:
+        return None
+    params = {f"k{i}": part for i, part in enumerate(parts)}
+    row = session.execute(text(f"{spec.sql} WHERE {spec.where()}"), params).first()
+    if row is None:
+        return None
+    state = _row_state(kind, spec.table, dict(row._mapping))
+    if kind == "inspection":
+        state[ELEMENTS] = element_states(session, entity_id)
+        state[SIGNOFFS] = signoff_states(session).get(entity_id, digest([]))
+    return state
+
+
+def all_states(session: Session, kind: str) -> dict[str, dict[str, Any]]:
+    """Every row of an entity type, keyed by entity ID, in the form ``entity_state`` gives."""
+    spec = SPECS[kind]
+    out: dict[str, dict[str, Any]] = {}
+    for row in session.execute(text(spec.sql)):
+        values = dict(row._mapping)
+        key = _entity_id(kind, values)
+        out[key] = _row_state(kind, spec.table, values)
+    return out
+
+
+def _entity_id(kind: str, values: dict[str, Any]) -> str:
+    column = SPECS[kind].key_columns[-1].split(".", 1)[1]
+    own = str(values[column])
+    return f"{values['insp']}/{own}" if "insp" in values else own
+
+
+def element_states(session: Session, inspection_code: str | None = None) -> dict[str, Any]:
+    """Element rows' hashes: ``{element ID: hash}`` for one inspection, or
+    ``{"<inspection>/<element ID>": hash}`` for all."""
+    spec = SPECS["inspection_element"]
+    sql, params = spec.sql, {}
+    if inspection_code is not None:
+        sql, params = f"{sql} WHERE i.code = :code", {"code": inspection_code}
+    out: dict[str, Any] = {}
+    for row in session.execute(text(sql), params):
+        values = dict(row._mapping)
+        key = str(values["element_id"])
+        if inspection_code is None:
+            key = f"{values['insp']}/{key}"
+        out[key] = digest(sorted(_row_state("inspection_element", spec.table, values).items()))
+    return out
+
+
+def signoff_states(session: Session) -> dict[str, str]:
+    """Each inspection's sign-off rows (name, meaning, times, reason) as one hash."""
+    rows = session.execute(text(
+        "SELECT i.code AS insp, t.* FROM signoffs t JOIN inspections i ON i.id = t.inspection_id"
+        " ORDER BY t.id"
+    ))
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        values = dict(row._mapping)
+        state = _row_state("signoff", "signoffs", values)
+        grouped.setdefault(str(values["insp"]), []).append(sorted(state.items()))
+    return {code: digest(items) for code, items in grouped.items()}
+
+
+def differing(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    """Column names whose recorded hash differs from the row's (added or missing ones too)."""
+    names: Iterable[str] = sorted(set(expected) | set(actual))
+    return [n for n in names if n != ELEMENTS and expected.get(n) != actual.get(n)]
