@@ -6,12 +6,11 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from qmsr_ready.core.models import Finding, Inspection, Response, Site
 from qmsr_ready.core.services._common import get_inspection as _get_inspection
-from qmsr_ready.core.services._common import get_site
 from qmsr_ready.core.template_content import iter_questions
 from qmsr_ready.core.vocab import FindingStatus, Result
 
@@ -119,12 +118,3 @@ def list_sites(session: Session) -> list[Site]:
     """Every site, by code."""
     return list(session.execute(select(Site).order_by(Site.code)).scalars())
 
-
-def site_by_code(session: Session, code: str) -> Site:
-    """The site with this code, or ``NotFound``."""
-    return get_site(session, code)
-
-
-def count_inspections(session: Session) -> int:
-    """How many inspections the workspace holds."""
-    return session.execute(select(func.count()).select_from(Inspection)).scalar_one()
