@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.library import Catalogue, LoadedTemplate, plan
 from qmsr_ready.core.profile import BOOL_FIELDS, DEVICE_CLASSES, SiteProfile
-from qmsr_ready.core.services.inspections import ElementChoice, start_inspection
+from qmsr_ready.core.services.inspections import ElementChoice
 from qmsr_ready.core.services.queries import list_sites
-from qmsr_ready.core.services.sites import create_site
 from qmsr_ready.core.vocab import INSPECTION_TYPE_TRIGGERS, MODEL_SUMMARIES, InspectionType
+from qmsr_ready.ui.commands.base import execute
+from qmsr_ready.ui.commands.inspections import CreateInspectionCommand
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.dialogs.trigger_box import TriggerBox
 from qmsr_ready.ui.errors import show_error
@@ -427,30 +427,33 @@ class NewInspectionWizard(QWizard):
         site, details = self.site_page, self.details_page
         start = details.start_edit.date().toPython()
         end = details.end_edit.date().toPython()
-        try:
-            with self.ctx.write("inspection") as session:
-                if site.is_new():
-                    site_code = create_site(
-                        session, self.ctx.actor, name=site.name_edit.text().strip(),
-                        fei_number=site.fei_edit.text().strip(),
-                        address=site.address_edit.text().strip(), profile=site.profile(),
-                    ).code
-                else:
-                    site_code = site.site_combo.currentData()
-                insp = start_inspection(
-                    session, self.ctx.actor, site_code=site_code,
-                    template=self.type_page.template().snapshot(),
-                    inspection_type=self.type_page.inspection_type(),
-                    elements=self.elements_page.choices(),
-                    trigger=self.type_page.trigger_box.trigger(),
-                    title=details.title_edit.text().strip(), lead=details.lead_edit.text().strip(),
-                    team=details.team(), planned_start=_date(start), planned_end=_date(end),
-                )
-                code = insp.code
-        except QmsrError as exc:
-            show_error(self, exc)
+        new_site = None
+        if site.is_new():
+            new_site = {
+                "name": site.name_edit.text().strip(), "fei_number": site.fei_edit.text().strip(),
+                "address": site.address_edit.text().strip(), "profile": site.profile(),
+            }
+        command = CreateInspectionCommand(
+            self.ctx,
+            {
+                "site_code": None if new_site else site.site_combo.currentData(),
+                "template": self.type_page.template().snapshot(),
+                "inspection_type": self.type_page.inspection_type(),
+                "elements": self.elements_page.choices(),
+                "trigger": self.type_page.trigger_box.trigger(),
+                "title": details.title_edit.text().strip(),
+                "lead": details.lead_edit.text().strip(),
+                "team": details.team(),
+                "planned_start": _date(start),
+                "planned_end": _date(end),
+            },
+            new_site,
+        )
+        error = execute(self.ctx, command)  # undoable: Edit ▸ Undo takes an empty one back
+        if error is not None:
+            show_error(self, error)
             return
-        self.created_code = code
+        self.created_code = command.code
         super().accept()
 
 
