@@ -7,11 +7,15 @@ from reportlab.platypus import Flowable, PageBreak
 from qmsr_ready.core.export.pdf.context import PdfContext, chunks, grid_table
 from qmsr_ready.core.export.pdf.styles import CLASS_FILL, CONTENT_WIDTH, RED, Para, esc, fmt_date
 from qmsr_ready.core.export.progress import check
+from qmsr_ready.core.fields import FINDING
 from qmsr_ready.core.report.model import FindingRow
 
 TITLE = "Findings register"
 _W = CONTENT_WIDTH
 WIDTHS = [_W * 0.08, _W * 0.52, _W * 0.16, _W * 0.24]
+# Text fields printed under the title, each captioned with its FINDING spec label.
+CAPTIONED = ("objective_evidence", "requirement", "correction", "root_cause",
+             "corrective_action", "effectiveness_check")
 
 
 def build(ctx: PdfContext) -> list[Flowable]:
@@ -38,19 +42,17 @@ def _table(ctx: PdfContext, findings: list[FindingRow]) -> Flowable:
     extra = []
     for i, f in enumerate(findings, start=1):
         body = [f"<b>{esc(f.title)}</b>"]
-        for label, value in (("Objective evidence", f.objective_evidence),
-                             ("Requirement", f.requirement), ("Correction", f.correction),
-                             ("Root cause", f.root_cause),
-                             ("Corrective action", f.corrective_action),
-                             ("Effectiveness check", f.effectiveness_check)):
+        for name in CAPTIONED:
+            value = getattr(f, name)
             if value:
+                label = FINDING.label_of(name)
                 body.append(f'<font color="#5A6675">{label}:</font> {esc(value)}')
         if f.question_ids:
             body.append(f'<font color="#5A6675">Questions:</font> {esc(", ".join(f.question_ids))}')
         cls = [esc(f.classification_label), esc(f.status_label),
                f"Risk {f.risk_score} (S{f.severity}×L{f.likelihood})"]
         if f.likely_483:
-            cls.append("<b>Likely 483</b>")
+            cls.append(f"<b>{FINDING.label_of('likely_483')}</b>")
         due = fmt_date(f.due_date) or "no due date"
         if f.overdue:
             due = f'<font color="#{RED.hexval()[2:]}"><b>{due} — overdue</b></font>'

@@ -1,7 +1,7 @@
 """Checklist sheet: one row per question with its response; the sheet the team edits.
 
 The headers of the exchanged columns are the ``RESPONSE`` field labels of
-``core.exchange.fields`` (a workbook import finds its columns by them).
+``core.fields`` (a workbook import finds its columns by them).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
-from qmsr_ready.core.exchange.fields import RESPONSE
 from qmsr_ready.core.export.xlsx.meta import field_hashes
 from qmsr_ready.core.export.xlsx.styles import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
 from qmsr_ready.core.export.xlsx.table import (
@@ -21,24 +20,25 @@ from qmsr_ready.core.export.xlsx.table import (
     column_index,
     write_table,
 )
+from qmsr_ready.core.fields import RESPONSE
 from qmsr_ready.core.report.model import QuestionRow
-from qmsr_ready.core.vocab import RESULT_LABELS
 
 SHEET = "Checklist"
+_label = RESPONSE.label_of  # exchanged columns are headed by their spec labels
 COLUMNS = (
-    Column("Question ID", 14),
+    Column(RESPONSE.key_label, 14),
     Column("Area", 8),
     Column("Element ID", 10),
     Column("Element", 24, "wrap"),
     Column("Question", 60, "wrap"),
     Column("Citations", 22, "wrap"),
     Column("Weight", 8, "int"),
-    Column("Result", 15),
-    Column("Notes", 50, "wrap"),
-    Column("Sample population", 11, "int"),
-    Column("Sample size", 9, "int"),
-    Column("Records reviewed", 26, "wrap"),
-    Column("Interviewees", 22, "wrap"),
+    Column(_label("result"), 15),
+    Column(_label("notes"), 50, "wrap"),
+    Column(_label("sample_population"), 11, "int"),
+    Column(_label("sample_size"), 9, "int"),
+    Column(_label("records_reviewed"), 26, "wrap"),
+    Column(_label("interviewees"), 22, "wrap"),
     Column("Assessed by", 16),
     Column("Assessed at (UTC)", 17, "datetime"),
     Column("Legacy QSR", 12, "wrap"),
@@ -70,8 +70,9 @@ def write(ctx: SheetContext) -> None:
     ]
     rows = ((q.question_id, row_values(q), base_hashes(q)) for q in questions)
     last = write_table(ctx, ws, COLUMNS, rows, title="Checklist")
-    col = column_index(COLUMNS, "Result")
-    add_list_validation(ws, col, last, list(RESULT_LABELS.values()), "Result")
+    result = RESPONSE.field("result")
+    col = column_index(COLUMNS, result.label)
+    add_list_validation(ws, col, last, list((result.labels or {}).values()), result.label)
     if last >= 2:
         letter = get_column_letter(col)
         span = f"A2:{get_column_letter(len(COLUMNS))}{last}"

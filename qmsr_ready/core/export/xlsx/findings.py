@@ -1,7 +1,7 @@
 """Findings sheet: every field of every finding, editable and re-importable by finding ID.
 
 The headers of the exchanged columns are the ``FINDING`` field labels of
-``core.exchange.fields`` (a workbook import finds its columns by them).
+``core.fields`` (a workbook import finds its columns by them).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
-from qmsr_ready.core.exchange.fields import FINDING
 from qmsr_ready.core.export.xlsx.meta import field_hashes
 from qmsr_ready.core.export.xlsx.styles import RED_FILL, RED_FONT
 from qmsr_ready.core.export.xlsx.table import (
@@ -21,31 +20,32 @@ from qmsr_ready.core.export.xlsx.table import (
     column_index,
     write_table,
 )
+from qmsr_ready.core.fields import FINDING
 from qmsr_ready.core.report.model import FindingRow
-from qmsr_ready.core.vocab import CLASSIFICATION_LABELS, FINDING_STATUS_LABELS
 
 SHEET = "Findings"
+_label = FINDING.label_of  # exchanged columns are headed by their spec labels
 COLUMNS = (
-    Column("Finding ID", 10),
-    Column("Title", 36, "wrap"),
-    Column("Classification", 15),
-    Column("Status", 16),
-    Column("Likely 483", 9),
-    Column("Severity", 8, "int"),
-    Column("Likelihood", 9, "int"),
+    Column(FINDING.key_label, 10),
+    Column(_label("title"), 36, "wrap"),
+    Column(_label("classification"), 15),
+    Column(_label("status"), 16),
+    Column(_label("likely_483"), 9),
+    Column(_label("severity"), 8, "int"),
+    Column(_label("likelihood"), 9, "int"),
     Column("Risk score", 8, "int"),
     Column("Area", 7),
-    Column("Question IDs", 16, "wrap"),
-    Column("Requirement", 28, "wrap"),
-    Column("Objective evidence", 50, "wrap"),
-    Column("Owner", 16),
-    Column("Due date", 11, "date"),
+    Column(_label("question_ids"), 16, "wrap"),
+    Column(_label("requirement"), 28, "wrap"),
+    Column(_label("objective_evidence"), 50, "wrap"),
+    Column(_label("owner"), 16),
+    Column(_label("due_date"), 11, "date"),
     Column("Overdue", 8),
-    Column("Correction", 30, "wrap"),
-    Column("Root cause", 30, "wrap"),
-    Column("Corrective action", 36, "wrap"),
-    Column("CAPA reference", 14),
-    Column("Effectiveness check", 30, "wrap"),
+    Column(_label("correction"), 30, "wrap"),
+    Column(_label("root_cause"), 30, "wrap"),
+    Column(_label("corrective_action"), 36, "wrap"),
+    Column(_label("capa_reference"), 14),
+    Column(_label("effectiveness_check"), 30, "wrap"),
     Column("Created (UTC)", 17, "datetime"),
     Column("Updated (UTC)", 17, "datetime"),
     Column("Closed (UTC)", 17, "datetime"),
@@ -74,14 +74,12 @@ def write(ctx: SheetContext) -> None:
     ws = ctx.wb.create_sheet(SHEET)
     rows = ((f.code, row_values(f), base_hashes(f)) for f in ctx.report.findings)
     last = write_table(ctx, ws, COLUMNS, rows, title="Findings")
-    add_list_validation(
-        ws, column_index(COLUMNS, "Classification"), last,
-        list(CLASSIFICATION_LABELS.values()), "Classification",
-    )
-    add_list_validation(
-        ws, column_index(COLUMNS, "Status"), last, list(FINDING_STATUS_LABELS.values()), "Status"
-    )
-    add_list_validation(ws, column_index(COLUMNS, "Likely 483"), last, ["Yes", "No"], "Likely 483")
+    for name in ("classification", "status"):  # drop-downs of the spec's vocabulary labels
+        spec = FINDING.field(name)
+        add_list_validation(ws, column_index(COLUMNS, spec.label), last,
+                            list((spec.labels or {}).values()), spec.label)
+    likely = _label("likely_483")
+    add_list_validation(ws, column_index(COLUMNS, likely), last, ["Yes", "No"], likely)
     if last >= 2:
         overdue = get_column_letter(column_index(COLUMNS, "Overdue"))
         ws.conditional_formatting.add(

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from qmsr_ready.core.exchange.fields import NOTE
 from qmsr_ready.core.export.xlsx.meta import field_hashes
 from qmsr_ready.core.export.xlsx.requests import log_of
 from qmsr_ready.core.export.xlsx.table import Column, SheetContext, write_table
+from qmsr_ready.core.fields import NOTE
 from qmsr_ready.core.inspection_day.views import NoteView
 
 SHEET = "Scribe notes"
+_label = NOTE.label_of  # exchanged columns are headed by their spec labels
 COLUMNS = (
-    Column("Note ID", 9),
-    Column("At (UTC)", 17, "datetime"),
-    Column("Topic", 18, "wrap"),
-    Column("Investigator", 16),
-    Column("Note", 60, "wrap"),
-    Column("Request IDs", 14, "wrap"),
-    Column("Finding IDs", 12, "wrap"),
+    Column(NOTE.key_label, 9),
+    Column(_label("at"), 17, "datetime"),
+    Column(_label("topic"), 18, "wrap"),
+    Column(_label("investigator"), 16),
+    Column(_label("text"), 60, "wrap"),
+    Column(_label("request_codes"), 14, "wrap"),
+    Column(_label("finding_codes"), 12, "wrap"),
     Column("Taken by", 14),
 )
 

@@ -3,7 +3,7 @@ Request statistics sheet (time to present: count, median, 90th percentile, longe
 owner, kind, area and day), written only when the inspection has requests.
 
 The headers of the exchanged columns are the ``REQUEST`` field labels of
-``core.exchange.fields``; the statistics live on their own sheet so a row added below the log is
+``core.fields``; the statistics live on their own sheet so a row added below the log is
 always a new request, never a statistics line read back as one.
 """
 
@@ -15,7 +15,6 @@ from typing import Any
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
-from qmsr_ready.core.exchange.fields import REQUEST
 from qmsr_ready.core.export.safe_text import is_risky
 from qmsr_ready.core.export.xlsx.meta import field_hashes
 from qmsr_ready.core.export.xlsx.styles import RED_FILL, RED_FONT
@@ -28,34 +27,31 @@ from qmsr_ready.core.export.xlsx.table import (
     print_setup,
     write_table,
 )
+from qmsr_ready.core.fields import REQUEST
 from qmsr_ready.core.inspection_day.report import RequestLogReport
 from qmsr_ready.core.inspection_day.stats import TimingStats, format_duration
 from qmsr_ready.core.inspection_day.views import RequestView
-from qmsr_ready.core.vocab import (
-    REQUEST_KIND_LABELS,
-    REQUEST_PRIORITY_LABELS,
-    REQUEST_STATUS_LABELS,
-)
 
 SHEET = "Requests"
 STATS_SHEET = "Request statistics"
+_label = REQUEST.label_of  # exchanged columns are headed by their spec labels
 COLUMNS = (
-    Column("Request ID", 10),
-    Column("Requested at (UTC)", 17, "datetime"),
-    Column("Requested by", 16),
-    Column("What was asked", 44, "wrap"),
-    Column("Kind", 11),
-    Column("Area", 8),
-    Column("Element ID", 10),
-    Column("Priority", 9),
-    Column("Owner", 16),
-    Column("Status", 14),
-    Column("Presented at (UTC)", 17, "datetime"),
+    Column(REQUEST.key_label, 10),
+    Column(_label("requested_at"), 17, "datetime"),
+    Column(_label("requested_by"), 16),
+    Column(_label("text"), 44, "wrap"),
+    Column(_label("kind"), 11),
+    Column(_label("area_id"), 8),
+    Column(_label("element_id"), 10),
+    Column(_label("priority"), 9),
+    Column(_label("owner"), 16),
+    Column(_label("status"), 14),
+    Column(_label("presented_at"), 17, "datetime"),
     Column("Elapsed (min)", 9, "int"),
     Column("Late", 6),
     Column("Shown (document, version, SHA-256)", 34, "wrap"),
-    Column("Notes", 36, "wrap"),
-    Column("Finding IDs", 12, "wrap"),
+    Column(_label("notes"), 36, "wrap"),
+    Column(_label("finding_codes"), 12, "wrap"),
 )
 
 
@@ -104,10 +100,10 @@ def write(ctx: SheetContext) -> None:
     ws = ctx.wb.create_sheet(SHEET)
     rows = ((r.code, row_values(r, log.now, log.target), base_hashes(r)) for r in log.requests)
     last = write_table(ctx, ws, COLUMNS, rows, title="Request log")
-    for header, labels in (("Kind", REQUEST_KIND_LABELS), ("Priority", REQUEST_PRIORITY_LABELS),
-                           ("Status", REQUEST_STATUS_LABELS)):
-        add_list_validation(ws, column_index(COLUMNS, header), last,
-                            list(labels.values()), header)
+    for name in ("kind", "priority", "status"):  # drop-downs of the spec's vocabulary labels
+        spec = REQUEST.field(name)
+        add_list_validation(ws, column_index(COLUMNS, spec.label), last,
+                            list((spec.labels or {}).values()), spec.label)
     if last >= 2:
         late = get_column_letter(column_index(COLUMNS, "Late"))
         ws.conditional_formatting.add(

@@ -12,7 +12,6 @@ from typing import Any
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
-from qmsr_ready.core.exchange.fields import ROSTER
 from qmsr_ready.core.export.xlsx.meta import field_hashes
 from qmsr_ready.core.export.xlsx.requests import log_of
 from qmsr_ready.core.export.xlsx.styles import AMBER_FILL, AMBER_FONT
@@ -23,17 +22,19 @@ from qmsr_ready.core.export.xlsx.table import (
     column_index,
     write_table,
 )
+from qmsr_ready.core.fields import ROSTER
 from qmsr_ready.core.inspection_day.views import RosterView
 
 SHEET = "SME roster"
+_label = ROSTER.label_of  # exchanged columns are headed by their spec labels
 COLUMNS = (
-    Column("Area ID", 9),
+    Column(ROSTER.key_label, 9),
     Column("Area", 30, "wrap"),
-    Column("Presenter", 18),
-    Column("Backup", 18),
-    Column("Storyboard", 18),
-    Column("Prepared", 9),
-    Column("Notes", 40, "wrap"),
+    Column(_label("presenter"), 18),
+    Column(_label("backup"), 18),
+    Column(_label("storyboard"), 18),
+    Column(_label("prepared"), 9),
+    Column(_label("notes"), 40, "wrap"),
     Column("Gaps", 30, "wrap"),
 )
 
@@ -62,7 +63,8 @@ def write(ctx: SheetContext) -> None:
     keys = sorted(entries, key=lambda k: (order.get(k, len(order)), k))  # template order
     rows = ((k, row_values(entries[k], titles.get(k, "")), base_hashes(entries[k])) for k in keys)
     last = write_table(ctx, ws, COLUMNS, rows, title="SME roster")
-    add_list_validation(ws, column_index(COLUMNS, "Prepared"), last, ["Yes", "No"], "Prepared")
+    prepared = _label("prepared")
+    add_list_validation(ws, column_index(COLUMNS, prepared), last, ["Yes", "No"], prepared)
     if last >= 2:
         gaps = get_column_letter(column_index(COLUMNS, "Gaps"))
         ws.conditional_formatting.add(

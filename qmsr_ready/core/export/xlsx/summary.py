@@ -13,8 +13,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qmsr_ready.core.export.chain_state import chain_line
 from qmsr_ready.core.export.safe_text import is_risky
 from qmsr_ready.core.export.xlsx.table import SheetContext, excel_value, print_setup
+from qmsr_ready.core.fields import SITE
 from qmsr_ready.core.report.bands import BAND_LEGEND, band_of
 from qmsr_ready.core.report.model import UNLINKED_AREA
 from qmsr_ready.core.report.scoring import cell_percent, format_percent
@@ -46,12 +48,13 @@ def write(ctx: SheetContext) -> None:
          "subtitle")
     facts = [
         ("Site", f"{r.site.name} ({r.site.code})"),
-        ("FEI number", r.site.fei_number),
+        (SITE.label_of("fei_number"), r.site.fei_number),
         ("Inspection", f"{r.inspection.code} {r.inspection.title}".strip()),
         ("Type / model", f"{r.inspection.inspection_type_label} / Model {r.inspection.model}"),
         ("Planned dates", _dates(r.inspection.planned_start, r.inspection.planned_end)),
         ("Lead / team", ", ".join(t for t in (r.inspection.lead, *r.inspection.team) if t)),
         ("Status", r.inspection.status_label),
+        ("Audit trail", chain_line(r.audit)),
     ]
     row = 4
     for label, value in facts:
