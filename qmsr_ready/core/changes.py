@@ -55,13 +55,12 @@ class ChangeSummary:
 
 def read_token(session: Session) -> str:
     """The audit head as ``"SEQ:HASH"`` read in one SELECT (``EMPTY_TOKEN`` for no events)."""
-    rows = dict(
-        session.execute(
-            select(WorkspaceInfo.key, WorkspaceInfo.value).where(
-                WorkspaceInfo.key.in_((HEAD_SEQ_KEY, HEAD_HASH_KEY))
-            )
-        ).tuples()
+    found = session.execute(
+        select(WorkspaceInfo.key, WorkspaceInfo.value).where(
+            WorkspaceInfo.key.in_((HEAD_SEQ_KEY, HEAD_HASH_KEY))
+        )
     )
+    rows = {str(key): str(value) for key, value in found}
     seq = rows.get(HEAD_SEQ_KEY, "0") or "0"
     return f"{seq}:{rows.get(HEAD_HASH_KEY, '')}"
 
@@ -93,7 +92,7 @@ def changes_since(
     actors: Counter[str] = Counter()
     touched: dict[tuple[str, str, str], None] = {}
     last = after
-    for seq, actor, entity_type, action, code in session.execute(stmt).tuples():
+    for seq, actor, entity_type, action, code in session.execute(stmt):
         last = max(last, seq)
         if exclude_actor is not None and actor == exclude_actor:
             continue

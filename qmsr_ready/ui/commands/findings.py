@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from qmsr_ready.core.errors import NotFound
-from qmsr_ready.core.models import Finding, Inspection
+from qmsr_ready.core.changes import refuse_if_stale
 from qmsr_ready.core.services import findings as finding_service
+from qmsr_ready.core.views.undo import finding_values
 from qmsr_ready.core.vocab import FindingStatus
 from qmsr_ready.ui.commands.base import ErrorSink, ServiceCommand
 
 if TYPE_CHECKING:
+    from qmsr_ready.core.views import Session
     from qmsr_ready.ui.context import AppContext
 
 FINDING_FIELDS = (
@@ -32,17 +30,6 @@ FINDING_FIELDS = (
     "capa_reference",
     "effectiveness_check",
 )
-
-
-def load_finding(session: Session, inspection_code: str, finding_code: str) -> Finding:
-    row = session.execute(
-        select(Finding)
-        .join(Inspection, Finding.inspection_id == Inspection.id)
-        .where(Inspection.code == inspection_code, Finding.code == finding_code)
-    ).scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"Finding {finding_code} of {inspection_code} no longer exists.")
-    return row
 
 
 class RaiseFindingCommand(ServiceCommand):
@@ -77,7 +64,11 @@ class RaiseFindingCommand(ServiceCommand):
 
 
 class UpdateFindingCommand(ServiceCommand):
-    """Changes some finding fields (not status); undo restores the old values."""
+    """Changes some finding fields (not status); undo restores the old values.
+
+    ``base`` and ``expected_revision`` guard against overwriting someone else's save, as in
+    ``RecordResponseCommand``.
+    """
 
     kind = "finding"
 
@@ -88,29 +79,50 @@ class UpdateFindingCommand(ServiceCommand):
         finding_code: str,
         changes: dict[str, Any],
         on_error: ErrorSink | None = None,
+        *,
+        base: dict[str, Any] | None = None,
+        expected_revision: int | None = None,
     ) -> None:
         super().__init__(ctx, inspection_code, f"Edit finding {finding_code}", on_error)
         self.finding_code = finding_code
         self.new_values = dict(changes)
         self.old_values: dict[str, Any] | None = None
+        self.base = None if base is None else {k: base[k] for k in changes if k in base}
+        self.expected_revision = expected_revision
+        self._after: dict[str, Any] | None = None
 
     def apply(self, session: Session) -> None:
+        base, expected = self.base, self.expected_revision
         if self.old_values is None:
-            row = load_finding(session, self._inspection_code, self.finding_code)
-            self.old_values = {
-                name: (list(row.question_ids) if name == "question_ids" else getattr(row, name))
-                for name in self.new_values
-            }
-        self._update(session, self.new_values)
+            self.old_values = finding_values(
+                session, self._inspection_code, self.finding_code, self.new_values
+            )
+            if expected is not None:  # "Keep mine": over that one revision only
+                base = None
+        else:  # a redo: nobody may have changed the fields since the undo put them back
+            base, expected = self._after, None
+        self._update(session, self.new_values, base, expected)
 
     def revert(self, session: Session) -> None:
         if self.old_values is not None:
-            self._update(session, self.old_values)
+            self._update(session, self.old_values, self._after, None)
 
-    def _update(self, session: Session, values: dict[str, Any]) -> None:
-        finding_service.update_finding(
-            session, self._ctx.actor, self._inspection_code, self.finding_code, **values
+    def _update(self, session: Session, values: dict[str, Any], base: dict[str, Any] | None,
+                expected: int | None) -> None:
+        stored = finding_values(
+            session, self._inspection_code, self.finding_code, [*values, "revision"]
         )
+        refuse_if_stale(
+            session, what=f"Finding {self.finding_code}", inspection_code=self._inspection_code,
+            entity_id=f"{self._inspection_code}/{self.finding_code}",
+            current=stored, base=base, fields=values, revision=stored["revision"],
+        )
+        finding_service.update_finding(
+            session, self._ctx.actor, self._inspection_code, self.finding_code,
+            expected_revision=stored["revision"] if expected is None else expected, **values,
+        )
+        # As stored (cleaned), so the next undo or redo compares like with like.
+        self._after = finding_values(session, self._inspection_code, self.finding_code, values)
 
 
 class TransitionFindingCommand(ServiceCommand):
@@ -134,7 +146,9 @@ class TransitionFindingCommand(ServiceCommand):
 
     def apply(self, session: Session) -> None:
         if self.old_status is None:
-            self.old_status = load_finding(session, self._inspection_code, self.finding_code).status
+            self.old_status = finding_values(
+                session, self._inspection_code, self.finding_code, ("status",)
+            )["status"]
         finding_service.transition_finding(
             session, self._ctx.actor, self._inspection_code, self.finding_code, self.new_status
         )

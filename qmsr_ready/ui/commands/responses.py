@@ -5,50 +5,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from qmsr_ready.core.models import Inspection, Response
+from qmsr_ready.core.changes import refuse_if_stale, response_revision
 from qmsr_ready.core.services import responses as response_service
+from qmsr_ready.core.views.undo import RESPONSE_FIELDS, response_values
 from qmsr_ready.core.vocab import Result
 from qmsr_ready.ui.commands.base import ErrorSink, ServiceCommand
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from qmsr_ready.core.views import Session
     from qmsr_ready.ui.context import AppContext
 
-RESPONSE_FIELDS = (
-    "result",
-    "notes",
-    "sample_population",
-    "sample_size",
-    "records_reviewed",
-    "interviewees",
-)
-_DEFAULTS: dict[str, Any] = {
-    "result": Result.NOT_ASSESSED.value,
-    "notes": "",
-    "sample_population": None,
-    "sample_size": None,
-    "records_reviewed": "",
-    "interviewees": "",
-}
+__all__ = ["RESPONSE_FIELDS", "RecordResponseCommand"]
 _NOTES_MERGE_ID = 4101
 
 
-def current_values(session: Session, inspection_code: str, question_id: str) -> dict[str, Any]:
-    """The stored response fields (defaults when the question was never answered)."""
-    row = session.execute(
-        select(Response)
-        .join(Inspection, Response.inspection_id == Inspection.id)
-        .where(Inspection.code == inspection_code, Response.question_id == question_id)
-    ).scalar_one_or_none()
-    if row is None:
-        return dict(_DEFAULTS)
-    return {name: getattr(row, name) for name in RESPONSE_FIELDS}
-
-
 class RecordResponseCommand(ServiceCommand):
-    """Sets some response fields; undo puts back exactly the values they had before."""
+    """Sets some response fields; undo puts back exactly the values they had before.
+
+    ``base`` is what the editor showed for the changed fields: a save over a field someone else
+    changed since is refused with ``RevisionConflict`` (undo and redo check the same way), and
+    ``expected_revision`` (the user chose "Keep mine") saves over that one revision only.
+    """
 
     kind = "response"
 
@@ -59,6 +39,9 @@ class RecordResponseCommand(ServiceCommand):
         question_id: str,
         changes: dict[str, Any],
         on_error: ErrorSink | None = None,
+        *,
+        base: dict[str, Any] | None = None,
+        expected_revision: int | None = None,
     ) -> None:
         unknown = set(changes) - set(RESPONSE_FIELDS)
         if unknown:
@@ -68,25 +51,51 @@ class RecordResponseCommand(ServiceCommand):
         self.question_id = question_id
         self.new_values = dict(changes)
         self.old_values: dict[str, Any] | None = None
+        self.base = None if base is None else {k: base[k] for k in changes if k in base}
+        self.expected_revision = expected_revision
+        self._after: dict[str, Any] | None = None
 
     def apply(self, session: Session) -> None:
+        before, revision = self._stored(session)
         if self.old_values is None:
-            before = current_values(session, self._inspection_code, self.question_id)
             self.old_values = {name: before[name] for name in self.new_values}
-        self._record(session, self.new_values)
+            base, expected = (None, self.expected_revision) if (
+                self.expected_revision is not None) else (self.base, None)
+        else:  # a redo: nobody may have changed the fields since the undo put them back
+            base, expected = self._after, None
+        self._record(session, self.new_values, before, revision, base, expected)
 
     def revert(self, session: Session) -> None:
         if self.old_values is not None:
-            self._record(session, self.old_values)
+            before, revision = self._stored(session)
+            self._record(session, self.old_values, before, revision, self._after, None)
 
-    def _record(self, session: Session, values: dict[str, Any]) -> None:
+    def _stored(self, session: Session) -> tuple[dict[str, Any], int]:
+        code, qid = self._inspection_code, self.question_id
+        return response_values(session, code, qid), response_revision(session, code, qid)
+
+    def _write(self) -> AbstractContextManager[Session]:
+        # Names the question, so the runner updates that one row instead of reloading.
+        return self._ctx.write(self.kind, self._inspection_code, self.question_id)
+
+    def _record(self, session: Session, values: dict[str, Any], before: dict[str, Any],
+                revision: int, base: dict[str, Any] | None, expected: int | None) -> None:
+        refuse_if_stale(
+            session, what=f"The response to {self.question_id}",
+            inspection_code=self._inspection_code,
+            entity_id=f"{self._inspection_code}/{self.question_id}",
+            current=before, base=base, fields=values, revision=revision,
+        )
         response_service.record_response(
             session,
             self._ctx.actor,
             inspection_code=self._inspection_code,
             question_id=self.question_id,
+            expected_revision=revision if expected is None else expected,
             **values,
         )
+        # As stored (cleaned), so the next undo or redo compares like with like.
+        self._after = response_values(session, self._inspection_code, self.question_id, values)
 
     def id(self) -> int:
         # Consecutive autosaves of one question's notes merge into one undo step.
@@ -102,6 +111,7 @@ class RecordResponseCommand(ServiceCommand):
         ):
             return False
         self.new_values["notes"] = other.new_values["notes"]
+        self._after = other._after  # undo checks against what the last autosave stored
         return True
 
 

@@ -40,6 +40,7 @@ from qmsr_ready.ui.commands.findings import (
     TransitionFindingCommand,
     UpdateFindingCommand,
 )
+from qmsr_ready.ui.conflicts import save_resolving_conflicts
 from qmsr_ready.ui.presentation import FINDING_STATUS_LOOK, MARGIN, READ_ONLY, SPACING
 from qmsr_ready.ui.widgets.evidence_list import EvidenceListWidget
 
@@ -311,10 +312,21 @@ class FindingEditor(QDialog):
             changes = self.changed_values()
             if not changes:
                 return True
-            error = execute(self._ctx, UpdateFindingCommand(
-                self._ctx, self._inspection_code, self.finding_code, changes,
-                on_error=self._on_command_error,
-            ))
+            code, base = self.finding_code, dict(self._stored)
+            reloaded: list[bool] = []
+            error = save_resolving_conflicts(
+                self._ctx, self,
+                lambda expected: UpdateFindingCommand(
+                    self._ctx, self._inspection_code, code, changes,
+                    on_error=self._on_command_error, base=base, expected_revision=expected,
+                ),
+                what=f"Finding {code}",
+                on_reload=lambda: reloaded.append(True),
+            )
+            if reloaded:  # the user chose their version: show it, keep the dialog open
+                self.reload()
+                self.show_error("Their version is shown now; your edits were not saved.")
+                return False
             if error is None:
                 self.reload()
         if error is not None:
