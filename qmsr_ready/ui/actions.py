@@ -49,8 +49,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_inspection", "&New inspection…", QKeySequence.StandardKey.New, "new",
                "Plan a new mock inspection"),
     ActionSpec("sign_off", "&Sign off…", "Ctrl+Alt+S", "sign",
-               "Sign the current inspection off; it becomes read-only"),
-    ActionSpec("reopen", "&Reopen…", None, "reopen", "Reopen a signed-off inspection"),
+               "Sign the current inspection off; it becomes read-only. Sign-off cannot be "
+               "undone; Reopen instead"),
+    ActionSpec("reopen", "&Reopen…", None, "reopen",
+               "Reopen a signed-off inspection with a reason. Reopening cannot be undone; sign "
+               "off again instead"),
     ActionSpec("export", "&Export readiness pack…", "Ctrl+E", "export",
                "Export the Excel and PDF readiness packs"),
     ActionSpec("view_home", "&Home", "Ctrl+1", "home", "Inspections", True),

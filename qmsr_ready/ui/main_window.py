@@ -323,6 +323,7 @@ class MainWindow(QMainWindow):
         insp_menu = bar.addMenu("&Inspection")
         self.menus["inspection"] = insp_menu
         insp_menu.addActions([a.new_inspection, a.sign_off, a.reopen])
+        insp_menu.setToolTipsVisible(True)  # sign-off and reopen say they cannot be undone
         insp_menu.addSeparator()
         insp_menu.addAction(a.export)
         view_menu = bar.addMenu("&View")

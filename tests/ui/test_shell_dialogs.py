@@ -6,7 +6,7 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QWizard
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWizard
 from sqlalchemy import select
 
 from qmsr_ready.core.models import AuditEvent, Inspection, InspectionElement, Site
@@ -54,6 +54,7 @@ def test_new_inspection_wizard_creates_inspection(qtbot, ctx) -> None:
     qtbot.keyClicks(wizard.details_page.team_edit, "Ana, Bo")
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert wizard.created_code
+    assert ctx.undo_stack.undoText() == f"New inspection ({wizard.created_code})"
     with ctx.read() as s:
         where = Inspection.code == wizard.created_code
         insp = s.execute(select(Inspection).where(where)).scalar_one()
@@ -89,6 +90,12 @@ def test_sign_off_locks_then_reopen_requires_reason(qtbot, main_window, ctx, add
     qtbot.addWidget(dialog)
     assert dialog.name_edit.text() == "Test Lead"
     assert dialog.time_label.text().endswith("UTC")
+    # Final by design: the dialog and the menu say so, and nothing goes on the undo stack.
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Sign-off cannot be undone; Reopen instead." in texts
+    assert "Sign-off cannot be undone; Reopen instead" in main_window.actions.sign_off.toolTip()
+    assert "Reopening cannot be undone" in main_window.actions.reopen.toolTip()
+    steps_before = ctx.undo_stack.count()
     # Nothing was answered: the dialog says so before anyone signs.
     assert re.match(r"▲ (\d+) of \1 questions in scope are not assessed yet\.",
                     dialog.state_label.text()), dialog.state_label.text()
@@ -97,6 +104,7 @@ def test_sign_off_locks_then_reopen_requires_reason(qtbot, main_window, ctx, add
             dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
         )
     assert main_window.ops.inspection_status(code) == "signed_off"
+    assert ctx.undo_stack.count() == steps_before
     assert main_window.actions.reopen.isEnabled()
     assert not main_window.actions.sign_off.isEnabled()
     assert "Signed off" in main_window.status_inspection.text()

@@ -1,7 +1,8 @@
 """Sign-off (name, meaning, time) and reopen (with a required reason) dialogs.
 
 Both call the core service inside ``ctx.write`` so the change and its audit event commit together;
-a refusal (``QmsrError``) is shown and the dialog stays open.
+a refusal (``QmsrError``) is shown and the dialog stays open. Both are final on purpose (not undo
+commands): the dialogs and the menu say so.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from qmsr_ready.core.services.queries import list_inspections
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.presentation import DATETIME_FORMAT
+
+# A signature is a person's act, so neither it nor its withdrawal goes on the undo stack: Edit ▸
+# Undo cannot sign in someone's name or silently withdraw a signature. Said in both dialogs and
+# in the menu tips (ui/actions.py).
+SIGN_OFF_IS_FINAL = "Sign-off cannot be undone; Reopen instead."
+REOPEN_IS_FINAL = "Reopening cannot be undone; sign off again instead."
 
 MEANINGS: tuple[str, ...] = (
     "Reviewed and approved as lead auditor",
@@ -55,7 +62,7 @@ class SignOffDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             f"Signing off makes {code} read-only in every view until someone reopens it "
-            "with a reason. The signature is kept in the audit trail.",
+            f"with a reason. The signature is kept in the audit trail. {SIGN_OFF_IS_FINAL}",
             self,
         )
         intro.setWordWrap(True)
@@ -132,7 +139,10 @@ class ReopenDialog(QDialog):
         self.code = code
         self.setWindowTitle(f"Reopen {code}")
         layout = QVBoxLayout(self)
-        label = QLabel(f"&Why are you reopening {code}? The reason is kept in the audit trail.")
+        label = QLabel(
+            f"&Why are you reopening {code}? The reason is kept in the audit trail. "
+            f"{REOPEN_IS_FINAL}", self,
+        )
         label.setWordWrap(True)
         self.reason_edit = QPlainTextEdit(self)
         self.reason_edit.setAccessibleName("Reason for reopening")
