@@ -16,7 +16,7 @@ from qmsr_ready.core.errors import QmsrError
 
 COMMAND_MODULES = (
     "workspace", "templates", "export", "demo", "gui", "selftest", "requests", "backup",
-    "exchange", "copy",
+    "exchange", "copy", "server",
 )
 # Which module registers a sub-command, so a run imports only what its command needs
 # (``--version`` and the GUI stay free of SQLAlchemy). A command missing here still works:
@@ -25,7 +25,7 @@ COMMAND_OWNERS = {
     "inspections": "workspace", "verify": "workspace", "templates": "templates",
     "export": "export", "demo": "demo", "gui": "gui", "self-test": "selftest",
     "requests": "requests", "backup": "backup", "import": "exchange", "merge": "exchange",
-    "copy": "copy", "compare": "copy",
+    "copy": "copy", "compare": "copy", "server": "server",
 }  # fmt: skip
 PROG = "qmsr-ready"
 

@@ -115,12 +115,32 @@ def fnd_template():
 
 @pytest.fixture
 def fnd_workspace(tmp_path: Path):
-    """A fresh writable workspace in tmp_path, closed after the test."""
+    """A fresh writable workspace in tmp_path, closed after the test.
+
+    In the PostgreSQL pass (``QMSR_TEST_BACKEND=postgresql``, tests marked ``server``) it is a
+    fresh database on the test server instead (tests/server/pg_backend.py).
+    """
+    from server import pg_backend
+
     from qmsr_ready.core.db import open_workspace
 
-    ws = open_workspace(tmp_path / "test.qmsr", create=True)
+    if not pg_backend.on_postgresql():
+        ws = open_workspace(tmp_path / "test.qmsr", create=True)
+        yield ws
+        ws.close()
+        return
+    url = pg_backend.fresh_database()
+    ws = open_workspace(pg_backend.url_text(url), create=True)
     yield ws
     ws.close()
+    pg_backend.drop(url)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the test server's template database, if this run made one."""
+    from server import pg_backend
+
+    pg_backend.teardown()
 
 
 @pytest.fixture

@@ -1,0 +1,35 @@
+"""Fixtures of the server tests: a fresh database per test on the test server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pg_backend
+import pytest
+from sqlalchemy.engine import URL
+
+
+@pytest.fixture
+def server_url() -> Iterator[URL]:
+    """A fresh database at head on the test server (skips without one); dropped afterwards."""
+    url = pg_backend.fresh_database()
+    yield url
+    pg_backend.drop(url)
+
+
+@pytest.fixture
+def empty_server_url() -> Iterator[URL]:
+    """A fresh database with no tables at all."""
+    url = pg_backend.fresh_database(migrated=False)
+    yield url
+    pg_backend.drop(url)
+
+
+@pytest.fixture
+def server_ws(server_url: URL):
+    """A writable server workspace in a fresh database."""
+    from qmsr_ready.core.db import open_workspace
+
+    ws = open_workspace(pg_backend.url_text(server_url), create=True, actor="Alice")
+    yield ws
+    ws.close()
