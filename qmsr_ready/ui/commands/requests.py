@@ -66,7 +66,7 @@ class StagePredictedCommand(ServiceCommand):
         codes = list(self.request_codes)
         made = []
         for i, fields in enumerate(self.predictions):
-            code = {"code": codes[i]} if i < len(codes) else {}
+            code: dict[str, Any] = {"code": codes[i]} if i < len(codes) else {}
             req = request_service.add_request(
                 session, self._ctx.actor, inspection_code=self._inspection_code, prepared=True,
                 **fields, **code,

@@ -186,7 +186,8 @@ class ChecklistRunnerView(QWidget):
 
     @property
     def editable(self) -> bool:
-        return bool(self._data) and not self._ctx.read_only and not self._data.signed_off
+        data = self._data
+        return data is not None and not self._ctx.read_only and not data.signed_off
 
     def set_inspection(self, code: str) -> None:
         """Show another inspection (or none)."""
@@ -198,8 +199,8 @@ class ChecklistRunnerView(QWidget):
         self.panel.show_question(self._data, None, None)
         self.message.show_text("")
         self._update_state()
-        if self._data is not None:
-            self.go_unanswered(forward=True) or self._select_first()
+        if self._data is not None and not self.go_unanswered(forward=True):
+            self._select_first()
 
     def _load(self) -> ChecklistData | None:
         if self._ctx.workspace is None:
