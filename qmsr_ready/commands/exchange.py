@@ -35,11 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "merge",
         help="merge the same inspection from a colleague's workspace",
         description="Compare the inspection in OTHER with this workspace from their shared "
-        "audit history, print the plan, and apply it in one step (after a backup). "
-        "Evidence is copied once; sign-offs are never merged. Exit codes as for import.",
+        "audit history, print the plan, and apply it in one step (after a backup of a file). "
+        "Either side may be a server URL (postgresql+psycopg://USER@HOST[:PORT]/DB), e.g. an "
+        "auditor's laptop file into the team database. Evidence is copied once; sign-offs "
+        "are never merged. Exit codes as for import.",
     )
-    p.add_argument("workspace", metavar="WORKSPACE", help="the .qmsr workspace to merge into")
-    p.add_argument("other", metavar="OTHER", help="the colleague's .qmsr workspace (read only)")
+    p.add_argument("workspace", metavar="WORKSPACE",
+                   help="the .qmsr workspace or server URL to merge into")
+    p.add_argument("other", metavar="OTHER",
+                   help="the colleague's .qmsr workspace or server URL (read only)")
     p.add_argument("--inspection", required=True, metavar="CODE", help="inspection code")
     _common(p)
     p.set_defaults(func=cmd_merge)
@@ -99,7 +103,9 @@ def _run(args: argparse.Namespace, make_plan: Any) -> int:
     else:
         print_plan(plan)
         if applied is not None:
-            print(f"Applied: {applied.summary}. Backup: {outcome.backup if outcome else ''}")
+            backup = outcome.backup if outcome else None
+            print(f"Applied: {applied.summary}. Backup: "
+                  f"{backup or 'none (a server database: one transaction; pg_dump backups)'}")
         elif args.dry_run:
             print("Dry run: nothing was changed.")
         elif not undecided:

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -60,16 +59,22 @@ class EvidenceCopy:
 @contextlib.contextmanager
 def _source_blobs(source_path: str) -> Iterator[Any]:
     """A function reading one blob from the other workspace, opened read-only once."""
-    from qmsr_ready.core.db import open_workspace  # late: db is heavy and only merges need it
+    from qmsr_ready.core.transfer import targets  # late: db is heavy and only merges need it
 
     if not source_path:
         raise EvidenceCopyFailed("The merge plan does not say where its evidence files are.")
-    with open_workspace(Path(source_path), read_only=True) as ws, ws.session() as other:
+    with targets.open_read_only(source_path) as ws, ws.session() as other:
         def read(sha: str) -> bytes | None:
             blob = other.get(EvidenceBlob, sha)
             return None if blob is None else bytes(blob.data)
 
         yield read
+
+
+def _name(source_path: str) -> str:
+    from qmsr_ready.core.transfer import targets
+
+    return targets.short_name(source_path)
 
 
 def copy_evidence(
@@ -99,7 +104,7 @@ def copy_evidence(
                 if data is None or hashlib.sha256(data).hexdigest() != copy.sha256:
                     raise EvidenceCopyFailed(
                         f"Evidence {copy.code} ({copy.filename}) changed or vanished in "
-                        f"{Path(source_path).name} since the preview; make the preview again."
+                        f"{_name(source_path)} since the preview; make the preview again."
                     )
             targets = [("question_id", q) for q in copy.question_ids]
             targets += [("finding_code", finding_map.get(f, f)) for f in copy.finding_codes]

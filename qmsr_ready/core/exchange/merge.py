@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from qmsr_ready.core.audit import GENESIS_HASH
-from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.errors import NotFound
 from qmsr_ready.core.exchange.errors import ImportRefused, refuse_signed_off
 from qmsr_ready.core.exchange.evidence_copy import EvidenceCopy
@@ -48,6 +47,7 @@ from qmsr_ready.core.exchange.snapshot import Side, read_mine
 from qmsr_ready.core.export.progress import NullProgress, Progress
 from qmsr_ready.core.models import AuditEvent, Evidence, EvidenceBlob, Finding, Inspection
 from qmsr_ready.core.services._common import get_inspection, next_code
+from qmsr_ready.core.transfer import targets
 
 Base = dict[str, dict[str, dict[str, Any]]]  # entity -> key -> {field: value as audited}
 # entity -> their code -> (our code, our values right after the merge that created it)
@@ -65,8 +65,20 @@ def file_sha256(path: Path) -> str:
 
 
 def _main_file(session: Session) -> str:
+    if session.get_bind().dialect.name != "sqlite":
+        return ""
     rows = session.connection().exec_driver_sql("PRAGMA database_list").fetchall()
     return next((str(r[2]) for r in rows if r[1] == "main"), "")
+
+
+def _is_this_workspace(session: Session, other: str) -> bool:
+    """Whether ``other`` (a path or a server URL) is the workspace ``session`` works in."""
+    if targets.is_server(other):
+        bind = session.get_bind()
+        return bind.dialect.name == "postgresql" and targets.same_server_database(
+            bind.url.render_as_string(hide_password=False), other)
+    here = _main_file(session)
+    return bool(here) and os.path.exists(here) and os.path.samefile(here, other)
 
 
 def _chain(session: Session) -> list[tuple[int, str]]:
@@ -202,27 +214,27 @@ def base_hashes(entity: str, row: dict[str, Any] | None) -> dict[str, str] | Non
     return hashes
 
 
-def _refuse_input(session: Session, other: Path, code: str) -> Inspection:
-    here = _main_file(session)
-    if not other.exists():
+def _refuse_input(session: Session, other: str, code: str) -> Inspection:
+    if not targets.is_server(other) and not Path(other).exists():
         raise ImportRefused(f"No workspace at {other}.")
-    if here and os.path.exists(here) and os.path.samefile(here, other):
+    if _is_this_workspace(session, other):
         raise ImportRefused(
-            f"{other.name} is this workspace itself; choose a colleague's copy to merge."
+            f"{targets.short_name(other)} is this workspace itself; choose a colleague's copy "
+            "to merge."
         )
     insp = get_inspection(session, code)
     refuse_signed_off(insp, "merge into it")  # signed off here: refuse, say how to reopen
     return insp
 
 
-def _their_inspection(their: Session, other: Path, code: str, ours: Inspection) -> Inspection:
+def _their_inspection(their: Session, name: str, code: str, ours: Inspection) -> Inspection:
     try:
         insp = get_inspection(their, code)
     except NotFound:
         held = ", ".join(their.scalars(select(Inspection.code).order_by(Inspection.code))) \
             or "no inspections"
         raise ImportRefused(
-            f"{other.name} has no inspection {code} (it holds: {held}); a merge needs the same "
+            f"{name} has no inspection {code} (it holds: {held}); a merge needs the same "
             "inspection in both workspaces."
         ) from None
     mine_t, their_t = ours.template, insp.template
@@ -230,7 +242,7 @@ def _their_inspection(their: Session, other: Path, code: str, ours: Inspection) 
         raise ImportRefused(
             f"Inspection {code} uses template {mine_t.key} {mine_t.version} (SHA-256 "
             f"{mine_t.sha256[:12]}) here but {their_t.key} {their_t.version} (SHA-256 "
-            f"{their_t.sha256[:12]}) in {other.name}; a merge needs the same template version."
+            f"{their_t.sha256[:12]}) in {name}; a merge needs the same template version."
         )
     return insp
 
@@ -241,17 +253,20 @@ def plan_workspace_merge(
     inspection_code: str,
     progress: Progress | None = None,
 ) -> ExchangePlan:
-    """Compare inspection ``inspection_code`` here with the same one in ``other_path``.
+    """Compare inspection ``inspection_code`` here with the same one in ``other_path`` (a
+    workspace file or a server URL: an auditor's laptop file merges into the team database and
+    back).
 
     Raises ``ImportRefused`` when the other file lacks the inspection, uses another template
     version or is this file, and ``InspectionLocked`` when the inspection is signed off here.
     """
     progress = progress or NullProgress()
-    other = Path(other_path).expanduser().absolute()
+    other = targets.normalised(other_path)
+    name = targets.short_name(other)
     ours = _refuse_input(session, other, inspection_code)
-    progress.report(0, 4, f"Reading {other.name}")
-    with open_workspace(other, read_only=True) as ws, ws.session() as their:
-        their_insp = _their_inspection(their, other, inspection_code, ours)
+    progress.report(0, 4, f"Reading {name}")
+    with targets.open_read_only(other) as ws, ws.session() as their:
+        their_insp = _their_inspection(their, name, inspection_code, ours)
         theirs = read_mine(their, inspection_code)
         their_chain = _chain(their)
         their_evidence = _evidence_of(their, their_insp.id)
@@ -280,14 +295,16 @@ def plan_workspace_merge(
     rows += link_rows
     notices = []
     if signed_there:
-        notices.append(f"{inspection_code} is signed off in {other.name}; sign-offs are never "
+        notices.append(f"{inspection_code} is signed off in {name}; sign-offs are never "
                        "merged.")
     if not prefix:
-        notices.append(f"{other.name} shares no audit history with this workspace; every "
+        notices.append(f"{name} shares no audit history with this workspace; every "
                        "difference is compared without a base.")
     head = their_chain[-1][1] if their_chain else GENESIS_HASH
+    # a server database has no file bytes to hash: its audit head names its content
+    sha = head if targets.is_server(other) else file_sha256(Path(other))
     source = SourceInfo(
-        kind="workspace", name=other.name, sha256=file_sha256(other), workspace_id=workspace_id,
+        kind="workspace", name=name, sha256=sha, workspace_id=workspace_id,
         audit_head=head,
         base=f"audit history ({prefix} shared events)" if prefix else "none",
     )
@@ -298,7 +315,7 @@ def plan_workspace_merge(
         extras={"evidence": [c.as_dict() for c in copies], "finding_codes": finding_map,
                 "evidence_links": links, "source_codes": _source_codes(rows, {
                     FINDING.entity: finding_map, **day_maps}),
-                "source_path": str(other)},
+                "source_path": other},
     )
 
 

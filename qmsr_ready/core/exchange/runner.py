@@ -1,9 +1,10 @@
 """Run an import or a merge the way the CLI and the GUI both do: plan, back up, apply once.
 
 The plan is read in a plain session. A dry run stops there. Otherwise conflicts and a
-signed-off inspection are refused before anything is written; then the workspace is backed up
-(named and thinned like every automatic backup) and the plan applied in ONE write transaction,
-so a refusal at any row leaves the workspace as it was (and the now pointless backup is removed).
+signed-off inspection are refused before anything is written; then a workspace file is backed up
+(named and thinned like every automatic backup; a server database has its own backups) and the
+plan applied in ONE write transaction, so a refusal at any row leaves the workspace as it was
+(and the now pointless backup is removed).
 """
 
 from __future__ import annotations
@@ -100,23 +101,27 @@ def apply_with_backup(
     since the preview is refused by ``apply_plan`` (make the preview again).
     """
     reason = "merge" if plan.source.kind == "workspace" else "import"
+    name = workspace.location if workspace.is_server else workspace.path.name
     if workspace.read_only:
-        raise WorkspaceReadOnly(
-            f"{workspace.path.name} is open read-only; open it for writing to {reason}."
-        )
+        raise WorkspaceReadOnly(f"{name} is open read-only; open it for writing to {reason}.")
     with workspace.session() as s:
         # signed off: refuse before any backup, saying how to reopen
         refuse_signed_off(get_inspection(s, plan.inspection_code), f"{reason} into it")
     refuse_undecided(plan, decisions, policy)
     if nothing_to_change(plan):
         return ImportOutcome(plan)  # no backup, no audit event: the workspace is untouched
-    backup = workspace.backup_to(backup_name(workspace.path, reason))
+    # A server database has no file to copy: the one transaction below is the safety net (and
+    # the IT admin's pg_dump backups); a file is backed up first, as before every import.
+    backup = None if workspace.is_server else workspace.backup_to(
+        backup_name(workspace.path, reason))
     try:
         with workspace.begin() as s:
             applied = apply_plan(s, actor, plan, decisions=decisions, policy=policy)
     except BaseException:
-        with contextlib.suppress(OSError):
-            backup.unlink()  # nothing changed, so the copy would only be clutter
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                backup.unlink()  # nothing changed, so the copy would only be clutter
         raise
-    prune_backups(workspace.path)
+    if backup is not None:
+        prune_backups(workspace.path)
     return ImportOutcome(plan, applied, backup)
