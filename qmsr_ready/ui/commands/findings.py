@@ -51,7 +51,7 @@ class RaiseFindingCommand(ServiceCommand):
 
     def apply(self, session: Session) -> None:
         # A redo after undo brings the finding back under the code it had.
-        code = {"code": self.finding_code} if self.finding_code else {}
+        code: dict[str, Any] = {"code": self.finding_code} if self.finding_code else {}
         finding = finding_service.raise_finding(
             session, self._ctx.actor, inspection_code=self._inspection_code, **self.fields, **code
         )
