@@ -99,6 +99,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Open read-only, build the report once, render each requested pack."""
     from qmsr_ready.core.db import open_workspace
     from qmsr_ready.core.export import ExportOptions, export_pdf, export_xlsx
+    from qmsr_ready.core.export.chain_state import chain_json, chain_line
     from qmsr_ready.core.report import build_report
     from qmsr_ready.core.report.bands import band_of
     from qmsr_ready.core.report.scoring import format_percent
@@ -123,8 +124,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     overall = report.overall
     verdict = readiness_verdict(report)
     if args.json:
-        json.dump({**readiness_json(report), "files": written}, sys.stdout, indent=2,
-                  ensure_ascii=False)
+        json.dump({**readiness_json(report), "audit_trail": chain_json(report.audit),
+                   "files": written}, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         for item in written:
@@ -133,4 +134,5 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Readiness of {report.inspection.code}: {verdict.summary}")
         print(f"Checklist conformance: {score} ({band_of(overall.score).label}); risk-focus "
               f"questions {format_percent(report.risk_focus.score)}")
+        print(chain_line(report.audit))
     return 0

@@ -13,6 +13,7 @@ from reportlab.platypus import (
 )
 
 from qmsr_ready.core.errors import ExportFailed
+from qmsr_ready.core.export.chain_state import chain_line
 from qmsr_ready.core.export.pdf.context import PdfContext, grid_table
 from qmsr_ready.core.export.pdf.doc import Heading
 from qmsr_ready.core.export.pdf.styles import (
@@ -68,7 +69,11 @@ def build(ctx: PdfContext) -> list[Flowable]:
     kpi.setStyle([("BOX", (0, 0), (-1, -1), 0.6, frame_colour),
                   ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                   ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10)])
-    out += [kpi, Spacer(1, 12 * mm)]
+    trail = chain_line(r.audit)
+    trail_hex = "1a7f37" if r.audit.chain_verified else "c62828"
+    out += [kpi, Spacer(1, 3 * mm),
+            Para(f'<font color="#{trail_hex}"><b>{esc(trail)}</b></font>', st.center),
+            Spacer(1, 9 * mm)]
     facts = [
         ("Site", f"{r.site.name} ({r.site.code})"),
         (SITE.label_of("fei_number"), r.site.fei_number or "—"),

@@ -111,6 +111,10 @@ def machine_facts(
         ("app_version", report.app_version),
         ("gaps_only", "yes" if options.gaps_only else "no"),
         ("sheets", ";".join(s for s in sheets if s != META_SHEET)),
+        # the chain state the pack was made from: a later 'verify --against' checks it
+        ("audit_verified", "yes" if report.audit.chain_verified else "no"),
+        ("audit_event_count", str(report.audit.event_count)),
+        ("audit_head", report.audit.head_hash),
     ]
 
 

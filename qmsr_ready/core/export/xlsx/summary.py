@@ -13,6 +13,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qmsr_ready.core.export.chain_state import chain_line
 from qmsr_ready.core.export.safe_text import is_risky
 from qmsr_ready.core.export.xlsx.table import SheetContext, excel_value, print_setup
 from qmsr_ready.core.fields import SITE
@@ -53,6 +54,7 @@ def write(ctx: SheetContext) -> None:
         ("Planned dates", _dates(r.inspection.planned_start, r.inspection.planned_end)),
         ("Lead / team", ", ".join(t for t in (r.inspection.lead, *r.inspection.team) if t)),
         ("Status", r.inspection.status_label),
+        ("Audit trail", chain_line(r.audit)),
     ]
     row = 4
     for label, value in facts:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from qmsr_ready.core.export.chain_state import chain_line
 from qmsr_ready.core.export.options import ExportOptions
 from qmsr_ready.core.export.progress import Progress, Steps
 from qmsr_ready.core.export.safe_text import clean_for_property
@@ -86,3 +87,4 @@ def _set_properties(wb: Workbook, report: ReadinessReport) -> None:
     props.keywords = clean_for_property(
         f"QMSR; {report.inspection.code}; {report.template.key}"
     )
+    props.description = clean_for_property(chain_line(report.audit))
