@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput, InvalidTransition, NotFound
+from qmsr_ready.core.fields import FINDING
 from qmsr_ready.core.models import (
     Evidence,
     EvidenceLink,
@@ -20,12 +21,9 @@ from qmsr_ready.core.models import (
     utcnow,
 )
 from qmsr_ready.core.services._common import (
-    LONG_TEXT,
     apply_changes,
-    bool_value,
     choice,
-    date_value,
-    int_value,
+    field_value,
     next_code,
     question_ref,
     text_value,
@@ -34,17 +32,13 @@ from qmsr_ready.core.services._common import (
 )
 from qmsr_ready.core.services.inspections import mark_in_progress
 from qmsr_ready.core.services.revisions import check_revision, locking
-from qmsr_ready.core.vocab import Classification, FindingStatus
+from qmsr_ready.core.vocab import FindingStatus
 
 TEXT_FIELDS = (
     "objective_evidence", "requirement", "correction", "root_cause", "corrective_action",
     "effectiveness_check",
 )
-SHORT_FIELDS = ("owner", "capa_reference")
-EDITABLE_FIELDS = (
-    "title", "classification", "question_ids", "likely_483", "severity", "likelihood",
-    "due_date", *TEXT_FIELDS, *SHORT_FIELDS,
-)
+EDITABLE_FIELDS = FINDING.editable_fields  # all but status, which moves by transition
 
 
 def get_finding(
@@ -62,29 +56,14 @@ def get_finding(
 
 
 def _clean(insp: Inspection, name: str, value: Any) -> Any:
-    """Validate one editable field's value."""
-    if name == "title":
-        return text_value(value, "Finding title", required=True, max_len=255)
-    if name == "classification":
-        return choice(value, Classification, "classification").value
-    if name == "likely_483":
-        return bool_value(value, "Likely 483")
-    if name in ("severity", "likelihood"):
-        return int_value(value, name.capitalize(), low=1, high=5)
-    if name == "due_date":
-        return date_value(value, "Due date")
-    if name in SHORT_FIELDS:
-        return text_value(value, name.replace("_", " ").capitalize(), max_len=255)
-    if name in TEXT_FIELDS:
-        return text_value(value, name.replace("_", " ").capitalize(), max_len=LONG_TEXT)
+    """Validate one editable field's value by the FINDING spec (limits, vocabulary, wording)."""
+    if name not in EDITABLE_FIELDS:
+        raise InvalidInput(f"A finding has no field {name!r}.")  # pragma: no cover
+    cleaned = field_value(FINDING.field(name), value)
     if name == "question_ids":
-        if isinstance(value, str):
-            value = [value]
-        ids = list(dict.fromkeys(str(q) for q in value))
-        for qid in ids:
+        for qid in cleaned:
             question_ref(insp, qid)
-        return ids
-    raise InvalidInput(f"A finding has no field {name!r}.")  # pragma: no cover
+    return cleaned
 
 
 def _missing_for(status: FindingStatus, values: dict[str, Any]) -> list[str]:

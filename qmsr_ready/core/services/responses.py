@@ -10,17 +10,14 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput
+from qmsr_ready.core.fields import RESPONSE
 from qmsr_ready.core.models import Response, utcnow
 from qmsr_ready.core.reasons import na_reason
 from qmsr_ready.core.services._common import (
-    LONG_TEXT,
     UNSET,
     apply_changes,
-    choice,
-    lines_value,
-    optional_int,
+    field_value,
     question_ref,
-    text_value,
     writable_inspection,
 )
 from qmsr_ready.core.services.inspections import mark_in_progress
@@ -57,20 +54,12 @@ def record_response(
     """
     insp = writable_inspection(session, inspection_code, with_template=True)
     question_ref(insp, question_id)
-    values: dict[str, Any] = {}
-    if result is not UNSET:
-        values["result"] = choice(result, Result, "result").value
-    if notes is not UNSET:
-        values["notes"] = text_value(notes, "Notes", max_len=LONG_TEXT)
-    if sample_population is not UNSET:
-        values["sample_population"] = optional_int(sample_population, "Sample population")
-    if sample_size is not UNSET:
-        values["sample_size"] = optional_int(sample_size, "Sample size")
-    if records_reviewed is not UNSET:
-        values["records_reviewed"] = _long(lines_value(records_reviewed, "Records reviewed"),
-                                           "Records reviewed")
-    if interviewees is not UNSET:
-        values["interviewees"] = _long(lines_value(interviewees, "Interviewees"), "Interviewees")
+    given = {"result": result, "notes": notes, "sample_population": sample_population,
+             "sample_size": sample_size, "records_reviewed": records_reviewed,
+             "interviewees": interviewees}
+    # Limits, vocabulary and wording come from the RESPONSE spec (the workbook reads it too).
+    values: dict[str, Any] = {name: field_value(RESPONSE.field(name), value)
+                              for name, value in given.items() if value is not UNSET}
 
     response = session.execute(locking(session, select(Response).where(
         Response.inspection_id == insp.id, Response.question_id == question_id
@@ -107,13 +96,6 @@ def record_response(
         changes, insp.code,
     )
     return response
-
-
-def _long(value: str, what: str) -> str:
-    if len(value) > LONG_TEXT:
-        raise InvalidInput(f"{what} is too long ({len(value):,} characters; at most "
-                           f"{LONG_TEXT:,}).")
-    return value
 
 
 def check_response_values(question_id: str, values: Mapping[str, Any],
@@ -184,5 +166,4 @@ def restore_response(
     return response
 
 
-_RESTORABLE = ("result", "notes", "sample_population", "sample_size", "records_reviewed",
-               "interviewees")
+_RESTORABLE = RESPONSE.editable_fields
