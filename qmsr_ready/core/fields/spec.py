@@ -86,7 +86,7 @@ class FieldSpec:
         if self.kind is FieldKind.DATETIME:
             return f"{value:%Y-%m-%d %H:%M} UTC"
         if self.kind is FieldKind.DATE:
-            return value.isoformat()
+            return str(value.isoformat())
         if self.kind is FieldKind.IDS:
             return "; ".join(value)
         return str(value)

@@ -91,15 +91,16 @@ def _check_encodable(value: str, what: str) -> None:
 def text_value(value: Any, what: str, *, required: bool = False, max_len: int | None = None) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text.")
-    _check_encodable(value, what)
+    text: str = value
+    _check_encodable(text, what)
     # One spelling per name: "Zoë" typed composed or decomposed must filter and sort as one.
-    value = unicodedata.normalize("NFC", value)
-    value = value.strip() if required else value
-    if required and not value:
+    text = unicodedata.normalize("NFC", text)
+    text = text.strip() if required else text
+    if required and not text:
         raise InvalidInput(messages.empty(what) + ".")
-    if max_len is not None and len(value) > max_len:
-        raise InvalidInput(messages.too_long(what, len(value), max_len) + ".")
-    return value
+    if max_len is not None and len(text) > max_len:
+        raise InvalidInput(messages.too_long(what, len(text), max_len) + ".")
+    return text
 
 
 def lines_value(value: Any, what: str) -> str:
