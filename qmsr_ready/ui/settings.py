@@ -20,6 +20,7 @@ _KEYS: dict[str, object] = {
     "user/display_name": "",
     "workspace/last": "",
     "workspace/recent": [],
+    "server/recent": [],  # server URLs, never with a password
     "export/logo_path": "",
     "export/last_folder": "",
 }
@@ -95,6 +96,22 @@ class AppSettings(QObject):
 
     def clear_recent_files(self) -> None:
         self._set("workspace/recent", [])
+
+    # -- servers --------------------------------------------------------------
+    def recent_servers(self) -> list[str]:
+        """Server workspace URLs opened before, newest first (no passwords: see add)."""
+        value = self._get("server/recent")
+        if isinstance(value, str):
+            value = [value] if value else []
+        return [str(v) for v in (value or []) if v]
+
+    def add_recent_server(self, url: str) -> None:
+        """Remember ``url`` (it must carry no password; the keyring holds that, if anywhere)."""
+        from qmsr_ready.core.server.url import display_location
+
+        url = display_location(url).replace(":***@", "@")  # a password must never be stored
+        items = [u for u in self.recent_servers() if u != url]
+        self._set("server/recent", [url, *items][:MAX_RECENT])
 
     # -- export ---------------------------------------------------------------
     def logo_path(self) -> str:
