@@ -142,12 +142,14 @@ def test_cli_copy_reports_and_refuses(demo: Path, tmp_path: Path,
     dest = tmp_path / "cli.qmsr"
     assert main(["copy", str(demo), str(dest)]) == 0
     out = capsys.readouterr().out
-    assert "Copied " in out and "chain verified; no differences." in out
+    assert "Copied " in out
+    assert "chain verified; no differences." in out
     assert main(["compare", str(demo), str(dest)]) == 0
     assert "No differences" in capsys.readouterr().out
     assert main(["copy", str(demo), str(dest)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "already exists" in err
+    assert err.count("\n") == 1
+    assert "already exists" in err
 
 
 def test_cli_copy_that_differs_keeps_nothing_and_exits_1(
@@ -161,6 +163,7 @@ def test_cli_copy_that_differs_keeps_nothing_and_exits_1(
     dest = tmp_path / "differs.qmsr"
     assert main(["copy", str(demo), str(dest)]) == 1
     out = capsys.readouterr().out
-    assert "was not kept" in out and "findings id=1: title differs ('a' vs 'b')" in out
+    assert "was not kept" in out
+    assert "findings id=1: title differs ('a' vs 'b')" in out
     assert not dest.exists()
     assert _leftovers(tmp_path) == []
