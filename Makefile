@@ -17,6 +17,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	@# With a PostgreSQL server for tests (.ci/run starts one), the backend-neutral tests
+	@# (marked `server`) run again against it: README, Server workspaces.
+	@if [ -n "$$QMSR_TEST_DATABASE_URL" ]; then \
+		QMSR_TEST_BACKEND=postgresql QT_QPA_PLATFORM=offscreen \
+			$(BIN)/python -m pytest -q -p no:cacheprovider -m server; \
+	fi
 	$(BIN)/ruff check qmsr_ready tests bench scripts
 	$(BIN)/lint-imports --no-cache  # layering contracts in .importlinter
 
