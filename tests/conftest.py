@@ -6,7 +6,11 @@ QT_QPA_PLATFORM is set at import time, before any test module can load Qt.
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +31,57 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
         monkeypatch.setenv(env, str(folder))
     monkeypatch.setenv("QMSR_READY_USER", "Test Runner")
     return base
+
+
+LEFTOVER_GRACE_S = 5  # a finishing job may still be returning from its pool thread
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_threads(monkeypatch: pytest.MonkeyPatch):
+    """Fail a test that leaves a worker job or a Python thread running after it ends.
+
+    Every ``WorkerRunner`` made during the test is remembered; after the test (and after every
+    other fixture's teardown: autouse fixtures are set up first) each pool, Qt's global pool and
+    every thread started during the test get a short grace to finish, then the test fails.
+    """
+    runners: list[Any] = []
+    workers = sys.modules.get("qmsr_ready.ui.workers")
+    if workers is None and "PySide6.QtCore" in sys.modules:
+        import qmsr_ready.ui.workers as workers
+    if workers is not None:
+        real_init = workers.WorkerRunner.__init__
+
+        def remembering_init(self: Any, *args: Any, **kwargs: Any) -> None:
+            real_init(self, *args, **kwargs)
+            runners.append(weakref.ref(self))
+
+        monkeypatch.setattr(workers.WorkerRunner, "__init__", remembering_init)
+    before = set(threading.enumerate())
+    yield
+    leftovers: list[str] = []
+    for ref in runners:
+        runner = ref()
+        if runner is None:
+            continue
+        try:
+            done = runner.pool.waitForDone(LEFTOVER_GRACE_S * 1000)
+        except RuntimeError:  # its C++ side is gone, and its pool with it
+            continue
+        if not done:
+            leftovers.append(f"{runner.pool.activeThreadCount()} WorkerRunner job(s)")
+    qtcore = sys.modules.get("PySide6.QtCore")
+    if qtcore is not None and not qtcore.QThreadPool.globalInstance().waitForDone(
+        LEFTOVER_GRACE_S * 1000
+    ):
+        leftovers.append("a job on Qt's global thread pool")
+    for thread in set(threading.enumerate()) - before:
+        if isinstance(thread, threading._DummyThread):  # a Qt pool thread, checked above
+            continue
+        thread.join(LEFTOVER_GRACE_S)
+        if thread.is_alive():
+            leftovers.append(f"thread {thread.name!r}")
+    if leftovers:
+        pytest.fail(f"the test left running: {', '.join(leftovers)}", pytrace=False)
 
 
 def fnd_template_content() -> dict:
