@@ -6,12 +6,13 @@ Skipped unless QMSR_TEST_DATABASE_URL names a test server (``.ci/run`` starts on
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
 import pg_backend
 import pytest
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import URL
 
 from qmsr_ready.cli import main
@@ -26,7 +27,7 @@ from qmsr_ready.core.exchange.runner import run_merge
 from qmsr_ready.core.exchange.snapshot import read_mine
 from qmsr_ready.core.models import AuditEvent
 from qmsr_ready.core.transfer.compare import compare_workspaces
-from qmsr_ready.core.transfer.copy import CopyRefused, copy_workspace
+from qmsr_ready.core.transfer.copy import CopyFailed, CopyRefused, copy_workspace
 
 CODE = "MI-2026-002"
 
@@ -145,4 +146,38 @@ def test_laptop_file_merges_into_the_server_and_back(demo: Path, empty_server_ur
         assert run_merge(ws, "Ann", url, CODE, dry_run=False).applied is not None
         with ws.session() as s:
             assert read_mine(s, CODE).of("finding")["F-002"]["owner"] == "Team Bo"
+        assert _verified(ws)
+
+
+@pytest.fixture
+def owner_and_editor(empty_server_url: URL):
+    """(owner URL, editor URL) of an empty database prepared by 'server init' for the editor."""
+    suffix = f"{os.getpid()}_{empty_server_url.database.rsplit('_', 1)[-1]}"
+    owner, editor = f"qmsr_cp_owner_{suffix}", f"qmsr_cp_editor_{suffix}"
+    for role in (owner, editor):
+        pg_backend.admin_execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'")
+    pg_backend.admin_execute(f'ALTER DATABASE "{empty_server_url.database}" OWNER TO {owner}')
+    pg_backend.admin_execute(f'GRANT CONNECT ON DATABASE "{empty_server_url.database}" TO {editor}')
+    engine = create_engine(empty_server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"ALTER SCHEMA public OWNER TO {owner}"))
+    engine.dispose()
+    owner_url = empty_server_url.set(username=owner, password="pw")
+    assert main(["server", "init", pg_backend.url_text(owner_url), "--editor", editor]) == 0
+    yield owner_url, empty_server_url.set(username=editor, password="pw")
+    pg_backend.drop(empty_server_url)
+    for role in (editor, owner):
+        pg_backend.admin_execute(f"DROP OWNED BY {role}")
+        pg_backend.admin_execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_owner_copies_in_and_the_editor_works_on_the_copy(demo: Path, owner_and_editor) -> None:
+    owner_url, editor_url = owner_and_editor
+    with pytest.raises(CopyFailed, match="owner role"):  # the editor may not set sequences
+        copy_workspace(demo, pg_backend.url_text(editor_url))
+    assert copy_workspace(demo, pg_backend.url_text(owner_url)).kept
+    with open_workspace(pg_backend.url_text(editor_url), actor="Eve") as ws:
+        with ws.begin() as s:
+            services.raise_finding(s, "Eve", inspection_code=CODE, title="Daily work",
+                                   classification="minor")
         assert _verified(ws)

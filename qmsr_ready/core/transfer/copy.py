@@ -265,9 +265,10 @@ def _prepare_server(dconn: Connection, name: str) -> None:
                 f"{name} already holds a workspace (table {table.name} has data); a copy only "
                 "goes into an empty database. Use 'qmsr-ready merge' to bring changes together."
             )
+    if revision == head_revision():
+        return  # prepared by its owner ('qmsr-ready server init'): append-only already
     try:
-        if revision != head_revision():
-            command.upgrade(alembic_config(dconn), "head")
+        command.upgrade(alembic_config(dconn), "head")
         install_append_only(dconn)
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) != _PRIVILEGE:
@@ -286,8 +287,11 @@ def _write_and_check(sconn: Connection, dconn: Connection, progress: Progress, n
         rows, tables = _copy_rows(sconn, dconn, progress)
         _advance_sequences(dconn)
     except SQLAlchemyError as exc:
-        raise CopyFailed(f"Copying into {name} failed ({_why(exc)}); nothing was written.") \
-            from exc
+        hint = (" Run the copy as the database's owner role."
+                if getattr(getattr(exc, "orig", None), "sqlstate", None) == _PRIVILEGE else "")
+        raise CopyFailed(
+            f"Copying into {name} failed ({_why(exc)}); nothing was written.{hint}"
+        ) from exc
     progress.report(rows, rows, "Verifying the copy")
     chain = verify_chain(session_on(dconn))
     try:
