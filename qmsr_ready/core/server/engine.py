@@ -132,7 +132,8 @@ def stored_revision(conn: Any) -> str | None:
     exists = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar()
     if not exists:
         return None
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if revision is None else str(revision)
 
 
 def open_server(
