@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean screenshots installer stress
+.PHONY: run test test-fast lint bench clean screenshots installer stress
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 	fi
 	$(BIN)/ruff check qmsr_ready tests bench scripts
 	$(BIN)/lint-imports --no-cache  # layering contracts in .importlinter
+
+test-fast: $(STAMP)  # the suite without the slow subprocess tests (marked `slow`): minutes less
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/ruff check qmsr_ready tests bench scripts
 
 lint: $(STAMP)
 	$(BIN)/ruff check qmsr_ready tests bench scripts

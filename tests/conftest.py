@@ -33,6 +33,32 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     return base
 
 
+# Subprocess runs that take seconds each: the CLI end to end, package install and self-test, the
+# crash test, the GUI in a child process. ``make test`` runs them; ``make test-fast`` (pytest -m
+# "not slow") leaves them out. A path, or a path::test name, relative to tests/.
+SLOW_TESTS = (
+    "e2e/",
+    "integration/test_robust_crash.py",
+    "ui/test_shell_screenshot.py",
+    "ui/test_shell_layout.py::test_every_view_fits_at_a_real_125_percent_scale",
+    "ui/test_shell_startup.py::test_the_gui_without_a_display_exits_2_in_a_subprocess",
+    "ui/test_shell_startup.py::test_screenshot_size_sets_the_picture_size",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests named in SLOW_TESTS ``slow``."""
+    root = Path(__file__).parent
+    for item in items:
+        try:
+            where = item.path.relative_to(root).as_posix()
+        except ValueError:
+            continue
+        name = f"{where}::{getattr(item, 'originalname', item.name)}"
+        if any(name == slow if "::" in slow else where.startswith(slow) for slow in SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
+
 LEFTOVER_GRACE_S = 5  # a finishing job may still be returning from its pool thread
 
 
