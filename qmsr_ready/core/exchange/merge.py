@@ -74,9 +74,9 @@ def _main_file(session: Session) -> str:
 def _is_this_workspace(session: Session, other: str) -> bool:
     """Whether ``other`` (a path or a server URL) is the workspace ``session`` works in."""
     if targets.is_server(other):
-        bind = session.get_bind()
-        return bind.dialect.name == "postgresql" and targets.same_server_database(
-            bind.url.render_as_string(hide_password=False), other)
+        engine = session.connection().engine
+        return engine.dialect.name == "postgresql" and targets.same_server_database(
+            engine.url.render_as_string(hide_password=False), other)
     here = _main_file(session)
     return bool(here) and os.path.exists(here) and os.path.samefile(here, other)
 
