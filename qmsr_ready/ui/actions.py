@@ -33,6 +33,8 @@ SPECS: tuple[ActionSpec, ...] = (
                "Create a new, empty workspace file"),
     ActionSpec("open_workspace", "&Open workspace…", QKeySequence.StandardKey.Open, "open",
                "Open a workspace file (.qmsr)"),
+    ActionSpec("connect_server", "Connect to &server…", None, "open",
+               "Open the team workspace on a PostgreSQL server"),
     ActionSpec("backup", "Save a &copy / Back up…", QKeySequence.StandardKey.SaveAs, "save",
                "Write a consistent copy of the open workspace"),
     ActionSpec("close_workspace", "&Close workspace", QKeySequence.StandardKey.Close, None,

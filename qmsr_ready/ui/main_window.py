@@ -202,6 +202,13 @@ class MainWindow(QMainWindow):
         ctx.workspace_changed.connect(self._on_ctx_workspace_changed)
         ctx.current_inspection_changed.connect(self._on_ctx_current_inspection_changed)
         ctx.data_changed.connect(self._on_ctx_data_changed)
+        from qmsr_ready.ui.change_watch import ChangeWatch
+
+        # Others' saves on a server (or in a file this window only reads) refresh the views.
+        self.change_watch = ChangeWatch(ctx, self)
+        self.change_watch.others_changed.connect(
+            lambda text: self.statusBar().showMessage(text, 10000)
+        )
         self.show_view("home")
         self._refresh_chrome()
 
@@ -210,6 +217,7 @@ class MainWindow(QMainWindow):
         handlers: dict[str, object] = {
             "new_workspace": self.new_workspace,
             "open_workspace": self.choose_workspace,
+            "connect_server": self.connect_server,
             "backup": self.backup_workspace,
             "close_workspace": self.close_workspace,
             "quit": self.close,
@@ -303,7 +311,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.menus: dict[str, QMenu] = {"file": file_menu}
-        file_menu.addActions([a.new_workspace, a.open_workspace])
+        file_menu.addActions([a.new_workspace, a.open_workspace, a.connect_server])
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.setObjectName("menu_recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -463,9 +471,22 @@ class MainWindow(QMainWindow):
         if previous is not None:
             previous.close()
 
+    def connect_server(self) -> None:
+        """File ▸ Connect to server; an unreachable server may send the user to a local file."""
+        from qmsr_ready.ui.dialogs.connect_server import ConnectServerDialog
+
+        self.finish_startup()
+        dialog = ConnectServerDialog(self.ctx, self)
+        accepted = dialog.exec() == ConnectServerDialog.DialogCode.Accepted
+        if accepted and dialog.workspace is not None:
+            self._swap_workspace(dialog.workspace)
+        elif dialog.wants_local_file:
+            self.choose_workspace()
+        dialog.deleteLater()
+
     def _default_folder(self) -> str:
         ws = self.ctx.workspace
-        return str(ws.path.parent) if ws else str(Path.home())
+        return str(ws.path.parent) if ws and not ws.is_server else str(Path.home())
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -505,8 +526,10 @@ class MainWindow(QMainWindow):
             self.status_workspace.setText("No workspace open")
         else:
             suffix = " — read-only" if ws.read_only else ""
-            self.setWindowTitle(f"{ws.path.stem}{suffix} — QMSR Ready")
-            self.status_workspace.setText(str(ws.path))
+            # A server workspace shows its URL with the password masked (Workspace.location).
+            name = ws.location if ws.is_server else ws.path.stem
+            self.setWindowTitle(f"{name}{suffix} — QMSR Ready")
+            self.status_workspace.setText(ws.location)
         self.banner.setVisible(ws is not None and ws.read_only)
         if ws is not None and ws.read_only:
             self.banner_label.setText(

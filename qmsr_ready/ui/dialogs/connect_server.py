@@ -220,7 +220,7 @@ class ConnectServerDialog(QDialog):
         form.addRow("Pass&word", self.password)
         form.addRow("", self.remember)
         form.addRow("&TLS", self.tls)
-        form.addRow("CA &file", ca_row)
+        form.addRow("CA file", ca_row)  # a row of two widgets: no mnemonic buddy
 
         self.problem = QLabel()
         self.problem.setObjectName("connectProblem")
