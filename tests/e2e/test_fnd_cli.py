@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from qmsr_ready import __version__
 from qmsr_ready.core import services
 
 
@@ -26,7 +27,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_version() -> None:
     result = _run("--version")
-    assert (result.returncode, result.stdout.strip()) == (0, "qmsr-ready 0.1.0")
+    assert (result.returncode, result.stdout.strip()) == (0, f"qmsr-ready {__version__}")
 
 
 def test_inspections_and_verify_while_workspace_is_open(fnd_inspection) -> None:
