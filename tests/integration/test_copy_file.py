@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from integration.copy_helpers import CODE, with_large_evidence
 
 from qmsr_ready.cli import main
 from qmsr_ready.core import services
@@ -18,8 +19,6 @@ from qmsr_ready.core.errors import Cancelled
 from qmsr_ready.core.transfer import copy as copy_module
 from qmsr_ready.core.transfer.compare import Difference, compare_workspaces
 from qmsr_ready.core.transfer.copy import CopyRefused, copy_workspace
-
-CODE = "MI-2026-002"
 
 
 @pytest.fixture(scope="module")
@@ -48,16 +47,17 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def test_round_trip_is_lossless_and_verified(demo: Path, tmp_path: Path) -> None:
+    source = with_large_evidence(demo, tmp_path)
     first, second = tmp_path / "first.qmsr", tmp_path / "second.qmsr"
-    report = copy_workspace(demo, first)
+    report = copy_workspace(source, first)
     assert report.kept, report.summary()
     assert report.tables == 18
     assert report.rows > 500
     assert report.summary().endswith("chain verified; no differences.")
     assert copy_workspace(first, second).kept
-    assert _differences(demo, second) == []
+    assert _differences(source, second) == []
     # the identity and the chain head travel with the rows
-    assert _info(second) == _info(demo)
+    assert _info(second) == _info(source)
     with open_workspace(second) as ws:
         with ws.session() as s:
             assert verify_chain(s).ok

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pg_backend
 import pytest
+from integration.copy_helpers import CODE, with_large_evidence
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import URL
 
@@ -28,8 +29,6 @@ from qmsr_ready.core.exchange.snapshot import read_mine
 from qmsr_ready.core.models import AuditEvent
 from qmsr_ready.core.transfer.compare import compare_workspaces
 from qmsr_ready.core.transfer.copy import CopyFailed, CopyRefused, copy_workspace
-
-CODE = "MI-2026-002"
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +62,13 @@ def _verified(ws: Workspace) -> bool:
 def test_file_to_server_to_file_round_trip(demo: Path, empty_server_url: URL,
                                            tmp_path: Path) -> None:
     url = pg_backend.url_text(empty_server_url)
-    there = copy_workspace(demo, url)
+    source = with_large_evidence(demo, tmp_path)  # read back from the server in slices
+    there = copy_workspace(source, url)
     assert there.kept, there.summary()
     back = tmp_path / "back.qmsr"
     assert copy_workspace(url, back).kept
-    assert _same(demo, url) == []
-    assert _same(demo, back) == []
+    assert _same(source, url) == []
+    assert _same(source, back) == []
     with open_workspace(url) as ws:
         assert _verified(ws)
         with ws.begin() as s:  # sequences moved past the copied keys: new rows insert fine
