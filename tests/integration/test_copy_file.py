@@ -13,7 +13,7 @@ from integration.copy_helpers import CODE, with_large_evidence
 from qmsr_ready.cli import main
 from qmsr_ready.core import services
 from qmsr_ready.core.audit import verify_chain
-from qmsr_ready.core.db import open_workspace
+from qmsr_ready.core.db import initialise_file, open_workspace
 from qmsr_ready.core.demo import build_demo
 from qmsr_ready.core.errors import Cancelled
 from qmsr_ready.core.transfer import copy as copy_module
@@ -167,3 +167,21 @@ def test_cli_copy_that_differs_keeps_nothing_and_exits_1(
     assert "findings id=1: title differs ('a' vs 'b')" in out
     assert not dest.exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_copy_while_the_workspace_is_open_for_writing(demo: Path, tmp_path: Path) -> None:
+    busy, dest = tmp_path / "busy.qmsr", tmp_path / "copy.qmsr"
+    shutil.copy(demo, busy)
+    with open_workspace(busy) as ws:  # the GUI holds it; the copy reads one snapshot
+        with ws.begin() as s:
+            services.update_finding(s, "Ann", CODE, "F-001", owner="Still working")
+        assert copy_workspace(busy, dest).kept
+    assert _differences(busy, dest) == []
+
+
+def test_older_schema_source_is_refused(tmp_path: Path) -> None:
+    old, dest = tmp_path / "old.qmsr", tmp_path / "copy.qmsr"
+    initialise_file(old, "0003")
+    with pytest.raises(CopyRefused, match="older QMSR Ready"):
+        copy_workspace(old, dest)
+    assert not dest.exists()
