@@ -68,8 +68,8 @@ def test_devices_and_folders_are_refused_at_once(
     target = tmp_path / path if path == "folder" else Path(path)
     if path == "folder":
         target.mkdir()
-    if not target.exists():
-        pytest.skip(f"no {path} here")
+    if path == "/dev/zero" and os.name != "posix":
+        pytest.skip("no /dev/zero on this operating system")
     ws, code = fnd_inspection
     with pytest.raises(InvalidInput, match="is not a regular file"):
         _attach_file(ws, code, target)

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 
 def test_export_dialog_writes_both_packs(qtbot, ctx, add_inspection, tmp_path: Path) -> None:
-    pytest.importorskip("qmsr_ready.core.export.xlsx.writer")
-    pytest.importorskip("qmsr_ready.core.export.pdf.writer")
     import openpyxl
     from pypdf import PdfReader
 

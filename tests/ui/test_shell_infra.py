@@ -184,7 +184,6 @@ def test_installed_binding_does_not_steal_bool_references(qapp) -> None:
 
 
 def test_demo_button_builds_and_opens_demo_workspace(qtbot, main_window, ctx) -> None:
-    pytest.importorskip("qmsr_ready.core.demo")
     home = main_window.views["home"]
     main_window.show()
     qtbot.waitExposed(main_window)
