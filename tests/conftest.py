@@ -5,6 +5,7 @@ QT_QPA_PLATFORM is set at import time, before any test module can load Qt.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import threading
@@ -108,6 +109,28 @@ def _no_leftover_threads(monkeypatch: pytest.MonkeyPatch):
             leftovers.append(f"thread {thread.name!r}")
     if leftovers:
         pytest.fail(f"the test left running: {', '.join(leftovers)}", pytrace=False)
+
+
+FIXED_NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def fixed_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """The one "now" of a time-dependent test: core's clock is frozen at ``FIXED_NOW``.
+
+    ``core.models.utcnow`` and every loaded ``qmsr_ready`` module that imported it read it, so
+    codes (``MI-<year>-…``), audit times and due-date arithmetic do not depend on the day the
+    suite runs. Request it before fixtures that write (``fixed_now, fnd_inspection``).
+    """
+    import qmsr_ready.core.exchange.apply
+    import qmsr_ready.core.services  # noqa: F401 (load every module that binds utcnow)
+    from qmsr_ready.core import models
+
+    real = models.utcnow
+    for name, module in list(sys.modules.items()):
+        if name.startswith("qmsr_ready") and getattr(module, "utcnow", None) is real:
+            monkeypatch.setattr(module, "utcnow", lambda: FIXED_NOW)
+    return FIXED_NOW
 
 
 def fnd_template_content() -> dict:

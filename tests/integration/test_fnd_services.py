@@ -22,8 +22,6 @@ from qmsr_ready.core.profile import SiteProfile
 from qmsr_ready.core.services import ElementChoice
 from qmsr_ready.core.template_content import TemplateSnapshot
 
-YEAR = dt.datetime.now(dt.UTC).year
-
 
 def test_sites_get_sequential_codes_and_profile(fnd_workspace) -> None:
     with fnd_workspace.begin() as s:
@@ -56,9 +54,11 @@ def test_create_site_validates(fnd_workspace, kwargs, message) -> None:
         services.create_site(s, "Alice", **kwargs)
 
 
-def test_start_inspection_codes_snapshot_once_and_elements(fnd_inspection, fnd_template) -> None:
+def test_start_inspection_codes_snapshot_once_and_elements(
+    fixed_now: dt.datetime, fnd_inspection, fnd_template
+) -> None:
     ws, code = fnd_inspection
-    assert code == f"MI-{YEAR}-001"
+    assert code == f"MI-{fixed_now.year}-001"
     with ws.begin() as s:
         second = services.start_inspection(
             s,
@@ -68,7 +68,7 @@ def test_start_inspection_codes_snapshot_once_and_elements(fnd_inspection, fnd_t
             inspection_type="for_cause",
             elements=[ElementChoice("MO-01"), ElementChoice("MA-03", False, False, "No devices")],
         )
-        assert second.code == f"MI-{YEAR}-002"
+        assert second.code == f"MI-{fixed_now.year}-002"
         assert second.model == 1
         chosen = {e.element_id: (e.selected, e.applicable) for e in second.elements}
         assert chosen == {"MO-01": (True, True), "MO-02": (False, True), "MA-03": (False, False)}

@@ -24,7 +24,7 @@ from qmsr_ready.core.services.requests import (
 T = "2026-06-01T09:00:00+00:00"
 
 
-def test_numbering_suggestion_and_flow(fnd_inspection) -> None:
+def test_numbering_suggestion_and_flow(fixed_now: dt.datetime, fnd_inspection) -> None:
     ws, code = fnd_inspection
     with ws.begin() as s:
         r1 = add_request(s, "Scribe", inspection_code=code, text="Complaint log for 2025",
@@ -41,7 +41,7 @@ def test_numbering_suggestion_and_flow(fnd_inspection) -> None:
         r = views["R-001"]
         assert [m.status for m in r.moves] == [
             "requested", "in_retrieval", "in_qa_review", "presented"]
-        assert r.elapsed(dt.datetime.now(dt.UTC)) == dt.timedelta(minutes=12)
+        assert r.elapsed(fixed_now) == dt.timedelta(minutes=12)
         assert [(i.document_id, i.version) for i in r.items] == [("LOG-CMP-2025", "B")]
         assert verify_chain(s).ok
 
@@ -71,7 +71,9 @@ def test_bad_moves_are_refused_and_change_nothing(fnd_inspection) -> None:
     assert views["R-001"].status == "presented"
 
 
-def test_prepared_requests_start_their_clock_when_asked_for(fnd_inspection) -> None:
+def test_prepared_requests_start_their_clock_when_asked_for(
+    fixed_now: dt.datetime, fnd_inspection
+) -> None:
     ws, code = fnd_inspection
     with ws.begin() as s:
         add_request(s, "Back room", inspection_code=code, text="Complaint log", prepared=True)
@@ -80,7 +82,7 @@ def test_prepared_requests_start_their_clock_when_asked_for(fnd_inspection) -> N
     with ws.session() as s:
         (r,) = list_requests(s, code)
     assert r.requested_at == dt.datetime.fromisoformat(T)
-    assert r.elapsed(dt.datetime.now(dt.UTC)) == dt.timedelta(minutes=2)
+    assert r.elapsed(fixed_now) == dt.timedelta(minutes=2)
 
 
 def test_presenting_in_parts_keeps_each_file_once(fnd_inspection) -> None:

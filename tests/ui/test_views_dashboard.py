@@ -79,10 +79,10 @@ def test_dashboard_shows_report_numbers(qtbot, views_env) -> None:
     assert view.findings_card.value.text() == "3"
 
 
-def test_age_buckets_count_only_open_findings(views_env) -> None:
-    _seed(views_env)
+def test_age_buckets_count_only_open_findings(fixed_now: dt.datetime, views_env) -> None:
+    _seed(views_env)  # raised at fixed_now
     with views_env.ctx.read() as s:
-        report = build_report(s, views_env.code, today=dt.date.today() + dt.timedelta(days=45))
+        report = build_report(s, views_env.code, today=fixed_now.date() + dt.timedelta(days=45))
     assert open_findings_by_age(report) == [0, 2, 0, 0]
 
 
