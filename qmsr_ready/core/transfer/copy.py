@@ -167,6 +167,9 @@ def _to_file(sconn: Connection, dest: targets.Target, progress: Progress) -> _Re
                 from exc
         if not _kept(result):
             return result
+        wal = Path(f"{tmp}-wal")
+        if wal.exists() and wal.stat().st_size > 0:  # closing did not write it back: not whole
+            raise CopyFailed(f"Writing {target} could not be finished; nothing was written.")
         _publish(tmp, target)
         return result
     finally:
