@@ -1,15 +1,13 @@
 """Findings register: a table model over frozen rows plus a filtering proxy.
 
-Rows come from two queries however many findings there are (findings with their inspection
-code, then all question links), so 5,000 findings load as fast as 50. Overdue means a due date
-before today on a finding that is not closed.
+The rows come from core (``core.views.findings``: two Core queries however many findings), so
+5,000 findings load as fast as 50 and this module needs no SQL. Overdue means a due date before
+today on a finding that is not closed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -21,10 +19,8 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor, QFont
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from qmsr_ready.core.models import Finding, FindingQuestion, Inspection
+from qmsr_ready.core.views.findings import NO_AREA, FindingListRow, area_of, load_finding_rows
 from qmsr_ready.core.vocab import Classification, FindingStatus
 from qmsr_ready.ui.presentation import (
     DATE_FORMAT,
@@ -33,76 +29,15 @@ from qmsr_ready.ui.presentation import (
     finding_status_look,
 )
 
+__all__ = [
+    "COL", "COLUMNS", "NO_AREA", "FindingListRow", "FindingsFilterProxy", "FindingsTableModel",
+    "RowRole", "SortRole", "area_of", "load_finding_rows",
+]  # fmt: skip
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-NO_AREA = "—"
 CLASS_ORDER = {c.value: i for i, c in enumerate(Classification)}
 STATUS_ORDER = {s.value: i for i, s in enumerate(FindingStatus)}
-
-
-@dataclass(frozen=True)
-class FindingListRow:
-    """One register line, detached from the database session."""
-
-    inspection_code: str
-    code: str
-    title: str
-    classification: str
-    status: str
-    area_id: str
-    owner: str
-    due_date: dt.date | None
-    severity: int
-    likelihood: int
-    likely_483: bool
-    question_ids: tuple[str, ...]
-
-    @property
-    def risk(self) -> int:
-        return self.severity * self.likelihood
-
-    def overdue(self, today: dt.date) -> bool:
-        return (
-            self.due_date is not None
-            and self.due_date < today
-            and self.status != FindingStatus.CLOSED
-        )
-
-
-def area_of(question_id: str) -> str:
-    """Area ID from a question ID (``MA-03-Q02`` → ``MA``), per the template ID rules."""
-    return question_id.split("-", 1)[0] if question_id else NO_AREA
-
-
-def load_finding_rows(session: Session, inspection_code: str = "") -> list[FindingListRow]:
-    """All findings of one inspection (or of every inspection when the code is empty)."""
-    query = select(
-        Finding.id, Inspection.code, Finding.code, Finding.title, Finding.classification,
-        Finding.status, Finding.owner, Finding.due_date, Finding.severity, Finding.likelihood,
-        Finding.likely_483,
-    ).join(Inspection, Finding.inspection_id == Inspection.id)  # fmt: skip
-    links = select(FindingQuestion.finding_id, FindingQuestion.question_id).order_by(
-        FindingQuestion.id
-    )
-    if inspection_code:
-        query = query.where(Inspection.code == inspection_code)
-        links = links.join(Finding, FindingQuestion.finding_id == Finding.id).join(
-            Inspection, Finding.inspection_id == Inspection.id
-        ).where(Inspection.code == inspection_code)
-    by_finding: dict[int, list[str]] = defaultdict(list)
-    for finding_id, question_id in session.execute(links):
-        by_finding[finding_id].append(question_id)
-    rows = []
-    for r in session.execute(query.order_by(Inspection.code, Finding.code)):
-        qids = tuple(by_finding.get(r[0], ()))
-        rows.append(
-            FindingListRow(
-                inspection_code=r[1], code=r[2], title=r[3], classification=r[4], status=r[5],
-                area_id=area_of(qids[0]) if qids else NO_AREA, owner=r[6], due_date=r[7],
-                severity=r[8], likelihood=r[9], likely_483=bool(r[10]), question_ids=qids,
-            )
-        )
-    return rows
 
 
 COLUMNS = (
@@ -292,20 +227,23 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         overdue_only: bool | None = None,
         text: str | None = None,
     ) -> None:
-        """Change any subset of the filters at once (one re-filter)."""
+        """Change any subset of the filters at once (one re-filter, none when nothing changed:
+        a reload already filtered the new rows once)."""
+        wanted = (
+            self._status if status is None else status,
+            self._classification if classification is None else classification,
+            self._area if area is None else area,
+            self._owner if owner is None else (owner or None),
+            self._overdue_only if overdue_only is None else overdue_only,
+            self._needle if text is None else text.strip().lower(),
+        )
+        current = (self._status, self._classification, self._area, self._owner,
+                   self._overdue_only, self._needle)
+        if wanted == current:
+            return
         self.beginFilterChange()
-        if status is not None:
-            self._status = status
-        if classification is not None:
-            self._classification = classification
-        if area is not None:
-            self._area = area
-        if owner is not None:
-            self._owner = owner or None
-        if overdue_only is not None:
-            self._overdue_only = overdue_only
-        if text is not None:
-            self._needle = text.strip().lower()
+        (self._status, self._classification, self._area, self._owner, self._overdue_only,
+         self._needle) = wanted
         self.endFilterChange()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from qmsr_ready.core.errors import QmsrError
-from qmsr_ready.core.models import Inspection
-from qmsr_ready.core.vocab import Classification, FindingStatus, InspectionStatus
+from qmsr_ready.core.views.findings import inspection_locked
+from qmsr_ready.core.vocab import Classification, FindingStatus
 from qmsr_ready.ui.dialogs.finding_editor import FindingEditor
 from qmsr_ready.ui.models.findings_model import (
     COL,
@@ -84,6 +83,9 @@ class FindingsRegisterView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         # Title takes what the short columns (fitted to content, capped) leave, never under a
         # floor: on 1280x720 at 125 % it used to shrink to "Co…".
+        # Fit columns to the rows on screen, not to every row: measuring 1,000 rows of ten
+        # columns on each reload took seconds with 5,000 findings (issue 13 open-to-register).
+        self.table.horizontalHeader().setResizeContentsPrecision(0)
         self.column_fit = ColumnFitter(self.table, [COL["Title"]], floor_chars=24, cap_chars=22)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         open_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
@@ -244,8 +246,7 @@ class FindingsRegisterView(QWidget):
         if not code or self._ctx.workspace is None:
             return False
         with self._ctx.read() as session:
-            status = session.scalar(select(Inspection.status).where(Inspection.code == code))
-        return status == InspectionStatus.SIGNED_OFF
+            return inspection_locked(session, code)
 
     # -- opening ------------------------------------------------------------------------
     def selected_row(self) -> FindingListRow | None:

@@ -1,0 +1,99 @@
+"""Reads behind the findings register: frozen rows, two Core queries however many findings.
+
+The register shows every finding of a workspace (5,000 on the large one), so it reads only the
+columns it shows with Core ``select``s (no ORM instances, no identity map) and hands the GUI
+frozen rows it can keep across commits. Overdue means a due date before today on a finding that
+is not closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qmsr_ready.core.models import Finding, FindingQuestion, Inspection
+from qmsr_ready.core.vocab import FindingStatus, InspectionStatus
+
+NO_AREA = "—"
+
+__all__ = ["NO_AREA", "FindingListRow", "area_of", "inspection_locked", "load_finding_rows"]
+
+
+@dataclass(frozen=True)
+class FindingListRow:
+    """One register line, detached from the database session."""
+
+    inspection_code: str
+    code: str
+    title: str
+    classification: str
+    status: str
+    area_id: str
+    owner: str
+    due_date: dt.date | None
+    severity: int
+    likelihood: int
+    likely_483: bool
+    question_ids: tuple[str, ...]
+
+    @property
+    def risk(self) -> int:
+        """Severity × likelihood, the register's risk column."""
+        return self.severity * self.likelihood
+
+    def overdue(self, today: dt.date) -> bool:
+        """Due before ``today`` and not closed."""
+        return (
+            self.due_date is not None
+            and self.due_date < today
+            and self.status != FindingStatus.CLOSED
+        )
+
+
+def area_of(question_id: str) -> str:
+    """Area ID from a question ID (``MA-03-Q02`` → ``MA``), per the template ID rules."""
+    return question_id.split("-", 1)[0] if question_id else NO_AREA
+
+
+def load_finding_rows(session: Session, inspection_code: str = "") -> list[FindingListRow]:
+    """All findings of one inspection (or of every inspection when the code is empty), in
+    inspection then finding code order."""
+    query = select(
+        Finding.id, Inspection.code, Finding.code, Finding.title, Finding.classification,
+        Finding.status, Finding.owner, Finding.due_date, Finding.severity, Finding.likelihood,
+        Finding.likely_483,
+    ).join(Inspection, Finding.inspection_id == Inspection.id)  # fmt: skip
+    links = select(FindingQuestion.finding_id, FindingQuestion.question_id).order_by(
+        FindingQuestion.id
+    )
+    if inspection_code:
+        query = query.where(Inspection.code == inspection_code)
+        links = links.join(Finding, FindingQuestion.finding_id == Finding.id).join(
+            Inspection, Finding.inspection_id == Inspection.id
+        ).where(Inspection.code == inspection_code)
+    by_finding: dict[int, list[str]] = defaultdict(list)
+    for finding_id, question_id in session.execute(links):
+        by_finding[finding_id].append(question_id)
+    rows = []
+    for (fid, insp_code, code, title, classification, status, owner, due, severity, likelihood,
+         likely_483) in session.execute(query.order_by(Inspection.code, Finding.code)):
+        qids = tuple(by_finding.get(fid, ()))
+        rows.append(FindingListRow(
+            inspection_code=insp_code, code=code, title=title, classification=classification,
+            status=status, area_id=area_of(qids[0]) if qids else NO_AREA, owner=owner,
+            due_date=due, severity=severity, likelihood=likelihood,
+            likely_483=bool(likely_483), question_ids=qids,
+        ))  # fmt: skip
+    return rows
+
+
+def inspection_locked(session: Session, inspection_code: str) -> bool:
+    """Whether the inspection is signed off (its findings are then read-only)."""
+    if not inspection_code:
+        return False
+    status = session.scalar(select(Inspection.status).where(Inspection.code == inspection_code))
+    return status == InspectionStatus.SIGNED_OFF
