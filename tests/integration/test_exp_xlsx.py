@@ -105,15 +105,22 @@ def test_findings_every_field_and_injection(book: Workbook) -> None:
     assert f2["Title"] == "=1+2 index drift"
     assert f2["Corrective action"] == "-update index"
     assert rows["F-003"]["Status"] == "Closed"
-    assert book["Findings"]["B3"].data_type == "s"
+    (title,) = [c for row in book["Findings"].iter_rows() for c in row
+                if c.value == "=1+2 index drift"]
+    assert title.data_type == "s"  # kept as text, never a formula
 
 
 def test_validations_frozen_panes_filters_print(book: Workbook) -> None:
     ws = book["Checklist"]
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref.startswith("A1:")
+    result = next(c.column_letter for c in ws[1] if c.value == "Result")
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists == {"H2:H7": '"Conforms,Minor gap,Major gap,Not applicable,Not assessed"'}
+    # The result list covers the Result column on every checklist row, whatever the layout.
+    assert lists == {
+        f"{result}2:{result}{ws.max_row}":
+            '"Conforms,Minor gap,Major gap,Not applicable,Not assessed"'
+    }
     findings = book["Findings"]
     formulas = [dv.formula1 for dv in findings.data_validations.dataValidation]
     assert '"Open,Action planned,Awaiting verification,Closed"' in formulas
