@@ -166,3 +166,30 @@ def test_a_large_file_shows_progress_and_can_be_cancelled(
     assert views_env.ctx.undo_stack.count() == 1  # only the first attach
     with views_env.ctx.read() as session, pytest.raises(NotFound):
         services.evidence_bytes(session, views_env.code, "E-002")
+
+
+def test_an_attach_finishing_after_its_editor_closed_is_still_undoable(
+    qtbot, views_env: ViewsEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shiboken6 import delete
+
+    real_attach = evidence_list.attach_files
+    closed = threading.Event()
+
+    def attach_after_close(session, actor, target, files, progress):  # type: ignore[no-untyped-def]
+        closed.wait(30)
+        return real_attach(session, actor, target, files, progress)
+
+    monkeypatch.setattr(evidence_list, "attach_files", attach_after_close)
+    widget = EvidenceListWidget(views_env.ctx)
+    widget.set_target(views_env.code, [], question_id=QUESTION)
+    sample = tmp_path / "capa.pdf"
+    sample.write_bytes(b"CAPA-0042")
+    with qtbot.waitSignal(views_env.ctx.data_changed, timeout=30_000):
+        assert widget.add_files([sample]) is None
+        delete(widget)  # the finding editor holding it was closed
+        closed.set()
+    assert views_env.ctx.undo_stack.undoText().startswith("Attach capa.pdf")
+    views_env.ctx.undo_stack.undo()
+    with views_env.ctx.read() as session, pytest.raises(NotFound):
+        services.evidence_bytes(session, views_env.code, "E-001")

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from qmsr_ready.core.errors import Cancelled, InvalidInput, QmsrError
 from qmsr_ready.core.export.progress import Progress
@@ -312,15 +313,22 @@ class EvidenceListWidget(QWidget):
     def _on_job_succeeded(
         self, workspace: Workspace, target: EvidenceTarget, steps: list[AttachStep]
     ) -> None:
-        self._end_job()
-        if self._ctx.workspace is not workspace:  # swapped meanwhile: its undo stack is gone
+        # The attach is committed: it goes on the undo stack even if this widget (a closed
+        # finding editor) is gone, unless the workspace was swapped and its stack with it.
+        alive = isValid(self)
+        if alive:
+            self._end_job()
+        if self._ctx.workspace is not workspace:
             return
         if any(step.created or step.linked for step in steps):
             push_applied(self._ctx, AttachEvidenceCommand(self._ctx, target, steps, self._refused))
         self._ctx.data_changed.emit("evidence", target.inspection_code)
-        self.attached.emit([step.code for step in steps])
+        if alive:
+            self.attached.emit([step.code for step in steps])
 
     def _on_job_failed(self, error: BaseException) -> None:
+        if not isValid(self):  # closed meanwhile: nothing was attached, nobody to tell
+            return
         self._end_job()
         if isinstance(error, Cancelled):
             self.failed.emit("Attaching cancelled; nothing was added.")
