@@ -1,16 +1,21 @@
-"""Read-only helpers over a template's parsed content (the dict stored in every snapshot).
+"""A template's content: its canonical hash, and its typed form parsed once per hash.
 
-Services, the report model and the exports all walk areas → elements → questions the same way;
-this module is that one walk, plus the canonical hash that identifies a template version.
+Services, the report, the planner and the exports read a snapshot through ``typed_template``
+(frozen objects with lookups by ID, ``template_model.py``); the dict walks below remain for
+the few callers that still read raw content.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+from qmsr_ready.core.errors import TemplateInvalid
+from qmsr_ready.core.template_model import TypedTemplate, from_schema
 
 
 def canonical_json(obj: Any) -> str:
@@ -92,12 +97,86 @@ def question_index(content: Mapping[str, Any]) -> dict[str, QuestionRef]:
     return {ref.question_id: ref for ref in iter_questions(content)}
 
 
-class TemplateIndexCache:
-    """Question indexes by template SHA-256: a snapshot never changes, so it is parsed once.
+class _Snapshot(Protocol):
+    """A stored or loaded template version: its hash, and its content (read only on a miss)."""
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def content(self) -> Mapping[str, Any]: ...
+
+
+class TemplateCache:
+    """Typed templates by SHA-256: a snapshot never changes, so it is parsed once.
 
     A save then costs the same for a 40- and a 400-question template. Bounded, so a session
-    that opens many templates does not grow without end.
+    that opens many templates does not grow without end; ``parses`` counts the misses.
     """
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._templates: dict[str, TypedTemplate] = {}
+        self._lock = threading.Lock()
+        self.parses = 0
+
+    def get(self, sha256: str, load: Callable[[], Mapping[str, Any]]) -> TypedTemplate:
+        with self._lock:
+            found = self._templates.get(sha256)
+            if found is not None:
+                return found
+            typed = parse_template(load(), sha256)
+            self.parses += 1
+            if len(self._templates) >= self._size:
+                self._templates.pop(next(iter(self._templates)))
+            self._templates[sha256] = typed
+            return typed
+
+
+_CACHE = TemplateCache()
+
+
+def typed_template(snapshot: _Snapshot, cache: TemplateCache | None = None) -> TypedTemplate:
+    """The typed template of a snapshot (ORM row, ``TemplateSnapshot``, loaded template).
+
+    The content is read only when this hash was not parsed before (it is deferred on the row).
+    """
+    return (cache or _CACHE).get(snapshot.sha256, lambda: snapshot.content)
+
+
+def typed_content(
+    content: Mapping[str, Any] | TypedTemplate, cache: TemplateCache | None = None
+) -> TypedTemplate:
+    """The typed template of raw content (hashed to find it in the cache); typed passes through."""
+    if isinstance(content, TypedTemplate):
+        return content
+    return (cache or _CACHE).get(content_sha256(content), lambda: content)
+
+
+def parse_template(content: Mapping[str, Any], sha256: str) -> TypedTemplate:
+    """Validate ``content`` against the template schema and freeze it; a snapshot that does not
+    fit (damaged, or written by something else) is ``TemplateInvalid`` with its first problem."""
+    from pydantic import ValidationError
+
+    from qmsr_ready.core.library.schema import Template
+
+    try:
+        model = Template.model_validate(dict(content))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise TemplateInvalid(
+            f"Template snapshot {content.get('key', '?')} {content.get('version', '?')} "
+            f"(sha256 {sha256[:12]}) does not fit the template format at {where}: "
+            f"{first['msg']}. Check a workspace with 'qmsr-ready verify', a template file with "
+            "'qmsr-ready templates validate'."
+        ) from None
+    return from_schema(model, sha256)
+
+
+class TemplateIndexCache:
+    """Question indexes by template SHA-256 (superseded by ``TemplateCache``; goes once the
+    services read ``typed_template``)."""
 
     def __init__(self, size: int = 16) -> None:
         self._size = size

@@ -30,6 +30,13 @@ from typing import Any
 from qmsr_ready.core.errors import InvalidInput
 from qmsr_ready.core.library.pointers import Pointers, lower_label, mdsap_note, point
 from qmsr_ready.core.library.trigger import Trigger
+from qmsr_ready.core.template_content import typed_content
+from qmsr_ready.core.template_model import (
+    TemplateArea,
+    TemplateCondition,
+    TemplateElement,
+    TypedTemplate,
+)
 from qmsr_ready.core.vocab import InspectionType, RiskSignal
 
 AREA_KIND_LABELS = {
@@ -82,50 +89,50 @@ def to_element_choices(proposals: Sequence[ElementProposal]) -> list[Any]:
     return [p.as_choice() for p in proposals]
 
 
-def condition_holds(condition: Mapping[str, Any], profile: Any) -> bool:
+def condition_holds(condition: TemplateCondition, profile: Any) -> bool:
     """Evaluate one ``applies_if`` condition against a SiteProfile (or look-alike)."""
-    value = getattr(profile, str(condition["field"]), None)
-    if "contains_any" in condition:
+    value = getattr(profile, condition.field, None)
+    if condition.contains_any is not None:
         have = {str(v) for v in (value or ())}
-        return bool(have & {str(v) for v in condition["contains_any"]})
-    return bool(value) is bool(condition.get("is"))
+        return bool(have & set(condition.contains_any))
+    return bool(value) is bool(condition.is_)
 
 
-def applicability(element: Mapping[str, Any], profile: Any) -> tuple[bool, str]:
+def applicability(element: TemplateElement, profile: Any) -> tuple[bool, str]:
     """Whether an element applies to a site, and if not, why."""
-    if element.get("sterile_only") and not getattr(profile, "sterile_products", False):
+    if element.sterile_only and not getattr(profile, "sterile_products", False):
         return False, STERILE_REASON
-    rule = element.get("applies_if")
-    if rule:
-        if "all_of" in rule:
-            ok = all(condition_holds(c, profile) for c in rule["all_of"])
+    rule = element.applies_if
+    if rule is not None:
+        if rule.all_of is not None:
+            ok = all(condition_holds(c, profile) for c in rule.all_of)
         else:
-            ok = any(condition_holds(c, profile) for c in rule.get("any_of", []))
+            ok = any(condition_holds(c, profile) for c in rule.any_of or ())
         if not ok:
-            reason = str(rule.get("not_applicable_reason", "")).strip()
+            reason = rule.not_applicable_reason.strip()
             return False, reason if reason.startswith("Not applicable") else (
                 f"Not applicable: {reason}" if reason else "Not applicable to this site profile."
             )
     return True, ""
 
 
-def risk_score(element: Mapping[str, Any]) -> tuple[int, int, int]:
+def risk_score(element: TemplateElement) -> tuple[int, int, int]:
     """Model 1 ranking key: (Model 2 minimum, risk-focus weight, total weight)."""
-    questions = element.get("questions", [])
-    risk = sum(int(q.get("weight", 1)) for q in questions if q.get("risk_focus"))
-    total = sum(int(q.get("weight", 1)) for q in questions)
-    return (1 if element.get("model2_minimum") else 0, risk, total)
+    questions = element.questions
+    risk = sum(q.weight for q in questions if q.risk_focus)
+    total = sum(q.weight for q in questions)
+    return (1 if element.model2_minimum else 0, risk, total)
 
 
 def plan(
-    content: Mapping[str, Any],
+    content: TypedTemplate | Mapping[str, Any],
     profile: Any,
     inspection_type: InspectionType | str,
     full: bool = False,
     trigger: Trigger | None = None,
 ) -> list[ElementProposal]:
     """Propose elements for an inspection of ``inspection_type`` at a site with ``profile``,
-    pointed by what ``trigger`` says started it."""
+    pointed by what ``trigger`` says started it. Raw ``content`` is typed (once per hash)."""
     try:
         itype = InspectionType(inspection_type)
     except ValueError:
@@ -134,17 +141,18 @@ def plan(
         raise InvalidInput(message) from None
     basis = _Basis(itype, full, trigger or Trigger(), profile)
     out: list[ElementProposal] = []
-    mdsap_target = _mdsap_target(content) if getattr(profile, "mdsap", False) else None
-    for area in content.get("areas", []):
-        kind = str(area.get("kind", "qms_area"))
-        elements = list(area.get("elements", []))
+    tpl = typed_content(content)
+    mdsap_target = _mdsap_target(tpl) if getattr(profile, "mdsap", False) else None
+    for area in tpl.areas:
+        kind = area.kind
+        elements = list(area.elements)
         status = [applicability(e, profile) for e in elements]
         pointers = [point(e, basis.trigger, profile) for e in elements]
         picks: dict[str, str] = {}
         if kind == "qms_area" and basis.model == 1 and not full:
             picks = _model1_picks(area, elements, status, pointers)
         for element, (ok, why), ptr in zip(elements, status, pointers, strict=True):
-            eid = str(element["id"])
+            eid = element.id
             if not ok:
                 selected, reason = False, why
             elif kind == "qms_area" and basis.model == 1 and not full:
@@ -154,41 +162,38 @@ def plan(
             if ok and eid == mdsap_target:
                 reason = f"{reason} {mdsap_note(itype)}"
             out.append(
-                ElementProposal(eid, str(area["id"]), str(element.get("title", "")), selected,
-                                ok, reason)
+                ElementProposal(eid, area.id, element.title, selected, ok, reason)
             )
     return out
 
 
-def _mdsap_target(content: Mapping[str, Any]) -> str | None:
+def _mdsap_target(tpl: TypedTemplate) -> str | None:
     """The general item that carries the MDSAP note: the one tagged for prior observations
     (compliance history), else the first general item."""
-    general = [e for a in content.get("areas", []) if a.get("kind") == "general"
-               for e in a.get("elements", [])]
-    tagged = [e for e in general
-              if RiskSignal.PRIOR_OBSERVATIONS.value in (e.get("risk_signals") or ())]
+    general = [e for a in tpl.areas if a.kind == "general" for e in a.elements]
+    tagged = [e for e in general if RiskSignal.PRIOR_OBSERVATIONS.value in e.risk_signals]
     chosen = (tagged or general or [None])[0]
-    return str(chosen["id"]) if chosen else None
+    return chosen.id if chosen else None
 
 
 def _model1_picks(
-    area: Mapping[str, Any],
-    elements: list[Mapping[str, Any]],
+    area: TemplateArea,
+    elements: list[TemplateElement],
     status: list[tuple[bool, str]],
     pointers: list[Pointers],
 ) -> dict[str, str]:
     """Model 1's choice in one QMS area: element ID → reason."""
-    area_title = str(area.get("title", area.get("id", "")))
+    area_title = area.title
     usable = [(e, p) for e, (ok, _), p in zip(elements, status, pointers, strict=True) if ok]
-    by_trigger = {str(e["id"]): p for e, p in usable if p.trigger}
+    by_trigger = {e.id: p for e, p in usable if p.trigger}
     if by_trigger:
         return {eid: f"Chosen because {'; '.join(p.trigger)}. Model 1: the trigger points here "
                      f"in {area_title}." for eid, p in by_trigger.items()}
-    by_profile = {str(e["id"]): p for e, p in usable if p.profile}
+    by_profile = {e.id: p for e, p in usable if p.profile}
     if by_profile:
         return {eid: f"Chosen because {'; '.join(p.profile)}. Model 1: the site profile points "
                      f"here in {area_title}." for eid, p in by_profile.items()}
-    ranked = [(risk_score(e), -i, str(e["id"])) for i, (e, _) in enumerate(usable)]
+    ranked = [(risk_score(e), -i, e.id) for i, (e, _) in enumerate(usable)]
     if not ranked:
         return {}
     (m2, risk, total), _, pick = max(ranked)
@@ -199,8 +204,8 @@ def _model1_picks(
     )}
 
 
-def _not_picked(area: Mapping[str, Any], picks: Mapping[str, str], ptr: Pointers) -> str:
-    area_title = str(area.get("title", area.get("id", "")))
+def _not_picked(area: TemplateArea, picks: Mapping[str, str], ptr: Pointers) -> str:
+    area_title = area.title
     if not picks:
         return f"Model 1: nothing in {area_title} applies to this site."
     who = ", ".join(picks)
@@ -213,7 +218,7 @@ def _not_picked(area: Mapping[str, Any], picks: Mapping[str, str], ptr: Pointers
 
 
 def _decide(
-    element: Mapping[str, Any], kind: str, basis: _Basis, ptr: Pointers
+    element: TemplateElement, kind: str, basis: _Basis, ptr: Pointers
 ) -> tuple[bool, str]:
     """Selection and reason for an applicable element outside Model 1's per-area choice."""
     also = f" Product risk also points here: {ptr.text()}." if ptr.any else ""
@@ -240,7 +245,7 @@ def _decide(
             f"plan ({_OAFR_PMA}). Add it if you want to rehearse it anyway."
         )
     # Model 2 QMS area.
-    if element.get("model2_minimum"):
+    if element.model2_minimum:
         return True, f"Model 2 minimum element (CP 7382.850) for a {label} inspection.{also}"
     if ptr.any:
         return True, f"Added to the Model 2 minimum because {ptr.text()}."

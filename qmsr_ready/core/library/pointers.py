@@ -8,11 +8,11 @@ trigger points nowhere in an area, because the trigger is what this inspection i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from qmsr_ready.core.library.trigger import Trigger, topic_names_element, topic_signals
+from qmsr_ready.core.template_model import TemplateElement
 from qmsr_ready.core.vocab import InspectionType, RiskSignal
 
 # Profile field -> (implied signal, what it means for the inspection).
@@ -51,13 +51,9 @@ class Pointers:
         return "; ".join(self.trigger + self.profile)
 
 
-def element_signals(element: Mapping[str, Any]) -> set[str]:
-    return {str(s) for s in element.get("risk_signals") or ()}
-
-
-def point(element: Mapping[str, Any], trigger: Trigger, profile: Any) -> Pointers:
+def point(element: TemplateElement, trigger: Trigger, profile: Any) -> Pointers:
     """What in the trigger and the profile points at ``element``."""
-    tags = element_signals(element)
+    tags = set(element.risk_signals)
     from_trigger: list[str] = [
         f"the trigger names {s.phrase} (signal: {s.value})" for s in trigger.signals
         if s.value in tags
@@ -68,9 +64,7 @@ def point(element: Mapping[str, Any], trigger: Trigger, profile: Any) -> Pointer
                 from_trigger.append(
                     f"the trigger topic mentions \u201c{word}\u201d (signal: {signal.value})"
                 )
-        named = topic_names_element(
-            trigger.topic, str(element.get("id", "")), str(element.get("title", ""))
-        )
+        named = topic_names_element(trigger.topic, element.id, element.title)
         if named:
             from_trigger.append(f"the trigger topic names it (\u201c{named}\u201d)")
     from_profile = [
