@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
+from qmsr_ready.core.disk_errors import write_failure, write_failure_message
 from qmsr_ready.core.errors import Cancelled, ExportFailed, QmsrError
 from qmsr_ready.core.workspace_file import SQLITE_HEADER
 
@@ -48,18 +49,13 @@ def check_target(path: Path) -> None:
 
 
 def describe_os_error(path: Path, exc: OSError) -> str:
-    """Turn an OSError into a message a user can act on."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return f"Cannot export to {path}: the disk is full. Free some space and try again."
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return (
-            f"Cannot export to {path}: permission denied. The file may be open in another "
-            "program, or the folder is read-only."
-        )
+    """Turn an OSError into a message a user can act on (full, forbidden, read-only: the
+    wording every writer shares, with the free space on a full disk)."""
+    kind = write_failure(exc)
+    if kind is not None:
+        return write_failure_message(f"Cannot export to {path}", path, kind)
     if exc.errno == errno.ENOENT:
         return f"Cannot export to {path}: the folder {path.parent} does not exist."
-    if exc.errno == errno.EROFS:
-        return f"Cannot export to {path}: the disk is read-only."
     return f"Cannot export to {path}: {exc.strerror or exc}."
 
 

@@ -26,6 +26,7 @@ from qmsr_ready.core.export.xlsx import (
     summary,
 )
 from qmsr_ready.core.export.xlsx.meta import MetaCollector
+from qmsr_ready.core.export.xlsx.save import save_workbook
 from qmsr_ready.core.export.xlsx.styles import StyleCache
 from qmsr_ready.core.export.xlsx.table import SheetContext
 from qmsr_ready.core.report.model import ReadinessReport
@@ -72,7 +73,7 @@ def write_workbook(
     wb.active = 0
     _set_properties(wb, report)
     steps.start("Saving workbook")
-    wb.save(path)
+    save_workbook(wb, path)
     steps.finish("Workbook saved")
 
 
