@@ -1,8 +1,9 @@
 """The inspections list as a table model over frozen rows (never live ORM objects).
 
-Rows come from ``core.services.queries.list_inspections``; readiness percentages come from the
-same ``ReadinessReport`` the dashboard and packs use, filled in later (they need a full report per
-inspection, so the home view computes them on a worker and calls ``set_readiness``).
+Rows come from ``core.services.queries.list_inspections`` and the export marks from
+``core.views.home``; readiness percentages and verdicts come from ``core.report.summary`` (the
+same report rules the dashboard and packs use, without the audit walk and request log), filled
+in later: the home view computes them on a worker and calls ``set_readiness``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from sqlalchemy.orm import Session
 
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import Verdict
 from qmsr_ready.core.services.queries import InspectionSummary
+
+# read from core; re-exported for the views that import them from here
+from qmsr_ready.core.views.home import ExportState as ExportState
+from qmsr_ready.core.views.home import read_export_state as read_export_state
 from qmsr_ready.core.vocab import InspectionType
 from qmsr_ready.ui.icons import icon
 from qmsr_ready.ui.models.row_table import RowTableModel
@@ -44,32 +48,6 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 # The "changed since last export" mark (home list, status bar, Export dialog): symbol and words.
 CHANGED_SINCE_EXPORT = StatusLook("●", "Changed since last export", ORANGE, "warning")
 EXPORT_UP_TO_DATE = StatusLook("✓", "Up to date with last export", BLUISH_GREEN, "conforms")
-
-
-@dataclass(frozen=True)
-class ExportState:
-    """The last pack sent of an inspection and whether the inspection changed since."""
-
-    file_name: str
-    at: dt.datetime
-    by: str
-    changed: bool
-
-    @property
-    def sent_text(self) -> str:
-        """E.g. "pack.xlsx, 2 Dec 2026 14:05 by Aoife" (local time)."""
-        at = self.at.astimezone() if self.at.tzinfo else self.at
-        return f"{self.file_name}, {at.day} {at:%b %Y %H:%M} by {self.by or '—'}"
-
-
-def read_export_state(session: Session, code: str) -> ExportState | None:
-    """The last pack sent of ``code`` and whether it changed since (None: never exported)."""
-    from qmsr_ready.core.exchange.exports import changed_since_export, last_export
-
-    last = last_export(session, code)
-    if last is None:
-        return None
-    return ExportState(last.file_name, last.at, last.by, changed_since_export(session, code))
 
 
 # A computed readiness: the percentage and the verdict that gates it.

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.paths import user_data_dir
-from qmsr_ready.core.report.build import build_report
-from qmsr_ready.core.report.verdict import readiness_verdict
+from qmsr_ready.core.report.summary import readiness_summary
 from qmsr_ready.core.services.queries import list_inspections
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
@@ -55,8 +54,8 @@ def _readiness_job(ctx: AppContext, codes: list[str]):  # type: ignore[no-untype
         with workspace.session() as session:
             for i, code in enumerate(codes):
                 progress.check()
-                report = build_report(session, code)
-                values[code] = (report.overall.score, readiness_verdict(report))
+                summary = readiness_summary(session, code)  # light: no chain walk, no log
+                values[code] = (summary.score, summary.verdict)
                 progress.report(i + 1, len(codes), code)
         return values
 
