@@ -21,9 +21,9 @@ import os
 import sqlite3
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, case, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, case, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -142,7 +142,7 @@ def _event_hash(event: AuditEvent) -> str:
     )
 
 
-_INFO = WorkspaceInfo.__table__
+_INFO = cast(Table, WorkspaceInfo.__table__)  # a declarative class's table is a Table
 _SET_HEAD = (
     update(_INFO)
     .where(_INFO.c.key.in_((HEAD_SEQ_KEY, HEAD_HASH_KEY)))

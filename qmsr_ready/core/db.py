@@ -158,12 +158,12 @@ def initialise_file(path: Path, revision: str = "head") -> None:
 
     Used for new workspaces (at head) and by tests that need an older schema.
     """
-    conn = sqlite3.connect(str(path))
+    raw = sqlite3.connect(str(path))
     try:
-        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        conn.execute("PRAGMA journal_mode=WAL")
+        raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        raw.execute("PRAGMA journal_mode=WAL")
     finally:
-        conn.close()
+        raw.close()
     engine = _make_engine(path, read_only=False)
     try:
         _upgrade(engine, revision)

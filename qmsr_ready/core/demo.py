@@ -28,6 +28,7 @@ from qmsr_ready.core import services
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.demo_notes import GAP_PHRASES, NoteWriter
 from qmsr_ready.core.demo_requests import add_day_one
+from qmsr_ready.core.disk_errors import write_failure, write_failure_message
 from qmsr_ready.core.errors import Cancelled, NotAWorkspace, QmsrError, WorkspaceLocked
 from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.library import Catalogue, plan, to_element_choices
@@ -164,7 +165,13 @@ def build_demo(
         finally:
             ws.close()
         _publish(tmp, target)
-    except OSError as exc:
+    except (OSError, QmsrError) as exc:
+        kind = write_failure(exc)  # named by the target, not the temporary file beside it
+        if kind is not None:
+            raise DemoError(write_failure_message(
+                f"Cannot write the demonstration workspace {target}", target, kind)) from exc
+        if isinstance(exc, QmsrError):
+            raise
         raise DemoError(f"Cannot write the demonstration workspace {target}: {exc}.") from exc
     finally:
         for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-wal", "-shm", "-journal", ".lock"))):
@@ -348,9 +355,8 @@ def _raise(s: Session, ctx: _Ctx, code: str, f: df.DemoFinding) -> str:
             s, ctx.actor, code, fcode, classification=f.classification, likely_483=f.likely_483
         )
     if later:
-        services.update_finding(
-            s, ctx.actor, code, fcode, **{k: ctx.fmt(text_fields[k]) for k in f.fields_later}
-        )
+        refined: dict[str, Any] = {k: ctx.fmt(text_fields[k]) for k in f.fields_later}
+        services.update_finding(s, ctx.actor, code, fcode, **refined)
     if f.status != FindingStatus.OPEN.value:
         for status in STATUS_PATH[: STATUS_PATH.index(f.status) + 1]:
             services.transition_finding(s, ctx.actor, code, fcode, status)

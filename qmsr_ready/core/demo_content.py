@@ -8,10 +8,22 @@ current and previous year, so record numbers stay plausible whatever ``today`` i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from qmsr_ready.core.profile import SiteProfile
 
-GALWAY = {
+
+class SiteSeed(TypedDict):
+    """The keyword arguments ``services.create_site`` takes for a demo site."""
+
+    code: str
+    name: str
+    fei_number: str
+    address: str
+    profile: SiteProfile
+
+
+GALWAY: SiteSeed = {
     "code": "SITE-001",
     "name": "Northbridge Medical — Galway Road plant",
     "fei_number": "3014827765",
@@ -21,7 +33,7 @@ GALWAY = {
         servicing=True,
     ),
 }
-ATHLONE = {
+ATHLONE: SiteSeed = {
     "code": "SITE-002",
     "name": "Northbridge Medical — Athlone positioning products",
     "fei_number": "3016602391",

@@ -288,6 +288,11 @@ def _keyed(rows: Iterable[Any], key: Callable[[Any], str]) -> dict[str, dict[str
     return {key(r): dict(r._mapping) for r in rows}
 
 
+def _day_key(column: str) -> Callable[[Any], str]:
+    """Key an inspection-day row by its inspection's code and its own ``column``."""
+    return lambda r: f"{r.insp}/{getattr(r, column)}"
+
+
 def check_data(session: Session, trail: _Trail) -> list[str]:
     """Every problem found between the rows and the replayed trail, one line each."""
     c = _Checker(session, trail)
@@ -431,7 +436,7 @@ def _check_day(c: _Checker) -> None:
         rows = _keyed(c.rows(
             f"SELECT t.*, i.code AS insp FROM {table} t"  # table names are fixed above
             " JOIN inspections i ON i.id = t.inspection_id"
-        ), lambda r, key=key: f"{r.insp}/{getattr(r, key)}")
+        ), _day_key(key))
         c.compare(kind, table, rows, defaults=defaults)
         _check_revisions(c, kind, rows)
         if kind == "request":

@@ -23,7 +23,7 @@ from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.exchange import apply_day
 from qmsr_ready.core.exchange.errors import refuse_signed_off
 from qmsr_ready.core.exchange.evidence_copy import EvidenceCopy, copy_evidence, link_existing
-from qmsr_ready.core.exchange.fields import FINDING, RESPONSE, entity_spec
+from qmsr_ready.core.exchange.fields import FINDING, NOTE, REQUEST, RESPONSE, ROSTER, entity_spec
 from qmsr_ready.core.exchange.merge import SOURCE_CODES
 from qmsr_ready.core.exchange.plan import (
     Choice,
@@ -251,7 +251,7 @@ def _create_day_row(session: Session, actor: str, code: str, row: RowPlan,
     values = {fp.name: fp.theirs for fp in row.fields}
     if values.get("finding_codes"):
         values["finding_codes"] = tuple(renamed.get(c, c) for c in values["finding_codes"])
-    if row.entity == apply_day.REQUEST.entity:
+    if row.entity == REQUEST.entity:
         return str(_guard(row, apply_day.create_request, session, actor, code, row.key or None,
                           values, now))
     return str(_guard(row, apply_day.create_note, session, actor, code, row.key or None,
@@ -307,11 +307,11 @@ def apply_plan(
                 _guard(row, write_finding, session, actor, code, row.key, values, status)
                 if status is not None:
                     values["status"] = status
-            elif row.entity == apply_day.REQUEST.entity:
+            elif row.entity == REQUEST.entity:
                 _guard(row, apply_day.write_request, session, actor, code, row.key, values, now)
-            elif row.entity == apply_day.NOTE.entity:
+            elif row.entity == NOTE.entity:
                 _guard(row, apply_day.write_note, session, actor, code, row.key, values)
-            elif row.entity == apply_day.ROSTER.entity:
+            elif row.entity == ROSTER.entity:
                 _guard(row, apply_day.write_roster, session, actor, code, row.key, values)
             else:  # pragma: no cover - plans only carry the entities of fields.py
                 raise ApplyRefused(f"{_label(row)}: cannot apply rows of this kind.")
@@ -331,7 +331,7 @@ def apply_plan(
             touched.append((row.entity, new_key))
             _map_source(mapped, sources, row, new_key)
     copies = [EvidenceCopy.from_dict(d) for d in plan.extras.get("evidence", ())]
-    planned = dict(plan.extras.get("finding_codes", {}))
+    planned: dict[str, str] = dict(plan.extras.get("finding_codes", {}))
     finding_map = {**renamed, **{k: renamed.get(v, v) for k, v in planned.items()}}
     if copies:
         for ev_code in copy_evidence(session, actor, code, copies, finding_map,
@@ -416,12 +416,12 @@ def revert_exchange(session: Session, actor: str, applied: AppliedExchange) -> N
     for (entity, key), old in by_row.items():
         if entity == RESPONSE.entity:
             _undo(entity, key, _restore_response, session, actor, code, key, old, stamps)
-        elif entity == apply_day.REQUEST.entity:
+        elif entity == REQUEST.entity:
             _undo(entity, key, apply_day.revert_request, session, actor, code, key, old,
                   new_of[(entity, key)])
-        elif entity == apply_day.NOTE.entity:
+        elif entity == NOTE.entity:
             _undo(entity, key, apply_day.write_note, session, actor, code, key, old)
-        elif entity == apply_day.ROSTER.entity:
+        elif entity == ROSTER.entity:
             _undo(entity, key, apply_day.write_roster, session, actor, code, key, old)
         else:
             status = old.pop("status", None)

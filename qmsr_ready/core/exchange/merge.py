@@ -347,9 +347,9 @@ def _day_rows(mine: Side, theirs: Side, base: Base, finding_map: dict[str, str],
         if area_id not in mine.of(entity):
             continue  # same template on both sides: cannot happen
         # With shared history, an area the history never set was still empty when they parted.
-        known = base[entity].get(area_id) or (ROSTER.defaults() if shared else None)
+        at_base = base[entity].get(area_id) or (ROSTER.defaults() if shared else None)
         fields = compare_row(ROSTER, mine.of(entity)[area_id], their_row,
-                             base_hashes(entity, known))
+                             base_hashes(entity, at_base))
         rows.append(RowPlan(entity, area_id, RowStatus.MATCHED,
                             mine.titles.get((entity, area_id), ""), fields, sheet=ROSTER.sheet))
     return rows
@@ -511,14 +511,14 @@ def _link_rows(
     codes = dict(session.execute(
         select(Finding.id, Finding.code).where(Finding.inspection_id == inspection_id)).all())
     mine: dict[str, tuple[str, set[str]]] = {}
-    for ev in session.scalars(
+    for held in session.scalars(
         select(Evidence).where(Evidence.inspection_id == inspection_id)
         .options(selectinload(Evidence.links)).order_by(Evidence.code)
     ):
-        labels = {f"question {ln.question_id}" for ln in ev.links if ln.question_id}
-        labels |= {f"finding {codes[ln.finding_id]}" for ln in ev.links
+        labels = {f"question {ln.question_id}" for ln in held.links if ln.question_id}
+        labels |= {f"finding {codes[ln.finding_id]}" for ln in held.links
                    if ln.finding_id in codes}
-        entry = mine.setdefault(ev.sha256, (ev.code, set()))
+        entry = mine.setdefault(held.sha256, (held.code, set()))
         entry[1].update(labels)
     links: list[dict[str, Any]] = []
     rows: list[RowPlan] = []

@@ -106,7 +106,7 @@ class FieldPlan:
 
     @property
     def differs(self) -> bool:
-        return self.mine != self.theirs
+        return bool(self.mine != self.theirs)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
@@ -64,6 +64,13 @@ NEW_NOTE = {FINDING.entity: "would be raised as a new finding",
             NOTE.entity: "would be taken as a new scribe note"}
 SHOWN_CELLS = 10
 Base = Callable[[EntitySpec, SheetRead, SheetRow, Mapping[str, Any]], dict[str, str] | None]
+
+
+class _Where(TypedDict):
+    """Where a planned row sits in the pack (``RowPlan.sheet`` and ``RowPlan.row``)."""
+
+    sheet: str
+    row: int
 
 
 def plan_workbook_import(
@@ -225,7 +232,7 @@ def _plan_sheet(
     plans: list[RowPlan] = []
     title_col = read.column_of(TITLE_COLUMN[spec.entity])
     for row in read.rows:
-        where = {"sheet": spec.sheet, "row": row.row}
+        where: _Where = {"sheet": spec.sheet, "row": row.row}
         seen.add(row.key)
         theirs_title = _cell_text(row, title_col)
         if not row.key:

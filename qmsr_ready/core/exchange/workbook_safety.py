@@ -165,7 +165,7 @@ def _check_directory(name: str, infos: list[zipfile.ZipInfo], size: int) -> None
         raise ImportRefused(f"{name} is encrypted; save it without a password and import again.")
 
 
-def _stream(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+def _stream(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """Yield the member's bytes chunk by chunk, refusing more than its declared size."""
     left = info.file_size
     try:

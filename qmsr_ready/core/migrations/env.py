@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from alembic import context
 from sqlalchemy import create_engine
 
@@ -11,7 +13,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: object, _autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: object, _autogen_context: object) -> str | Literal[False]:
     """Render our column types as plain SQLAlchemy ones, so revisions never import models."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"

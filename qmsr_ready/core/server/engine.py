@@ -10,7 +10,7 @@ with ``create``); an editor who meets an older schema is told which command its 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
@@ -28,6 +28,9 @@ from qmsr_ready.core.server.errors import (
 )
 from qmsr_ready.core.server.url import host_port, parse_server_url
 from qmsr_ready.core.workspace_file import BUSY_TIMEOUT_MS
+
+if TYPE_CHECKING:  # db imports this module when it opens a server
+    from qmsr_ready.core.db import Workspace
 
 CONNECT_TIMEOUT_S = 5
 # SQLSTATE classes and codes the translation below tells apart
@@ -143,7 +146,7 @@ def open_server(
     read_only: bool = False,
     actor: str | None = None,
     password: str | None = None,
-) -> Any:
+) -> Workspace:
     """The ``Workspace`` in the database ``target`` names (see ``db.open_workspace``)."""
     url = parse_server_url(target, password)
     engine = make_server_engine(url, read_only=read_only)
@@ -158,7 +161,7 @@ def open_server(
 
 
 def _open(engine: Engine, url: URL, *, create: bool, read_only: bool,
-          actor: str | None) -> Any:
+          actor: str | None) -> Workspace:
     from qmsr_ready.core.db import Workspace, _check_known, write_identity
 
     where = location_of(url)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import func, insert, literal_column, select
+from sqlalchemy import Integer, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.errors import Cancelled, InvalidInput
@@ -69,7 +69,7 @@ def open_regular_file(path: Path, limit: int) -> Iterator[BinaryIO]:
         os.close(fd)
         raise
     with handle:
-        yield handle  # type: ignore[misc]
+        yield handle
 
 
 def file_chunks(handle: BinaryIO, name: str, limit: int, progress: Progress | None) -> Chunks:
@@ -151,7 +151,8 @@ def store_blob(session: Session, sha: str, size: int, name: str, chunks: Chunks)
 def _rowid(session: Session, sha: str) -> int:
     """SQLite's rowid of a blob row, which ``blobopen`` addresses rows by."""
     found = session.execute(
-        select(literal_column("rowid")).select_from(EvidenceBlob).where(EvidenceBlob.sha256 == sha)
+        select(literal_column("rowid", Integer)).select_from(EvidenceBlob)
+        .where(EvidenceBlob.sha256 == sha)
     )
     return int(found.scalar_one())
 

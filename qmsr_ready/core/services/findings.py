@@ -75,8 +75,12 @@ def _missing_for(status: FindingStatus, values: dict[str, Any]) -> list[str]:
         need = ["corrective_action"]
     elif status == FindingStatus.CLOSED:
         need = ["corrective_action", "effectiveness_check"]
-    return [n for n in need if not (values.get(n).strip() if isinstance(values.get(n), str)
-                                     else values.get(n))]
+    return [n for n in need if not _filled(values.get(n))]
+
+
+def _filled(value: object) -> bool:
+    """A value counts as given unless it is empty, None or only blanks."""
+    return bool(value.strip() if isinstance(value, str) else value)
 
 
 def _state(finding: Finding) -> dict[str, Any]:

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from qmsr_ready.core.errors import RevisionConflict
 from qmsr_ready.core.models import AuditEvent
 
-_T = TypeVar("_T", bound=tuple[Any, ...])
+_S = TypeVar("_S", bound=Select[Any])  # any select; SQLAlchemy 2.1 types rows as a TypeVarTuple
 
 
-def locking(session: Session, stmt: Select[_T]) -> Select[_T]:
+def locking(session: Session, stmt: _S) -> _S:
     """``stmt`` reading fresh, row-locked values on a server; unchanged on SQLite."""
     if session.get_bind().dialect.name == "sqlite":
         return stmt
