@@ -98,11 +98,12 @@ def _compare_table(a: Connection, b: Connection, table: Table, limit: int) -> li
 def _digests(conn: Connection, table: Table, side: str) -> dict[tuple[Any, ...], str]:
     """Primary key -> digest of the row's canonical values (blobs hashed in chunks)."""
     pk = [c.name for c in table.primary_key.columns]
-    skip = tuple(blob_columns(table))
+    # evidence bytes are hashed in chunks; any other binary column is small and read whole
+    chunked = table.name == BLOB_TABLE
     out: dict[tuple[Any, ...], str] = {}
     try:
-        for row in iter_rows(conn, table, skip=skip):
-            if skip and table.name == BLOB_TABLE:
+        for row in iter_rows(conn, table, skip=tuple(blob_columns(table)) if chunked else ()):
+            if chunked:
                 row["data"] = chunks_sha256(blob_chunks(conn, str(row["sha256"])))
             out[tuple(row[name] for name in pk)] = row_digest(row)
     except (SQLAlchemyError, ValueError, TypeError) as exc:
