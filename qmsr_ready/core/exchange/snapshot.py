@@ -35,7 +35,7 @@ from qmsr_ready.core.models import (
     ScribeNote,
 )
 from qmsr_ready.core.services._common import get_inspection
-from qmsr_ready.core.template_content import iter_questions
+from qmsr_ready.core.template_content import typed_template
 
 Rows = dict[str, dict[str, Any]]  # row key -> {field name: canonical value}
 
@@ -78,8 +78,9 @@ def read_mine(session: Session, inspection_code: str) -> Side:
         for r in session.scalars(select(Response).where(Response.inspection_id == insp.id))
     }
     responses = side.of(RESPONSE.entity)
-    for ref in iter_questions(insp.template.content):
-        qid = ref.question_id
+    tpl = typed_template(insp.template)
+    for question in tpl.questions:
+        qid = question.id
         resp = stored.get(qid)
         if resp is None:
             responses[qid] = RESPONSE.defaults()
@@ -87,7 +88,7 @@ def read_mine(session: Session, inspection_code: str) -> Side:
         else:
             responses[qid] = canonical_row(RESPONSE, resp)
             side.revisions[(RESPONSE.entity, qid)] = resp.revision
-        side.titles[(RESPONSE.entity, qid)] = " ".join(str(ref.question.get("text", "")).split())
+        side.titles[(RESPONSE.entity, qid)] = question.one_line
     findings = side.of(FINDING.entity)
     for f in session.scalars(
         select(Finding)
@@ -122,9 +123,9 @@ def _read_day(session: Session, insp: Inspection, side: Side) -> None:
     entries = {e.area_id: e for e in session.scalars(
         select(RosterEntry).where(RosterEntry.inspection_id == insp.id))}
     roster = side.of(ROSTER.entity)
-    for area in insp.template.content.get("areas", []):
-        area_id = str(area.get("id", ""))
+    for area in typed_template(insp.template).areas:
+        area_id = area.id
         entry = entries.get(area_id)
         roster[area_id] = ROSTER.defaults() if entry is None else canonical_row(ROSTER, entry)
         side.revisions[(ROSTER.entity, area_id)] = 0 if entry is None else entry.revision
-        side.titles[(ROSTER.entity, area_id)] = str(area.get("title", ""))
+        side.titles[(ROSTER.entity, area_id)] = area.title

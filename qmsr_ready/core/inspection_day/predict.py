@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.models import DocumentRequest
 from qmsr_ready.core.services._common import get_inspection
-from qmsr_ready.core.template_content import iter_elements
+from qmsr_ready.core.template_content import typed_template
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,9 @@ def predicted_requests(session: Session, inspection_code: str) -> list[Predicted
     """The first-day requests for this inspection's plan, minus those already logged."""
     insp = get_inspection(session, inspection_code)
     selected = {e.element_id for e in insp.elements if e.selected and e.applicable}
-    area_of = {str(el.get("id")): str(area.get("id")) for area, el in
-               iter_elements(insp.template.content)}
-    titles = {str(el.get("id")): str(el.get("title", "")) for _a, el in
-              iter_elements(insp.template.content)}
+    tpl = typed_template(insp.template)
+    area_of = {el.id: el.area_id for el in tpl.elements}
+    titles = {el.id: el.title for el in tpl.elements}
     rows = session.execute(select(DocumentRequest.text, DocumentRequest.element_id).where(
         DocumentRequest.inspection_id == insp.id)).all()
     logged = {str(t).casefold() for t, _e in rows}

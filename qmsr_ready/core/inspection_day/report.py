@@ -23,7 +23,7 @@ from qmsr_ready.core.inspection_day.views import (
     request_target,
 )
 from qmsr_ready.core.services._common import get_inspection
-from qmsr_ready.core.template_content import iter_elements
+from qmsr_ready.core.template_content import typed_template
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,10 @@ def build_request_log(
     target = request_target(session)
     in_scope_areas: dict[str, str] = {}
     selected = {e.element_id for e in insp.elements if e.selected and e.applicable}
-    for area, element in iter_elements(insp.template.content):
+    for area in typed_template(insp.template).areas:
         # Every kind counts: an MDR/recall (OA) or general (GI) SME is a first-day need too.
-        if element.get("id") in selected:
-            in_scope_areas.setdefault(str(area["id"]), str(area.get("title", "")))
+        if any(element.id in selected for element in area.elements):
+            in_scope_areas[area.id] = area.title
     by_area = {r.area_id: r for r in roster}
     gaps = []
     for area_id, title in in_scope_areas.items():

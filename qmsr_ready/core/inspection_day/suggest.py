@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from qmsr_ready.core.template_content import iter_elements
+from qmsr_ready.core.template_content import typed_content
+from qmsr_ready.core.template_model import TypedTemplate
 
 # Words scribes type, mapped to fda-qmsr element IDs (checked before title matching).
 _KEYWORDS: tuple[tuple[str, str], ...] = (
@@ -41,10 +42,13 @@ _KEYWORDS: tuple[tuple[str, str], ...] = (
 _WORD = re.compile(r"[a-z]{4,}")
 
 
-def suggest_element(content: Mapping[str, Any], text: str) -> tuple[str, str] | None:
+def suggest_element(
+    template: TypedTemplate | Mapping[str, Any], text: str
+) -> tuple[str, str] | None:
     """``(area_id, element_id)`` for the request text, or None when nothing fits."""
+    tpl = typed_content(template)
     lowered = text.casefold()
-    area_of = {str(el.get("id")): str(area.get("id")) for area, el in iter_elements(content)}
+    area_of = {el.id: el.area_id for el in tpl.elements}
     # The subject is usually named first ("complaint log with MDR decisions" is about
     # complaints), so the keyword that appears earliest in the text wins.
     hits = [
@@ -57,10 +61,10 @@ def suggest_element(content: Mapping[str, Any], text: str) -> tuple[str, str] | 
         return area_of[element_id], element_id
     words = set(_WORD.findall(lowered))
     best: tuple[int, str] = (0, "")
-    for _area, el in iter_elements(content):
-        overlap = len(words & set(_WORD.findall(str(el.get("title", "")).casefold())))
+    for el in tpl.elements:
+        overlap = len(words & set(_WORD.findall(el.title.casefold())))
         if overlap > best[0]:
-            best = (overlap, str(el.get("id")))
+            best = (overlap, el.id)
     if best[0]:
         return area_of[best[1]], best[1]
     return None

@@ -180,15 +180,13 @@ class InspectionPlaces:
 
 
 def inspection_places(session: Session, inspection_code: str) -> InspectionPlaces:
-    from qmsr_ready.core.template_content import iter_elements
+    from qmsr_ready.core.template_content import typed_template
     from qmsr_ready.core.vocab import InspectionStatus
 
     insp = get_inspection(session, inspection_code)
-    areas: dict[str, str] = {}
-    elements = []
-    for area, element in iter_elements(insp.template.content):
-        aid = str(area.get("id", ""))
-        areas.setdefault(aid, str(area.get("title", "")))
-        elements.append((aid, str(element.get("id", "")), str(element.get("title", ""))))
-    return InspectionPlaces(insp.status == InspectionStatus.SIGNED_OFF.value,
-                            tuple(areas.items()), tuple(elements))
+    tpl = typed_template(insp.template)
+    return InspectionPlaces(
+        insp.status == InspectionStatus.SIGNED_OFF.value,
+        tuple((a.id, a.title) for a in tpl.areas if a.elements),
+        tuple((e.area_id, e.id, e.title) for e in tpl.elements),
+    )

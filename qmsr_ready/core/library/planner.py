@@ -172,8 +172,8 @@ def _mdsap_target(tpl: TypedTemplate) -> str | None:
     (compliance history), else the first general item."""
     general = [e for a in tpl.areas if a.kind == "general" for e in a.elements]
     tagged = [e for e in general if RiskSignal.PRIOR_OBSERVATIONS.value in e.risk_signals]
-    chosen = (tagged or general or [None])[0]
-    return chosen.id if chosen else None
+    chosen = tagged or general
+    return chosen[0].id if chosen else None
 
 
 def _model1_picks(

@@ -26,6 +26,7 @@ from qmsr_ready.core.services._common import (
     writable_inspection,
 )
 from qmsr_ready.core.services.requests import codes_value, time_value
+from qmsr_ready.core.template_content import typed_template
 
 NOTE_FIELDS = NOTE.editable_fields
 ROSTER_FIELDS = ROSTER.editable_fields
@@ -112,7 +113,7 @@ def set_roster_entry(
     """Create or change who presents an area on the day (presenter, backup, storyboard)."""
     unknown_fields(fields, ROSTER_FIELDS, "A roster entry")
     insp = writable_inspection(session, inspection_code)
-    areas = {str(a.get("id")) for a in insp.template.content.get("areas", [])}
+    areas = typed_template(insp.template).area_ids
     if area_id not in areas:
         raise InvalidInput(f"Unknown area {area_id!r}; use one of: {', '.join(sorted(areas))}.")
     values: dict[str, Any] = {}

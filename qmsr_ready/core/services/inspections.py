@@ -32,7 +32,7 @@ from qmsr_ready.core.services._common import (
     unknown_fields,
     writable_inspection,
 )
-from qmsr_ready.core.template_content import TemplateSnapshot, content_sha256, element_index
+from qmsr_ready.core.template_content import TemplateSnapshot, content_sha256, typed_template
 from qmsr_ready.core.vocab import InspectionStatus, InspectionType
 
 
@@ -134,7 +134,7 @@ def start_inspection(
     scope_notes = text_value(scope_notes, "Scope notes")
     stated = trigger if isinstance(trigger, Trigger) else Trigger.from_dict(trigger)
     tpl = store_template(session, actor, template)
-    known = element_index(tpl.content)
+    known = {e.id for e in typed_template(tpl).elements}  # validates the snapshot, once per hash
     if not known:
         raise TemplateInvalid(f"Template {tpl.key} {tpl.version} has no elements.")
     chosen: dict[str, ElementChoice] = {}

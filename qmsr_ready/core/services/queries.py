@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from qmsr_ready.core.models import Finding, Inspection, Response, Site
 from qmsr_ready.core.services._common import get_inspection as _get_inspection
-from qmsr_ready.core.template_content import iter_questions
+from qmsr_ready.core.template_content import typed_template
 from qmsr_ready.core.vocab import FindingStatus, Result
 
 
@@ -49,8 +49,7 @@ class InspectionSummary:
 def _summary(session: Session, insp: Inspection) -> InspectionSummary:
     selected = {e.element_id for e in insp.elements if e.selected and e.applicable}
     in_scope = {
-        ref.question_id for ref in iter_questions(insp.template.content)
-        if ref.element_id in selected
+        q.id for q in typed_template(insp.template).questions if q.element_id in selected
     }
     answered_rows = session.execute(
         select(Response.question_id).where(

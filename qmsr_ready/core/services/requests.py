@@ -36,7 +36,7 @@ from qmsr_ready.core.services._common import (
     unknown_fields,
     writable_inspection,
 )
-from qmsr_ready.core.template_content import iter_elements
+from qmsr_ready.core.template_content import typed_template
 from qmsr_ready.core.vocab import RequestKind, RequestPriority, RequestStatus
 
 # A clock a few minutes fast (another laptop, a typed time) is not a request from the future.
@@ -78,17 +78,17 @@ def time_value(value: Any, what: str) -> dt.datetime:
 
 
 def _element_area(insp: Inspection, element_id: str) -> str:
-    for area, element in iter_elements(insp.template.content):
-        if element.get("id") == element_id:
-            return str(area.get("id", ""))
+    element = typed_template(insp.template).element(element_id)
+    if element is not None:
+        return element.area_id
     raise InvalidInput(
         f"Unknown element ID {element_id!r} for template {insp.template.key} "
         f"{insp.template.version}."
     )
 
 
-def _area_ids(insp: Inspection) -> set[str]:
-    return {str(a.get("id")) for a in insp.template.content.get("areas", [])}
+def _area_ids(insp: Inspection) -> frozenset[str]:
+    return typed_template(insp.template).area_ids
 
 
 def codes_value(session: Session, insp: Inspection, value: Any, model: Any, what: str) -> list[str]:
@@ -187,7 +187,7 @@ def add_request(
     if suggest and not values["area_id"] and not values["element_id"]:
         from qmsr_ready.core.inspection_day.suggest import suggest_element
 
-        found = suggest_element(insp.template.content, values["text"])
+        found = suggest_element(typed_template(insp.template), values["text"])
         if found is not None:
             values["area_id"], values["element_id"] = found
     now = utcnow()
