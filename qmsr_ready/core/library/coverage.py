@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qmsr_ready.core.library import citations as reg
-from qmsr_ready.core.template_content import iter_questions
+from qmsr_ready.core.template_content import typed_content
+from qmsr_ready.core.template_model import TypedTemplate
 
 
 @dataclass(frozen=True)
@@ -38,19 +39,18 @@ class Coverage:
         }
 
 
-def coverage(content: Mapping[str, Any]) -> Coverage:
+def coverage(content: TypedTemplate | Mapping[str, Any]) -> Coverage:
     """Count, for each registry citation and coverage target, the questions that cite it.
 
     A question citing the same target twice (``4.1.2`` and ``4.1.2 b)``) counts once.
     """
     cited: Counter[str] = Counter()
     per_target: Counter[str] = Counter()
-    questions = 0
-    for ref in iter_questions(content):
-        questions += 1
+    tpl = typed_content(content)
+    for question in tpl.questions:
         names: set[str] = set()
         hit: set[str] = set()
-        for text in ref.question.get("citations", []):
+        for text in question.citations:
             try:
                 parsed = reg.parse_citation(text)
             except reg.CitationError:
@@ -62,9 +62,9 @@ def coverage(content: Mapping[str, Any]) -> Coverage:
     order = {entry.citation: i for i, entry in enumerate(reg.registry())}
     targets = {t: per_target.get(t, 0) for t in reg.coverage_targets()}
     return Coverage(
-        key=str(content.get("key", "")),
-        version=str(content.get("version", "")),
-        question_count=questions,
+        key=tpl.key,
+        version=tpl.version,
+        question_count=len(tpl.questions),
         cited=dict(sorted(cited.items(), key=lambda kv: order.get(kv[0], len(order)))),
         targets=targets,
         uncovered=tuple(t for t, n in targets.items() if n == 0),

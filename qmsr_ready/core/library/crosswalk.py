@@ -19,7 +19,8 @@ from qmsr_ready.core.library.loader import LoadResult, TemplateValidationError, 
 from qmsr_ready.core.library.schema import KEY_PATTERN, VERSION_PATTERN
 from qmsr_ready.core.library.validate import Loc
 from qmsr_ready.core.resources import resource_path
-from qmsr_ready.core.template_content import element_index, question_index
+from qmsr_ready.core.template_content import typed_content
+from qmsr_ready.core.template_model import TypedTemplate
 
 INDUSTRY_DERIVED_LABEL = (
     "Industry-derived crosswalk: FDA published no section-level QSR-to-QMSR mapping."
@@ -168,21 +169,23 @@ class Crosswalk:
 
     def legacy_for(
         self,
-        content: Mapping[str, Any],
+        content: TypedTemplate | Mapping[str, Any],
         *,
         question_id: str | None = None,
         element_id: str | None = None,
     ) -> list[LegacyLink]:
         """Legacy sections for a question (its ``legacy``, else its element's) or an element."""
-        refs: list[str] = []
+        tpl = typed_content(content)
+        refs: tuple[str, ...] = ()
         if question_id is not None:
-            ref = question_index(content).get(question_id)
-            if ref is None:
+            question = tpl.question(question_id)
+            if question is None:
                 return []
-            refs = list(ref.question.get("legacy") or ref.element.get("legacy_sections") or [])
+            element = tpl.element(question.element_id)
+            refs = question.legacy or (element.legacy_sections if element else ())
         elif element_id is not None:
-            pair = element_index(content).get(element_id)
-            refs = list(pair[1].get("legacy_sections") or []) if pair else []
+            found = tpl.element(element_id)
+            refs = found.legacy_sections if found else ()
         return [self.link(r) for r in refs]
 
     def cp_areas_for_subsystem(self, subsystem: str) -> list[str]:
