@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.platypus import Flowable, PageBreak
 
 from qmsr_ready.core.export.pdf.context import PdfContext, chunks, grid_table
@@ -30,7 +32,7 @@ def build(ctx: PdfContext) -> list[Flowable]:
     return out
 
 
-def _table(ctx: PdfContext, actions: list[ActionRow]) -> Flowable:
+def _table(ctx: PdfContext, actions: Sequence[ActionRow]) -> Flowable:
     st = ctx.styles
     rows: list[list[object]] = [[Para(h, st.cell_head) for h in
                                  ("ID", "Action", "Class", "Owner", "Due", "Status")]]

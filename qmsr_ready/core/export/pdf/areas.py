@@ -5,6 +5,7 @@ questions answered "Not applicable" with their reasons (an auditor asks why each
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, PageBreak
 
@@ -122,7 +123,7 @@ def _plan(ctx: PdfContext, elements: list[PlannedElement]) -> Flowable:
     return grid_table(rows, [_W * 0.4, _W * 0.14, _W * 0.46])
 
 
-def _question_table(ctx: PdfContext, questions: list[QuestionRow]) -> Flowable:
+def _question_table(ctx: PdfContext, questions: Sequence[QuestionRow]) -> Flowable:
     st = ctx.styles
     rows: list[list[object]] = [[Para(h, st.cell_head)
                                  for h in ("ID", "Question", "Result", "Notes and sampling")]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table
 
@@ -26,7 +28,8 @@ def build(ctx: PdfContext) -> list[Flowable]:
     if rows:
         table = Table(rows, colWidths=[CONTENT_WIDTH - 20 * mm, 20 * mm], hAlign="LEFT",
                       splitByRow=1)
-        cmds = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("ALIGN", (1, 0), (1, -1), "RIGHT")]
+        cmds: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                                       ("ALIGN", (1, 0), (1, -1), "RIGHT")]
         cmds += [("LINEBELOW", (0, i), (-1, i), 0.3, GRID)
                  for i, lv in enumerate(levels) if lv == 0]
         table.setStyle(cmds)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.platypus import Table, TableStyle
 
@@ -13,6 +13,8 @@ from qmsr_ready.core.export.pdf.doc import Heading, Registry
 from qmsr_ready.core.export.pdf.styles import GRID, LIGHT, NAVY, Styles
 from qmsr_ready.core.export.progress import Progress
 from qmsr_ready.core.report.model import ReadinessReport
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -33,7 +35,7 @@ class PdfContext:
 
 
 def grid_table(
-    rows: Sequence[Sequence[Any]],
+    rows: Sequence[list[Any]],
     widths: Sequence[float],
     *,
     header: bool = True,
@@ -60,7 +62,7 @@ def grid_table(
     return table
 
 
-def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+def chunks(items: Sequence[_T], size: int) -> list[Sequence[_T]]:
     """Split long registers into tables of ``size`` rows (splitting one huge table is slow)."""
     return [items[i:i + size] for i in range(0, len(items), size)] or [items]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -54,7 +56,7 @@ def build(ctx: PdfContext) -> list[Flowable]:
     o, risk = r.overall, r.risk_focus
     number = score_colour(o.score).hexval()[2:]
     verdict_hex = frame_colour.hexval()[2:]
-    rows: list[list[object]] = [
+    rows: list[list[Any]] = [
         [Para(f'<font color="#{verdict_hex}">Readiness verdict: {esc(verdict.label)}</font>',
               st.h2_center)],
         *[[Para(esc(f"• {reason}"), st.small)] for reason in verdict.reasons],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
@@ -89,7 +90,7 @@ def make_canvas_class(registry: Registry) -> Callable[..., Canvas]:
             for key in registry.referenced:
                 page = registry.pages.get(key)
                 text = str(page) if page else ""
-                self._define(page_form(key), lambda t=text: self.drawRightString(30, 3, t),
+                self._define(page_form(key), partial(self.drawRightString, 30, 3, text),
                              BOLD, CONTENTS_SIZE)
             super().save()
 
@@ -126,9 +127,9 @@ class PackDocTemplate(BaseDocTemplate):
         super().handle_pageBegin()
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        key = getattr(flowable, "bookmark_key", None)
-        if key is None:
+        if not isinstance(flowable, Heading):
             return
+        key = flowable.bookmark_key
         self.registry.pages[key] = self.page
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(flowable.outline_title, key, flowable.outline_level,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.platypus import Flowable, PageBreak
 
 from qmsr_ready.core.export.pdf.context import PdfContext, chunks, grid_table
@@ -35,7 +37,7 @@ def build(ctx: PdfContext) -> list[Flowable]:
     return out
 
 
-def _table(ctx: PdfContext, findings: list[FindingRow]) -> Flowable:
+def _table(ctx: PdfContext, findings: Sequence[FindingRow]) -> Flowable:
     st = ctx.styles
     rows: list[list[object]] = [[Para(h, st.cell_head) for h in
                                  ("ID", "Finding", "Class / status", "Owner / due / CAPA")]]

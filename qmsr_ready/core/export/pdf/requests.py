@@ -7,6 +7,7 @@ Listed in the contents and written only when the inspection has inspection-day r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
@@ -77,7 +78,7 @@ def build(ctx: PdfContext) -> list[Flowable]:
     return out
 
 
-def _requests(ctx: PdfContext, log: RequestLogReport, part: list[RequestView]) -> Flowable:
+def _requests(ctx: PdfContext, log: RequestLogReport, part: Sequence[RequestView]) -> Flowable:
     st = ctx.styles
     rows: list[list[object]] = [[Para(h, st.cell_head) for h in (
         "ID", "Asked at", "What was asked", "Kind / owner", "Status", "Time to present")]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.units import mm
@@ -92,7 +94,8 @@ def readiness_chart(areas: tuple[AreaScore, ...], overall: AreaScore) -> Drawing
     d = Drawing(CONTENT_WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 18
-    chart.width, chart.height = CONTENT_WIDTH - 190, height - 26
+    # reportlab lays out in float points; its stubs type the plot size as int.
+    chart.width, chart.height = CONTENT_WIDTH - 190, height - 26  # type: ignore[assignment]
     # Top-down reading order: reportlab draws the first category at the bottom.
     ordered = list(reversed(items))
     chart.data = [[a.score or 0 for a in ordered]]
@@ -149,7 +152,7 @@ def _matrix(ctx: PdfContext) -> Flowable:
         return _matrix_by_area(ctx)
     st = ctx.styles
     names = [a if a != UNLINKED_AREA else "Unlinked" for a in m.area_ids]
-    rows: list[list[object]] = [[Para("Classification", st.cell_head)]
+    rows: list[list[Any]] = [[Para("Classification", st.cell_head)]
                                 + [Para(h, st.head_right) for h in [*names, "Total"]]]
     extra: list[tuple[object, ...]] = []
     for i, (cls, label) in enumerate(zip(m.classifications, m.classification_labels,
@@ -168,7 +171,7 @@ def _matrix_by_area(ctx: PdfContext) -> Flowable:
     """The same counts transposed: areas down, classifications across, so nothing wraps."""
     st = ctx.styles
     m = ctx.report.findings_by_class_area
-    rows: list[list[object]] = [[Para("Area", st.cell_head)]
+    rows: list[list[Any]] = [[Para("Area", st.cell_head)]
                                 + [Para(esc(h), st.head_right)
                                    for h in [*m.classification_labels, "Total"]]]
     # Tint the class columns below the (navy) header, as the other layout tints the class rows.

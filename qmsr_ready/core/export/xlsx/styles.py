@@ -7,11 +7,13 @@ cells, which is several times faster than assigning Font/Fill/Alignment objects 
 from __future__ import annotations
 
 from copy import copy
-from typing import Any
+from typing import Any, cast
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.styleable import StyleableObject
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qmsr_ready.core.report.bands import Band
 
@@ -51,14 +53,15 @@ STYLE_DEFS: dict[str, dict[str, Any]] = {
 }
 # One style per conformance band (core.report.bands.Band values): the word is in the cell, the
 # fill only repeats it.
+_BAND_LOOKS: dict[Band, dict[str, Any]] = {
+    Band.ON_TARGET: {"fill": GREEN_FILL},
+    Band.NEEDS_WORK: {"fill": AMBER_FILL, "font": AMBER_FONT},
+    Band.OFF_TARGET: {"fill": RED_FILL, "font": RED_FONT},
+    Band.NO_DATA: {},
+}
 STYLE_DEFS.update({
     f"band_{band.value}": {"alignment": _TOP, "border": _GRID, **look}
-    for band, look in {
-        Band.ON_TARGET: {"fill": GREEN_FILL},
-        Band.NEEDS_WORK: {"fill": AMBER_FILL, "font": AMBER_FONT},
-        Band.OFF_TARGET: {"fill": RED_FILL, "font": RED_FONT},
-        Band.NO_DATA: {},
-    }.items()
+    for band, look in _BAND_LOOKS.items()
 })
 
 
@@ -66,18 +69,20 @@ class StyleCache:
     """Per-workbook prototypes of the named styles (plus quote-prefixed twins for text)."""
 
     def __init__(self, wb: Workbook) -> None:
-        scratch = Cell(wb.active)
+        # A workbook that is not write-only always has an active worksheet.
+        scratch = Cell(cast(Worksheet, wb.active), row=1, column=1)
         self._arrays: dict[str, Any] = {}
         self._quoted: dict[str, Any] = {}
         for name, attrs in STYLE_DEFS.items():
             cell = copy(scratch)
             for attr, value in attrs.items():
                 setattr(cell, attr, value)
-            self._arrays[name] = copy(cell._style)
-            quoted = copy(cell._style)
+            self._arrays[name] = copy(cell._style)  # type: ignore[attr-defined]  # stubs omit _style
+            quoted = copy(cell._style)  # type: ignore[attr-defined]  # stubs omit the StyleArray
             quoted.quotePrefix = 1
             self._quoted[name] = quoted
 
-    def apply(self, cell: Cell, name: str, quoted: bool = False) -> None:
+    def apply(self, cell: StyleableObject, name: str, quoted: bool = False) -> None:
         """Give ``cell`` the named style (``quoted`` marks literal text, see safe_text)."""
-        cell._style = copy((self._quoted if quoted else self._arrays)[name])
+        style = (self._quoted if quoted else self._arrays)[name]
+        cell._style = copy(style)  # type: ignore[attr-defined]  # openpyxl's stubs omit _style

@@ -146,14 +146,19 @@ def print_setup(ws: Worksheet, *, title: str, report: ReadinessReport) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit, header, footer = ws.sheet_properties.pageSetUpPr, ws.oddHeader, ws.oddFooter
+    # openpyxl gives every new worksheet these three; the stubs allow None for read-in ones.
+    assert fit is not None
+    assert header is not None
+    assert footer is not None
+    fit.fitToPage = True
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddHeader.left.text = _hf(f"{report.site.name} — {report.inspection.code}")
-    ws.oddHeader.right.text = _hf(title)
-    ws.oddFooter.left.text = _hf(f"QMSR Ready {report.app_version}")
-    ws.oddFooter.center.text = "Page &P of &N"
-    ws.oddFooter.right.text = _hf(f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC")
+    header.left.text = _hf(f"{report.site.name} — {report.inspection.code}")
+    header.right.text = _hf(title)
+    footer.left.text = _hf(f"QMSR Ready {report.app_version}")
+    footer.center.text = "Page &P of &N"
+    footer.right.text = _hf(f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC")
 
 
 def _hf(text: str) -> str:
