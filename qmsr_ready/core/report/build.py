@@ -170,7 +170,7 @@ def _build(
 
     finding_rows = tuple(_finding_row(f, question_area, today) for f in findings)
     areas, overall = _area_scores(content, tallies, finding_rows)
-    risk_focus = _area_score("RISK", "Risk-focus questions", "risk_focus", risk_tally, 0, 0)
+    risk_score = _area_score("RISK", "Risk-focus questions", "risk_focus", risk_tally, 0, 0)
     planned = _planned_elements(content, choices, elem_stats, _current_profile(inspection.site))
     generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     return ReadinessReport(
@@ -186,7 +186,7 @@ def _build(
         planned_elements=planned,
         areas=areas,
         overall=overall,
-        risk_focus=risk_focus,
+        risk_focus=risk_score,
         findings_by_class_area=_matrix(areas, finding_rows),
         top_risks=_top_risks(finding_rows),
         actions=_actions(finding_rows),
