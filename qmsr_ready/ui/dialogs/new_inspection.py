@@ -38,6 +38,7 @@ from qmsr_ready.core.library import Catalogue, LoadedTemplate, plan
 from qmsr_ready.core.profile import BOOL_FIELDS, DEVICE_CLASSES, SiteProfile
 from qmsr_ready.core.services.inspections import ElementChoice
 from qmsr_ready.core.services.queries import list_sites
+from qmsr_ready.core.template_content import typed_template
 from qmsr_ready.core.vocab import INSPECTION_TYPE_TRIGGERS, MODEL_SUMMARIES, InspectionType
 from qmsr_ready.ui.commands.base import execute
 from qmsr_ready.ui.commands.inspections import CreateInspectionCommand
@@ -195,11 +196,10 @@ class TypePage(QWizardPage):
             )
             return
         t = self.template()
-        questions = sum(len(e.get("questions", [])) for a in t.content.get("areas", [])
-                        for e in a.get("elements", []))
+        typed = typed_template(t)
         self.template_help.setText(
-            f"{' '.join(str(t.content.get('description', '')).split())}\n"
-            f"{questions} questions · version {t.version} · "
+            f"{' '.join(typed.description.split())}\n"
+            f"{len(typed.questions)} questions · version {t.version} · "
             f"{'built in' if t.builtin else 'user template'} · SHA-256 {t.sha256[:12]}…"
         )
 
@@ -284,7 +284,7 @@ class ElementsPage(QWizardPage):
         self.basis_label.setText(
             f"Planned from the trigger: {trigger.describe()}" if not trigger.is_empty
             else "No trigger stated: the planner uses the site profile and the risk ranking.")
-        proposals = plan(template.content, wizard.site_page.profile(), itype, full=full,
+        proposals = plan(typed_template(template), wizard.site_page.profile(), itype, full=full,
                          trigger=trigger)
         self._loading = True
         try:
