@@ -288,9 +288,16 @@ def save_png_atomically(image: Any, target: Path) -> None:
         os.replace(tmp_name, target)
         tmp_name = ""
     except OSError as exc:
+        from qmsr_ready.core.disk_errors import write_failure, write_failure_message
+
+        if tmp_name:  # first, so the message counts the space it held as free
+            Path(tmp_name).unlink(missing_ok=True)
+            tmp_name = ""
+        kind = write_failure(exc)
+        lead = f"Could not write the screenshot to {target}"
         raise ScreenshotFailed(
-            f"Could not write the screenshot to {target}: {exc.strerror or exc}. "
-            "Free some space or choose another folder."
+            write_failure_message(lead, target, kind, data.size()) if kind is not None
+            else f"{lead}: {exc.strerror or exc}. Choose another folder."
         ) from exc
     finally:
         if tmp_name:

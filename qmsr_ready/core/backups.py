@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qmsr_ready.core.db_errors import os_error, translate_error
+from qmsr_ready.core.disk_errors import write_failure, write_failure_message
 from qmsr_ready.core.errors import QmsrError
 
 if TYPE_CHECKING:
@@ -97,14 +98,34 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
     except (OSError, sqlite3.Error) as exc:
+        kind = write_failure(exc)
+        if kind is not None:
+            _remove_files(tmp)  # first, so the message counts the space it held as free
+            message = write_failure_message(f"Cannot back up to {dest}", dest, kind,
+                                            _size_of(source))
+            raise BackupFailed(message) from exc
         mapped = os_error(exc, dest) if isinstance(exc, OSError) else translate_error(exc, dest)
         if mapped is None:
             raise
         raise BackupFailed(f"The backup was not written: {mapped.message}") from exc
     finally:
-        for leftover in (tmp, Path(f"{tmp}-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        _remove_files(tmp)
+
+
+def _remove_files(tmp: Path) -> None:
+    for leftover in (tmp, Path(f"{tmp}-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _size_of(source: sqlite3.Connection) -> int | None:
+    """The size of the database being copied (what the backup needs on disk), if readable."""
+    try:
+        pages = source.execute("PRAGMA page_count").fetchone()[0]
+        page_size = source.execute("PRAGMA page_size").fetchone()[0]
+    except sqlite3.Error:
+        return None
+    return int(pages) * int(page_size)
 
 
 def backup_workspace(

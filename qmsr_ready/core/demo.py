@@ -168,16 +168,22 @@ def build_demo(
     except (OSError, QmsrError) as exc:
         kind = write_failure(exc)  # named by the target, not the temporary file beside it
         if kind is not None:
+            _remove_files(tmp)  # first, so the message counts the space it held as free
             raise DemoError(write_failure_message(
                 f"Cannot write the demonstration workspace {target}", target, kind)) from exc
         if isinstance(exc, QmsrError):
             raise
         raise DemoError(f"Cannot write the demonstration workspace {target}: {exc}.") from exc
     finally:
-        for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-wal", "-shm", "-journal", ".lock"))):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        _remove_files(tmp)
     return DemoSummary(target, *summary)
+
+
+def _remove_files(tmp: Path) -> None:
+    """Remove the unfinished demonstration and every file SQLite kept beside it."""
+    for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-wal", "-shm", "-journal", ".lock"))):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _stepper(progress: Progress | None) -> Callable[[str], None]:

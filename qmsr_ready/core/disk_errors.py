@@ -10,6 +10,7 @@ there is (and is needed, when the writer knows) and what to do.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sqlite3
 from enum import Enum
@@ -89,6 +90,8 @@ def write_failure_message(
     lead: str, target: Path, kind: WriteFailure, needed: int | None = None
 ) -> str:
     """One line: ``lead`` (what was not written), why, and what to do; nothing was written."""
+    if kind is WriteFailure.DENIED and _read_only_mount(target.parent):
+        kind = WriteFailure.READ_ONLY  # SQLite says "cannot open" for both
     if kind is WriteFailure.FULL:
         return f"{lead}: the disk is full{_space(target.parent, needed)}. Free some space or " \
             "choose another folder; nothing was written."
@@ -97,6 +100,13 @@ def write_failure_message(
             "was written."
     return f"{lead}: permission denied. The file may be open in another program, or the " \
         "folder is read-only; choose a folder you can write to. Nothing was written."
+
+
+def _read_only_mount(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
 
 
 def _space(folder: Path, needed: int | None) -> str:

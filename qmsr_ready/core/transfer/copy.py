@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -154,7 +155,7 @@ def _to_file(sconn: Connection, dest: targets.Target, progress: Progress) -> _Re
         try:
             initialise_file(tmp)
             ws = open_workspace(tmp)
-        except (OSError, SQLAlchemyError, QmsrError) as exc:
+        except (OSError, sqlite3.Error, SQLAlchemyError, QmsrError) as exc:  # full, read-only
             raise CopyRefused(
                 f"Cannot write a new workspace into {target.parent} ({_why(exc)}); choose a "
                 "folder you can write to."
