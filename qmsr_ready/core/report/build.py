@@ -45,7 +45,8 @@ from qmsr_ready.core.report.model import (
     TemplateInfo,
 )
 from qmsr_ready.core.report.scoring import Tally
-from qmsr_ready.core.template_content import iter_areas, iter_questions
+from qmsr_ready.core.template_content import typed_template
+from qmsr_ready.core.template_model import TypedTemplate
 from qmsr_ready.core.vocab import (
     CLASSIFICATION_LABELS,
     FINDING_STATUS_LABELS,
@@ -93,7 +94,7 @@ def _build(
     ).unique().one_or_none()
     if inspection is None:
         raise NotFound(f"Inspection {inspection_code} does not exist in this workspace.")
-    content: dict[str, Any] = inspection.template.content
+    tpl = typed_template(inspection.template)
     responses = {
         r.question_id: r
         for r in session.scalars(select(Response).where(Response.inspection_id == inspection.id))
@@ -115,11 +116,11 @@ def _build(
 
     # Questions, element stats and area tallies in one walk of the template.
     questions: list[QuestionRow] = []
-    tallies: dict[str, Tally] = {a["id"]: Tally() for a in iter_areas(content)}
+    tallies: dict[str, Tally] = {a.id: Tally() for a in tpl.areas}
     risk_tally = Tally()
     elem_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for ref in iter_questions(content):
-        qid, eid, aid = ref.question_id, ref.element_id, ref.area_id
+    for area, element, q in tpl.walk():
+        qid, eid, aid = q.id, element.id, area.id
         question_area[qid] = aid
         choice = choices.get(eid)
         selected = bool(choice and choice.selected)
@@ -133,25 +134,24 @@ def _build(
             stats[1] += 1
         if known is not None and known.is_gap:
             stats[2] += 1
-        q = ref.question
-        risk_focus = bool(q.get("risk_focus", False))
+        risk_focus = q.risk_focus
         if counted:
-            tallies[aid].add(ref.weight, result)
+            tallies[aid].add(q.weight, result)
             if risk_focus:
-                risk_tally.add(ref.weight, result)
+                risk_tally.add(q.weight, result)
         if not selected and resp is None:
             continue  # not planned and never answered: not part of this inspection's checklist
         questions.append(
             QuestionRow(
                 question_id=qid,
                 area_id=aid,
-                area_title=str(ref.area.get("title", "")),
+                area_title=area.title,
                 element_id=eid,
-                element_title=str(ref.element.get("title", "")),
-                text=" ".join(str(q.get("text", "")).split()),
-                citations=tuple(q.get("citations", ())),
-                legacy=tuple(q.get("legacy", ())),
-                weight=ref.weight,
+                element_title=element.title,
+                text=q.one_line,
+                citations=q.citations,
+                legacy=q.legacy,
+                weight=q.weight,
                 risk_focus=risk_focus,
                 counted=counted,
                 result=result,
@@ -169,9 +169,9 @@ def _build(
         )
 
     finding_rows = tuple(_finding_row(f, question_area, today) for f in findings)
-    areas, overall = _area_scores(content, tallies, finding_rows)
+    areas, overall = _area_scores(tpl, tallies, finding_rows)
     risk_score = _area_score("RISK", "Risk-focus questions", "risk_focus", risk_tally, 0, 0)
-    planned = _planned_elements(content, choices, elem_stats, _current_profile(inspection.site))
+    planned = _planned_elements(tpl, choices, elem_stats, _current_profile(inspection.site))
     generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     return ReadinessReport(
         site=_site_info(inspection.site),
@@ -181,7 +181,7 @@ def _build(
             version=inspection.template.version,
             title=inspection.template.title,
             sha256=inspection.template.sha256,
-            basis=" ".join(str(content.get("basis", "")).split()),
+            basis=tpl.basis_line,
         ),
         planned_elements=planned,
         areas=areas,
@@ -312,16 +312,15 @@ def _finding_row(f: Finding, question_area: dict[str, str], today: dt.date) -> F
 
 
 def _area_scores(
-    content: dict[str, Any], tallies: dict[str, Tally], findings: tuple[FindingRow, ...]
+    tpl: TypedTemplate, tallies: dict[str, Tally], findings: tuple[FindingRow, ...]
 ) -> tuple[tuple[AreaScore, ...], AreaScore]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for f in findings:
         counts[f.area_id][0] += 1
         counts[f.area_id][1] += f.status != "closed"
     areas = tuple(
-        _area_score(a["id"], str(a.get("title", "")), str(a.get("kind", "")),
-                    tallies[a["id"]], *counts[a["id"]])
-        for a in iter_areas(content)
+        _area_score(a.id, a.title, a.kind, tallies[a.id], *counts[a.id])
+        for a in tpl.areas
     )
     total = Tally()
     for t in tallies.values():
@@ -354,29 +353,29 @@ def _current_profile(site: Any) -> SiteProfile | None:
 
 
 def _planned_elements(
-    content: dict[str, Any], choices: dict[str, Any], stats: dict[str, list[int]],
+    tpl: TypedTemplate, choices: dict[str, Any], stats: dict[str, list[int]],
     profile: SiteProfile | None,
 ) -> tuple[PlannedElement, ...]:
     rows = []
-    for area in iter_areas(content):
-        for el in area.get("elements", []):
-            choice = choices.get(el["id"])
-            n, assessed, gaps = stats.get(el["id"], [0, 0, 0])
+    for area in tpl.areas:
+        for el in area.elements:
+            choice = choices.get(el.id)
+            n, assessed, gaps = stats.get(el.id, [0, 0, 0])
             now: bool | None = None
             why = ""
-            if profile is not None and (el.get("sterile_only") or el.get("applies_if")):
+            if profile is not None and (el.sterile_only or el.applies_if):
                 now, why = applicability(el, profile)
             rows.append(
                 PlannedElement(
-                    area_id=area["id"], area_title=str(area.get("title", "")),
-                    element_id=el["id"], title=str(el.get("title", "")),
+                    area_id=area.id, area_title=area.title,
+                    element_id=el.id, title=el.title,
                     selected=bool(choice and choice.selected),
                     applicable=bool(choice.applicable) if choice else True,
                     reason=(choice.reason or "") if choice else "Not part of this inspection.",
-                    model2_minimum=bool(el.get("model2_minimum", False)),
-                    iso_clauses=tuple(el.get("iso_clauses", ())),
-                    qmsr_hooks=tuple(el.get("qmsr_hooks", ())),
-                    legacy_sections=tuple(el.get("legacy_sections", ())),
+                    model2_minimum=el.model2_minimum,
+                    iso_clauses=el.iso_clauses,
+                    qmsr_hooks=el.qmsr_hooks,
+                    legacy_sections=el.legacy_sections,
                     question_count=n, assessed_count=assessed, gap_count=gaps,
                     profile_applicable=now, profile_reason=why,
                 )
