@@ -55,6 +55,7 @@ def _step_library(state: _State) -> str:
     from qmsr_ready.core.library.catalogue import Catalogue
     from qmsr_ready.core.library.crosswalk import load_crosswalk
     from qmsr_ready.core.resources import resource_path
+    from qmsr_ready.core.template_content import typed_template
 
     user_dir = state.folder / "templates"
     user_dir.mkdir()
@@ -65,12 +66,7 @@ def _step_library(state: _State) -> str:
     missing = {"fda-qmsr", "qsr-transition"} - keys
     if missing:
         raise StepCheckError(f"built-in templates missing: {', '.join(sorted(missing))}")
-    questions = sum(
-        len(e.get("questions", []))
-        for t in catalogue.latest()
-        for a in t.content["areas"]
-        for e in a["elements"]
-    )
+    questions = sum(len(typed_template(t).questions) for t in catalogue.latest())
     load_crosswalk()
     return f"{len(catalogue.templates)} templates, {questions} questions valid"
 

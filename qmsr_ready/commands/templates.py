@@ -11,6 +11,7 @@ from pathlib import Path
 from qmsr_ready.core.library.catalogue import Catalogue
 from qmsr_ready.core.library.coverage import coverage
 from qmsr_ready.core.library.loader import load_file
+from qmsr_ready.core.template_content import typed_template
 
 
 def printable(text: str) -> str:
@@ -67,9 +68,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "latest": (t.key, t.version) in latest,
             "sha256": t.sha256,
             "path": str(t.path),
-            "questions": sum(
-                len(e.get("questions", [])) for a in t.content["areas"] for e in a["elements"]
-            ),
+            "questions": len(typed_template(t).questions),
         }
         for t in cat.templates
     ]
@@ -106,7 +105,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Per template: citation counts and registry targets no question cites."""
-    reports = [coverage(t.content) for t in Catalogue().latest()]
+    reports = [coverage(typed_template(t)) for t in Catalogue().latest()]
     if args.json:
         print(json.dumps([r.as_dict() for r in reports], indent=2))
         return 0

@@ -36,7 +36,7 @@ from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import AuditEvent, Evidence
 from qmsr_ready.core.profile import SiteProfile
 from qmsr_ready.core.resources import resource_path
-from qmsr_ready.core.template_content import TemplateSnapshot, iter_questions
+from qmsr_ready.core.template_content import TemplateSnapshot, typed_template
 from qmsr_ready.core.vocab import FindingStatus, InspectionType, RiskSignal
 
 SEED = 7382850  # fixed: the same ``today`` always gives the same workspace content
@@ -267,13 +267,12 @@ def _gap_assessment(s: Session, ctx: _Ctx) -> None:
         "Part 820 (the QMSR, in force since 2 February 2026), built from the industry "
         "crosswalk of legacy sections.",
     )
-    for ref in iter_questions(ctx.transition.content):
-        result, note = df.GAP_NOTES.get(ref.question_id, ("conforms", ""))
+    for ref in typed_template(ctx.transition).questions:
+        result, note = df.GAP_NOTES.get(ref.id, ("conforms", ""))
         if not note:
-            records = ref.question.get("records_to_sample") or []
-            note = ctx.notes.conform_note(records, verdicts=GAP_PHRASES)
+            note = ctx.notes.conform_note(list(ref.records_to_sample), verdicts=GAP_PHRASES)
         services.record_response(
-            s, ctx.actor, inspection_code=code, question_id=ref.question_id, result=result,
+            s, ctx.actor, inspection_code=code, question_id=ref.id, result=result,
             notes=ctx.fmt(note), interviewees=[dc.ZL, dc.ND],
         )
     for finding in df.GAP_FINDINGS:
@@ -312,8 +311,8 @@ def _answer_baseline(s: Session, ctx: _Ctx, code: str) -> None:
         s, ctx.actor, inspection_code=code, question_id="MA-03-Q01", result="minor_gap",
         notes=ctx.fmt("Day 1: CMP-{y}-0412 has no UDI recorded. Pulling five more records."),
     )
-    for ref in iter_questions(ctx.qmsr.content):
-        qid = ref.question_id
+    for ref in typed_template(ctx.qmsr).questions:
+        qid = ref.id
         if ref.element_id not in selected or qid in dc.UNANSWERED:
             continue
         answer = dc.ANSWERS.get(qid) or ctx.notes.answer(ref)

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 from qmsr_ready.core.demo_content import AK, EM, GF, MN, ND, RI, ZL, Answer
-from qmsr_ready.core.template_content import QuestionRef
+from qmsr_ready.core.template_model import TemplateQuestion
 
 COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "twenty": 20}
 AREA_PEOPLE = {
@@ -68,9 +68,9 @@ class NoteWriter:
         self.today = today
         self.used_ids: set[str] = set()
 
-    def answer(self, ref: QuestionRef) -> Answer:
+    def answer(self, ref: TemplateQuestion) -> Answer:
         """A conforming answer built from the records the question asks to sample."""
-        records = list(ref.question.get("records_to_sample") or [])[:2]
+        records = list(ref.records_to_sample)[:2]
         ids = [[self.record_id(r) for _ in range(min(count_of(r), 4))] for r in records]
         counted = [count_of(r) for r in records if count_of(r) > 1]
         size = counted[0] if counted else None
