@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 # The validation helpers live with the field specs; the services import them from here.
 from qmsr_ready.core.errors import InspectionLocked, InvalidInput, NotFound
@@ -23,7 +23,8 @@ from qmsr_ready.core.fields.validate import names_value as names_value
 from qmsr_ready.core.fields.validate import optional_int as optional_int
 from qmsr_ready.core.fields.validate import text_value as text_value
 from qmsr_ready.core.models import Inspection, Site
-from qmsr_ready.core.template_content import QuestionRef, TemplateIndexCache
+from qmsr_ready.core.template_content import typed_template
+from qmsr_ready.core.template_model import TemplateQuestion
 from qmsr_ready.core.vocab import InspectionStatus
 
 
@@ -53,16 +54,21 @@ def get_site(session: Session, code: str) -> Site:
     return site
 
 
-def get_inspection(session: Session, code: str) -> Inspection:
-    insp = session.execute(select(Inspection).where(Inspection.code == code)).scalar_one_or_none()
+def get_inspection(session: Session, code: str, *, with_template: bool = False) -> Inspection:
+    """The inspection by code; ``with_template`` loads its template row in the same query (a
+    save then needs no second read for ``question_ref``)."""
+    stmt = select(Inspection).where(Inspection.code == code)
+    if with_template:
+        stmt = stmt.options(joinedload(Inspection.template))
+    insp = session.execute(stmt).scalar_one_or_none()
     if insp is None:
         raise NotFound(f"No inspection with code {code!r}.")
     return insp
 
 
-def writable_inspection(session: Session, code: str) -> Inspection:
+def writable_inspection(session: Session, code: str, *, with_template: bool = False) -> Inspection:
     """The inspection, or ``InspectionLocked`` when it is signed off."""
-    insp = get_inspection(session, code)
+    insp = get_inspection(session, code, with_template=with_template)
     if insp.status == InspectionStatus.SIGNED_OFF:
         raise InspectionLocked(
             f"Inspection {code} is signed off and cannot be changed; reopen it with a reason first."
@@ -70,13 +76,10 @@ def writable_inspection(session: Session, code: str) -> Inspection:
     return insp
 
 
-_TEMPLATE_INDEXES = TemplateIndexCache()
-
-
-def question_ref(insp: Inspection, question_id: str) -> QuestionRef:
+def question_ref(insp: Inspection, question_id: str) -> TemplateQuestion:
     """The question in the inspection's template snapshot, or ``InvalidInput``."""
     tpl = insp.template  # content is deferred: only a cache miss parses the snapshot
-    ref = _TEMPLATE_INDEXES.get(tpl.sha256, lambda: tpl.content).get(question_id)
+    ref = typed_template(tpl).question(question_id)
     if ref is None:
         tpl = insp.template
         raise InvalidInput(
