@@ -118,11 +118,17 @@ def bundled_distributions(root: str = ROOT_DISTRIBUTION) -> list[metadata.Distri
     return [seen[k] for k in sorted(seen) if k != _normal(root)]
 
 
+def _first(meta: metadata.PackageMetadata, key: str) -> str:
+    """The first value of a metadata field, or "" (the protocol has no ``get``)."""
+    values = meta.get_all(key)
+    return str(values[0]) if values else ""
+
+
 def _licence_summary(dist: metadata.Distribution) -> str:
     meta = dist.metadata
-    expression = meta.get("License-Expression") or ""
+    expression = _first(meta, "License-Expression")
     if not expression:
-        licence = (meta.get("License") or "").strip()
+        licence = _first(meta, "License").strip()
         expression = licence.splitlines()[0] if licence and len(licence) < 120 else ""
     if not expression:
         classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or []

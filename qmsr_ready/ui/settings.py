@@ -80,10 +80,7 @@ class AppSettings(QObject):
         self._set("workspace/last", str(path))
 
     def recent_files(self) -> list[str]:
-        value = self._get("workspace/recent")
-        if isinstance(value, str):  # QSettings returns a bare string for a one-item list
-            value = [value] if value else []
-        return [str(v) for v in (value or []) if v]
+        return _string_list(self._get("workspace/recent"))
 
     def add_recent_file(self, path: str) -> None:
         """Move ``path`` to the top of the recent list, keeping at most ``MAX_RECENT``."""
@@ -100,10 +97,7 @@ class AppSettings(QObject):
     # -- servers --------------------------------------------------------------
     def recent_servers(self) -> list[str]:
         """Server workspace URLs opened before, newest first (no passwords: see add)."""
-        value = self._get("server/recent")
-        if isinstance(value, str):
-            value = [value] if value else []
-        return [str(v) for v in (value or []) if v]
+        return _string_list(self._get("server/recent"))
 
     def add_recent_server(self, url: str) -> None:
         """Remember ``url`` (it must carry no password; the keyring holds that, if anywhere)."""
@@ -125,3 +119,12 @@ class AppSettings(QObject):
 
     def set_last_export_folder(self, path: str) -> None:
         self._set("export/last_folder", str(path))
+
+
+def _string_list(value: object) -> list[str]:
+    """A stored list of strings; QSettings returns a bare string for a one-item list."""
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v]
+    return []

@@ -123,7 +123,7 @@ def _xcb_display_reachable(display: str) -> bool:
     if not connection:
         return False
     try:
-        return xcb.xcb_connection_has_error(connection) == 0
+        return int(xcb.xcb_connection_has_error(connection)) == 0
     finally:
         xcb.xcb_disconnect(connection)
 

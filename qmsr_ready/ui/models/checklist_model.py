@@ -161,7 +161,7 @@ class ChecklistTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, children[row])
 
-    def parent(self, *args: Any) -> Any:  # type: ignore[override]
+    def parent(self, *args: Any) -> Any:
         if not args:  # QObject.parent(): the owner, not a model index
             return super().parent()
         node = self._node(args[0])

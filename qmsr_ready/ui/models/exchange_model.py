@@ -303,8 +303,8 @@ class ExchangeTreeModel(QAbstractItemModel):
                 look = NEW_LOOK if row.status is RowStatus.NEW else OUTCOME_LOOK[fp.outcome]
                 return look.qcolor
             if column == COL_DECISION:
-                look = self._field_decision(row, fp)[0]
-                return look.qcolor if look else None
+                decided = self._field_decision(row, fp)[0]
+                return decided.qcolor if decided else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_MINE:
                 return fp.spec.display(fp.mine) or "(empty)"

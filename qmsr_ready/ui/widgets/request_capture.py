@@ -82,8 +82,10 @@ class RequestCapture(QWidget):
         self.owner.setEditable(True)
         self.owner.setAccessibleName("Back-room owner")
         self.owner.setMinimumContentsLength(12)
-        self.owner.lineEdit().setPlaceholderText("Owner")
-        self.owner.lineEdit().returnPressed.connect(self._on_field_return_pressed)
+        owner_edit = self.owner.lineEdit()
+        assert owner_edit is not None  # an editable combo box always has its line edit
+        owner_edit.setPlaceholderText("Owner")
+        owner_edit.returnPressed.connect(self._on_field_return_pressed)
         self.log_button = QPushButton("Log", self)
         self.log_button.setToolTip("Log the request (Enter)")
         self.log_button.clicked.connect(self._on_field_return_pressed)
