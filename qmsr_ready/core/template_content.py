@@ -1,8 +1,9 @@
 """A template's content: its canonical hash, and its typed form parsed once per hash.
 
 Services, the report, the planner and the exports read a snapshot through ``typed_template``
-(frozen objects with lookups by ID, ``template_model.py``); the dict walks below remain for
-the few callers that still read raw content.
+(frozen objects with lookups by ID, ``template_model.py``). The dict walks at the end read raw
+content as stored, for checks of the files themselves (tests, benchmarks); nothing at run
+time walks a snapshot's JSON.
 """
 
 from __future__ import annotations
@@ -144,6 +145,11 @@ def typed_template(snapshot: _Snapshot, cache: TemplateCache | None = None) -> T
     return (cache or _CACHE).get(snapshot.sha256, lambda: snapshot.content)
 
 
+def typed_by_sha256(sha256: str, load: Callable[[], Mapping[str, Any]]) -> TypedTemplate:
+    """The typed template stored under ``sha256``; ``load`` reads its content only on a miss."""
+    return _CACHE.get(sha256, load)
+
+
 def typed_content(
     content: Mapping[str, Any] | TypedTemplate, cache: TemplateCache | None = None
 ) -> TypedTemplate:
@@ -172,24 +178,6 @@ def parse_template(content: Mapping[str, Any], sha256: str) -> TypedTemplate:
             "'qmsr-ready templates validate'."
         ) from None
     return from_schema(model, sha256)
-
-
-class TemplateIndexCache:
-    """Question indexes by template SHA-256 (superseded by ``TemplateCache``; goes once the
-    services read ``typed_template``)."""
-
-    def __init__(self, size: int = 16) -> None:
-        self._size = size
-        self._indexes: dict[str, dict[str, QuestionRef]] = {}
-
-    def get(self, sha256: str, load: Callable[[], Mapping[str, Any]]) -> dict[str, QuestionRef]:
-        index = self._indexes.get(sha256)
-        if index is None:
-            index = question_index(load())
-            if len(self._indexes) >= self._size:
-                self._indexes.pop(next(iter(self._indexes)))
-            self._indexes[sha256] = index
-        return index
 
 
 def element_index(content: Mapping[str, Any]) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:

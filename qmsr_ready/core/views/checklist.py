@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +24,8 @@ from qmsr_ready.core.models import (
     InspectionElement,
     Response,
 )
+from qmsr_ready.core.template_content import typed_by_sha256
+from qmsr_ready.core.template_model import TemplateElement, TemplateQuestion
 from qmsr_ready.core.vocab import InspectionStatus, Result
 
 
@@ -124,41 +125,40 @@ class ChecklistData:
         return None
 
 
-def _strs(value: Any) -> tuple[str, ...]:
-    return tuple(str(v) for v in (value or ()))
-
-
-def _question(area_id: str, element: dict[str, Any], q: dict[str, Any]) -> QuestionView:
+def _question(element: TemplateElement, q: TemplateQuestion) -> QuestionView:
     """A question's view; its legacy sections fall back to its element's (as the crosswalk)."""
-    element_id = str(element["id"])
-    guidance = q.get("guidance") or {}
+    g = q.guidance
     return QuestionView(
-        question_id=str(q["id"]),
-        area_id=area_id,
-        element_id=element_id,
-        text=" ".join(str(q.get("text", "")).split()),
-        look_at=str(guidance.get("look_at", "")).strip(),
-        good_looks_like=str(guidance.get("good_looks_like", "")).strip(),
-        weak_spots=str(guidance.get("weak_spots", "")).strip(),
-        records_to_sample=_strs(q.get("records_to_sample")),
-        citations=_strs(q.get("citations")),
-        legacy=_strs(q.get("legacy") or element.get("legacy_sections")),
-        weight=int(q.get("weight", 1)),
-        risk_focus=bool(q.get("risk_focus", False)),
-        note=str(q.get("note", "") or "").strip(),
+        question_id=q.id,
+        area_id=q.area_id,
+        element_id=q.element_id,
+        text=q.one_line,
+        look_at=g.look_at,
+        good_looks_like=g.good_looks_like,
+        weak_spots=g.weak_spots,
+        records_to_sample=q.records_to_sample,
+        citations=q.citations,
+        legacy=q.legacy or element.legacy_sections,
+        weight=q.weight,
+        risk_focus=q.risk_focus,
+        note=q.note or "",
     )
 
 
 def load_checklist(session: Session, inspection_code: str) -> ChecklistData:
     """Read the inspection's template, element choices, responses and evidence links."""
     row = session.execute(
-        select(Inspection.id, Inspection.title, Inspection.status, ChecklistTemplate.content)
+        select(Inspection.id, Inspection.title, Inspection.status, Inspection.template_id,
+               ChecklistTemplate.sha256)
         .join(ChecklistTemplate, Inspection.template_id == ChecklistTemplate.id)
         .where(Inspection.code == inspection_code)
     ).one_or_none()
     if row is None:
         raise NotFound(f"Inspection {inspection_code} does not exist in this workspace.")
-    inspection_id, title, status, content = row
+    inspection_id, title, status, template_id, sha256 = row
+    tpl = typed_by_sha256(sha256, lambda: session.execute(  # content read only on a miss
+        select(ChecklistTemplate.content).where(ChecklistTemplate.id == template_id)
+    ).scalar_one())
     choices = {
         e.element_id: e
         for e in session.scalars(
@@ -166,32 +166,26 @@ def load_checklist(session: Session, inspection_code: str) -> ChecklistData:
         )
     }
     areas: list[AreaView] = []
-    for area in content.get("areas", []):
-        area_id = str(area["id"])
+    for area in tpl.areas:
         elements: list[ElementView] = []
-        for element in area.get("elements", []):
-            element_id = str(element["id"])
-            choice = choices.get(element_id)
+        for element in area.elements:
+            choice = choices.get(element.id)
             if choice is None or not choice.selected:
                 continue
-            questions = tuple(
-                _question(area_id, element, q) for q in element.get("questions", [])
-            )
             elements.append(
                 ElementView(
-                    element_id=element_id,
-                    area_id=area_id,
-                    title=str(element.get("title", "")),
+                    element_id=element.id,
+                    area_id=area.id,
+                    title=element.title,
                     selected=True,
                     applicable=bool(choice.applicable),
                     reason=choice.reason,
-                    legacy_sections=_strs(element.get("legacy_sections")),
-                    questions=questions,
+                    legacy_sections=element.legacy_sections,
+                    questions=tuple(_question(element, q) for q in element.questions),
                 )
             )
         if elements:
-            areas.append(AreaView(area_id, str(area.get("title", "")), str(area.get("kind", "")),
-                                  tuple(elements)))
+            areas.append(AreaView(area.id, area.title, area.kind, tuple(elements)))
     responses = {
         r.question_id: _response_view(r)
         for r in session.scalars(select(Response).where(Response.inspection_id == inspection_id))
