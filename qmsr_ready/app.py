@@ -63,12 +63,13 @@ def run(options: GuiOptions) -> int:
     from qmsr_ready.ui.workers import WorkerRunner
 
     setup_logging()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    running = QApplication.instance()  # tests start one; a GUI needs a QApplication
+    app = running if isinstance(running, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("QMSR Ready")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("qmsr-ready")
     app.setDesktopFileName("qmsr-ready")
-    apply_style(app)  # type: ignore[arg-type]
+    apply_style(app)
     app.setWindowIcon(icon("app"))
 
     settings = AppSettings(options.settings_path, app)

@@ -55,7 +55,9 @@ def cmd_inspections(args: argparse.Namespace) -> int:
         return 0
     from qmsr_ready.commands.templates import printable  # the one terminal-safe escaper
 
-    table = [("CODE", "SITE", "TYPE", "STATUS", "ANSWERED", "OPEN FINDINGS", "TITLE")]
+    table: list[tuple[str, ...]] = [
+        ("CODE", "SITE", "TYPE", "STATUS", "ANSWERED", "OPEN FINDINGS", "TITLE")
+    ]
     for r in rows:
         table.append(tuple(printable(cell) for cell in (
             r.code, r.site_name, _label(InspectionType, r.inspection_type),

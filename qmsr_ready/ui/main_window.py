@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import QmsrError, WorkspaceLocked
-from qmsr_ready.ui.actions import build_actions
+from qmsr_ready.ui.actions import Actions, build_actions
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
     """Hosts the views for the workspace held by ``ctx``."""
 
     first_painted = Signal()  # once, after the window's first paint (deferred start-up)
+    # Hides QWidget.actions() from Python callers (Qt's C++ side still sees its own list).
+    actions: Actions  # type: ignore[assignment]
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, deferred: bool = False
@@ -213,8 +216,8 @@ class MainWindow(QMainWindow):
         self._refresh_chrome()
 
     # -- construction -----------------------------------------------------------------------
-    def _handlers(self) -> dict[str, object]:
-        handlers: dict[str, object] = {
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        handlers: dict[str, Callable[[], object]] = {
             "new_workspace": self.new_workspace,
             "open_workspace": self.choose_workspace,
             "connect_server": self.connect_server,
@@ -232,8 +235,8 @@ class MainWindow(QMainWindow):
             "about": self._show_about,
         }
         for key in VIEW_KEYS:
-            handlers[f"view_{key}"] = lambda k=key: self.show_view(k)
-        return handlers  # type: ignore[return-value]
+            handlers[f"view_{key}"] = partial(self.show_view, key)
+        return handlers
 
     def _build_undo_actions(self) -> None:
         stack = self.ctx.undo_stack
@@ -354,7 +357,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.status_actor)
 
     def _connect_home(self, home: QWidget) -> None:
-        if hasattr(home, "new_inspection_requested"):
+        from qmsr_ready.ui.views.home import HomeView  # loaded by view_classes already
+
+        if isinstance(home, HomeView):
             home.new_inspection_requested.connect(self.new_inspection)
             home.open_workspace_requested.connect(self.open_workspace_path)
             home.inspection_activated.connect(lambda _code: self.show_view("checklist"))

@@ -283,9 +283,9 @@ class FindingEditor(QDialog):
             widget.setReadOnly(True)
         for box in self.boxes.values():
             box.setReadOnly(True)
-        for widget in (self.classification, self.likely_483, self.severity, self.likelihood,
-                       self.has_due, self.due_date, self.move_to, self.move_button):
-            widget.setEnabled(False)
+        for control in (self.classification, self.likely_483, self.severity, self.likelihood,
+                        self.has_due, self.due_date, self.move_to, self.move_button):
+            control.setEnabled(False)
         self.evidence.set_editable(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
         self.show_error(

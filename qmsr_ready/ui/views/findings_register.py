@@ -133,9 +133,9 @@ class FindingsRegisterView(QWidget):
         # forcing the window wider than the screen or squeezing the search box to nothing.
         filter_bar, filters = flow_container(self, SPACING)
         self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 34)
-        for widget in (self.status_filter, self.class_filter, self.area_filter,
-                       self.owner_filter, self.overdue_filter, self.search, self.all_inspections):
-            filters.addWidget(widget)
+        for control in (self.status_filter, self.class_filter, self.area_filter,
+                        self.owner_filter, self.overdue_filter, self.search, self.all_inspections):
+            filters.addWidget(control)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.new_button)

@@ -207,10 +207,10 @@ class RequestsView(QWidget):
                      (Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_W,
                       self.withdraw_selected),
                      (Qt.Modifier.CTRL | Qt.Key.Key_P, self._present_selected))
-        for seq, slot in view_keys:
+        for seq, handler in view_keys:
             key = QShortcut(QKeySequence(seq), self)
             key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            key.activated.connect(slot)
+            key.activated.connect(handler)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
