@@ -81,8 +81,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         mark = "*" if r["latest"] else " "
         print(
-            f"{mark} {printable(r['key']):<20} {printable(r['version']):<10} {r['source']:<8} "
-            f"{r['questions']:>4} questions  {printable(r['title'])}"
+            f"{mark} {printable(str(r['key'])):<20} {printable(str(r['version'])):<10} "
+            f"{r['source']:<8} {r['questions']:>4} questions  {printable(str(r['title']))}"
         )
     for problem in cat.problems:
         print(f"skipped: {printable(str(problem))}", file=sys.stderr)
