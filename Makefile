@@ -24,6 +24,7 @@ test: $(STAMP)
 			$(BIN)/python -m pytest -q -p no:cacheprovider -m server; \
 	fi
 	$(BIN)/ruff check qmsr_ready tests bench scripts
+	$(BIN)/mypy  # [tool.mypy] in pyproject.toml: strict for core, default elsewhere
 	$(BIN)/lint-imports --no-cache  # layering contracts in .importlinter
 
 test-fast: $(STAMP)  # the suite without the slow subprocess tests (marked `slow`): minutes less
