@@ -110,9 +110,17 @@ def ensure_display_name(ctx: Any, window: Any) -> None:
 
 
 def _open_initial_workspace(window: Any, options: GuiOptions) -> None:
+    from qmsr_ready.core.db import open_workspace
     from qmsr_ready.core.paths import default_workspace_path
+    from qmsr_ready.core.server.url import is_server_url
 
     settings = window.settings
+    if options.workspace and is_server_url(options.workspace):
+        if options.screenshot:  # never prompt: the URL must carry what it needs
+            window.ctx.set_workspace(open_workspace(options.workspace, actor=window.ctx.actor))
+        else:  # the same path as File > Connect: password from the URL, keyring or prompt
+            window.connect_server(options.workspace)
+        return
     if options.workspace:
         path, create = Path(options.workspace), False
     elif settings.last_workspace() and Path(settings.last_workspace()).exists():

@@ -70,6 +70,18 @@ def _run_default_gui(args: argparse.Namespace) -> int:
     return int(result or 0)
 
 
+def _resolve_targets(args: argparse.Namespace) -> None:
+    """Every "path or URL" argument through the one resolver (``workspace_target``): a server
+    URL of any PostgreSQL scheme is normalised, another ``scheme://`` refused, a path kept.
+    A command names its arguments with ``set_defaults(targets=(...))``; default: WORKSPACE."""
+    for name in getattr(args, "targets", ("workspace",)):
+        value = getattr(args, name, None)
+        if isinstance(value, str) and "://" in value:
+            from qmsr_ready.core.server.url import workspace_target
+
+            setattr(args, name, workspace_target(value))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser(_modules_for(sys.argv[1:] if argv is None else list(argv)))
@@ -79,11 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     func = getattr(args, "func", None)
     try:
+        _resolve_targets(args)
         if func is None:
             return _run_default_gui(args)
         return int(func(args) or 0)
-    except QmsrError as exc:
-        print(f"{PROG}: error: {exc.message}", file=sys.stderr)
+    except QmsrError as exc:  # a message never shows a password, whichever layer wrote it
+        from qmsr_ready.core.server.url import mask_passwords
+
+        print(f"{PROG}: error: {mask_passwords(exc.message)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("source", metavar="SOURCE", help=f"the workspace to copy: {_TARGET_HELP}")
     p.add_argument("dest", metavar="DEST", help=f"where to copy it: {_TARGET_HELP}")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.set_defaults(func=cmd_copy)
+    p.set_defaults(func=cmd_copy, targets=("source", "dest"))
 
     p = subparsers.add_parser(
         "compare",
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("a", metavar="A", help=_TARGET_HELP)
     p.add_argument("b", metavar="B", help=_TARGET_HELP)
     p.add_argument("--json", action="store_true", help="print the differences as JSON")
-    p.set_defaults(func=cmd_compare)
+    p.set_defaults(func=cmd_compare, targets=("a", "b"))
 
 
 def cmd_copy(args: argparse.Namespace) -> int:

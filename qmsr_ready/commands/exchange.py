@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="the colleague's .qmsr workspace or server URL (read only)")
     p.add_argument("--inspection", required=True, metavar="CODE", help="inspection code")
     _common(p)
-    p.set_defaults(func=cmd_merge)
+    p.set_defaults(func=cmd_merge, targets=("workspace", "other"))
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         q.add_argument("url", metavar="URL", help=_URL_HELP)
         q.add_argument("--editor", metavar="ROLE", action="append", default=[],
                        help="a daily-use role to grant (repeatable)")
-        q.set_defaults(func=cmd_server)
+        q.set_defaults(func=cmd_server, targets=("url",))
 
 
 def cmd_server(args: argparse.Namespace) -> int:
@@ -41,7 +41,7 @@ def cmd_server(args: argparse.Namespace) -> int:
         raise InvalidInput(str(exc)) from exc
     engine, url = open_engine(args.url)
     try:
-        before = prepare_schema(engine, url)
+        before = prepare_schema(engine, url, args.server_command)
         with engine.begin() as conn:
             for editor in editors:
                 grant_editor(conn, editor)

@@ -140,7 +140,15 @@ def backup_workspace(
     ``dest`` that is a folder receives ``backup_name(<name>, "manual")`` inside it.
     """
     from qmsr_ready.core.db import Workspace, open_workspace
+    from qmsr_ready.core.server.url import display_location, is_server_url
 
+    on_server = source.is_server if isinstance(source, Workspace) else is_server_url(source)
+    if on_server:
+        where = source.location if isinstance(source, Workspace) else display_location(source)
+        raise BackupFailed(
+            f"{where} is a server workspace: back it up with pg_dump (README, Server "
+            "workspaces), or copy it into a file with: qmsr-ready copy URL FILE.qmsr"
+        )
     if isinstance(source, Workspace):
         return _backup_open(source, Path(dest), overwrite)
     with open_workspace(source, read_only=True) as ws:

@@ -133,6 +133,13 @@ def build_demo(
     Raises ``DemoWorkspaceExists`` if ``path`` exists (the file is left byte-identical) and
     ``Cancelled`` if ``progress.cancelled()`` turns true; either way no file is left behind.
     """
+    from qmsr_ready.core.server.url import display_location, is_server_url
+
+    if is_server_url(path):  # never a folder named after a URL (it would hold the password)
+        raise DemoError(
+            f"{display_location(path)} is a server database; the demonstration is built in a new "
+            "file: qmsr-ready demo demo.qmsr, then qmsr-ready copy demo.qmsr URL to try it there."
+        )
     target = Path(path).expanduser().absolute()
     if target.exists() or target.is_symlink():
         raise DemoWorkspaceExists(

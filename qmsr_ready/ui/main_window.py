@@ -476,12 +476,15 @@ class MainWindow(QMainWindow):
         if previous is not None:
             previous.close()
 
-    def connect_server(self) -> None:
-        """File ▸ Connect to server; an unreachable server may send the user to a local file."""
+    def connect_server(self, url: str | None = None) -> None:
+        """File ▸ Connect to server (``url``: from ``gui URL``, connecting at once when it or
+        the keyring gives the password); an unreachable server may send the user to a file."""
         from qmsr_ready.ui.dialogs.connect_server import ConnectServerDialog
 
         self.finish_startup()
         dialog = ConnectServerDialog(self.ctx, self)
+        if url is not None and dialog.fill_from_url(url):
+            dialog.connect_now()
         accepted = dialog.exec() == ConnectServerDialog.DialogCode.Accepted
         if accepted and dialog.workspace is not None:
             self._swap_workspace(dialog.workspace)

@@ -15,7 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from qmsr_ready.core.errors import Cancelled
+from qmsr_ready.core.errors import Cancelled, QmsrError
+from qmsr_ready.core.server.url import mask_passwords
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,10 @@ def _run_in_pool(job: Job) -> None:
     try:
         result = job.fn(job.progress)
     except BaseException as exc:  # delivered to the GUI thread, never lost
-        if not isinstance(exc, Cancelled):
+        if isinstance(exc, QmsrError):  # expected (unreachable server, refused file): one line
+            if not isinstance(exc, Cancelled):
+                log.info("background job refused: %s", mask_passwords(exc.message))
+        else:
             log.error("background job failed", exc_info=exc)
         ok, value = False, exc
     else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pg_backend
 import pytest
+from server import pg_backend
 from sqlalchemy.engine import URL
 
 

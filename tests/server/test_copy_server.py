@@ -10,9 +10,9 @@ import os
 import shutil
 from pathlib import Path
 
-import pg_backend
 import pytest
 from integration.copy_helpers import CODE, with_large_evidence
+from server import pg_backend
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import URL
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pg_backend
 import pytest
+from server import pg_backend
 
 from qmsr_ready.cli import main
 from qmsr_ready.core.audit import verify_chain

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-import pg_backend
 import pytest
+from server import pg_backend
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 

@@ -112,16 +112,18 @@ def record_exports_in_file(
     from qmsr_ready.core.errors import QmsrError
     from qmsr_ready.core.exchange.merge import file_sha256
     from qmsr_ready.core.migrations import head_revision
+    from qmsr_ready.core.server.url import is_server_url, mask_passwords
     from qmsr_ready.core.workspace_file import inspect_workspace_file
 
     names = ", ".join(p.name for _, p in files)
-    try:
-        if inspect_workspace_file(Path(workspace_path)) != head_revision():
+    try:  # a server refuses an older schema itself (ServerNotMigrated, password masked)
+        if not is_server_url(workspace_path) and \
+                inspect_workspace_file(Path(workspace_path)) != head_revision():
             return (f"{names} not recorded as sent: the workspace needs an upgrade; open it "
                     "in QMSR Ready once.")
         with open_workspace(workspace_path) as ws, ws.begin() as s:
             for kind, path in files:
                 record_export(s, actor, inspection_code, kind, path, file_sha256(path))
     except QmsrError as exc:
-        return f"{names} not recorded as sent: {exc.message}"
+        return f"{names} not recorded as sent: {mask_passwords(exc.message)}"
     return ""

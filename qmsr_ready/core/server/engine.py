@@ -9,6 +9,7 @@ with ``create``); an editor who meets an older schema is told which command its 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +25,10 @@ from qmsr_ready.core.server.errors import (
     ServerDatabaseMissing,
     ServerError,
     ServerNotMigrated,
+    ServerTlsFailed,
     ServerUnreachable,
 )
-from qmsr_ready.core.server.url import host_port, parse_server_url
+from qmsr_ready.core.server.url import host_port, mask_passwords, parse_server_url
 from qmsr_ready.core.workspace_file import BUSY_TIMEOUT_MS
 
 if TYPE_CHECKING:  # db imports this module when it opens a server
@@ -40,6 +42,11 @@ _PRIVILEGE = "42501"
 _RETRYABLE = ("40001", "40P01", "55P03")  # serialization failure, deadlock, lock timeout
 _GONE = ("57P01", "57P02", "57P03", "53300")  # shut down, crashed, starting, too many clients
 _APPEND_ONLY = "QMSR1"  # raised by the audit table's trigger
+_DETAIL_LIMIT = 160  # characters of a driver message a one-line error quotes
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# libpq's words for a failed TLS negotiation (no SQLSTATE: it happens before a session).
+_NO_TLS = ("does not support ssl", "server does not support ssl")
+_TLS = ("ssl", "tls", "certificate", "sslrootcert")
 
 
 def location_of(url: URL) -> str:
@@ -77,11 +84,21 @@ def translate_server_error(exc: BaseException, url: URL) -> QmsrError | None:
         return None
     host, port = host_port(url)
     state = getattr(orig, "sqlstate", None) or ""
-    detail = " ".join(str(orig).split())
+    detail = first_line(str(orig))
+    lowered = detail.lower()
+    if any(words in lowered for words in _NO_TLS):
+        return ServerTlsFailed(
+            f"The server {host}:{port} does not offer TLS; choose another TLS mode or ask IT."
+        )
+    if not state and any(w in lowered for w in _TLS) and not _short_reason(detail, None):
+        return ServerTlsFailed(
+            f"The TLS connection to {host}:{port} failed ({detail}); check the TLS mode and the "
+            "CA certificate file, or ask IT."
+        )
     if state in _AUTH or "authentication failed" in detail or "no password supplied" in detail:
         return ServerAuthFailed(
             f"The server {host}:{port} refused the login of {url.username or 'this user'!r} "
-            f"({detail[:120]}). Check the user name, password and TLS settings."
+            f"({detail}). Check the user name, password and TLS settings."
         )
     if state == _NO_DATABASE or ("database" in detail and "does not exist" in detail):
         return ServerDatabaseMissing(
@@ -91,10 +108,16 @@ def translate_server_error(exc: BaseException, url: URL) -> QmsrError | None:
     if state == _APPEND_ONLY or "append-only" in detail:
         return ServerError(f"{location_of(url)} refused the change: the audit trail is "
                            "append-only.")
+    if state == _PRIVILEGE and "alembic_version" in detail:
+        return ServerNotMigrated(
+            f"The role {url.username!r} has not been granted the workspace in {location_of(url)} "
+            "(was it copied in without the editor grant?); the owner runs: qmsr-ready server "
+            "init URL --editor ROLE"
+        )
     if state == _PRIVILEGE:
         return ServerError(
             f"{location_of(url)} refused the change: the role {url.username!r} may not do that "
-            f"({detail[:120]}). Ask the database owner."
+            f"({detail}). Ask the database owner."
         )
     if state in _RETRYABLE:
         return ServerError(
@@ -102,17 +125,31 @@ def translate_server_error(exc: BaseException, url: URL) -> QmsrError | None:
             "saved); try again in a moment."
         )
     if state in _GONE or state.startswith("08") or isinstance(orig, psycopg.OperationalError):
-        return ServerUnreachable(host, port, _short_reason(detail))
+        return ServerUnreachable(host, port, _short_reason(detail) or "")
     return None
 
 
-def _short_reason(detail: str) -> str:
+def _short_reason(detail: str, default: str | None = "") -> str | None:
+    """The known reason a server was unreachable named in ``detail``; else ``detail`` (or
+    ``default`` when it is None)."""
     for marker in ("Connection refused", "timeout expired", "could not translate host name",
                    "No route to host", "server closed the connection", "too many clients",
                    "the database system is shutting down", "terminating connection"):
         if marker.lower() in detail.lower():
             return marker.lower()
-    return detail[:100]
+    return detail if default is not None else None
+
+
+def first_line(message: str, limit: int = _DETAIL_LIMIT) -> str:
+    """The first line of a driver message, control characters and passwords removed, cut only
+    at a word boundary (with an ellipsis) when longer than ``limit``."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    line = " ".join(_CONTROL.sub(" ", lines[0] if lines else "").split())
+    line = mask_passwords(line)
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(")
+    return f"{cut}…"
 
 
 def _serialise_writers(engine: Engine) -> Engine:
@@ -176,7 +213,7 @@ def _open(engine: Engine, url: URL, *, create: bool, read_only: bool,
         prepare_schema(engine, url)
         revision = HEAD_REVISION
     _check_known(where, revision)
-    if revision != HEAD_REVISION and not read_only:
+    if revision != HEAD_REVISION:  # read-only too: an older schema lacks tables and columns
         raise ServerNotMigrated(
             f"{where} holds schema {revision}; this version needs {HEAD_REVISION}. After a "
             "pg_dump backup, its owner runs: qmsr-ready server upgrade URL"
@@ -210,11 +247,12 @@ def _create_identity(writer: Engine, actor: str | None, write_identity: Any) -> 
                      {"app_version": [None, __version__]})
 
 
-def prepare_schema(engine: Engine, url: URL | None = None) -> str | None:
+def prepare_schema(engine: Engine, url: URL | None = None, action: str = "init") -> str | None:
     """Bring the database to head (as its owner) and make the audit table append-only.
 
     Returns the revision it was at (None when empty). A role without DDL rights gets
-    ``ServerNotMigrated`` naming the owner command.
+    ``ServerNotMigrated`` naming the owner command (``server init`` or ``server upgrade``,
+    whichever ``action`` this was).
     """
     from alembic import command
 
@@ -230,9 +268,10 @@ def prepare_schema(engine: Engine, url: URL | None = None) -> str | None:
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == _PRIVILEGE:
             where = location_of(url) if url is not None else "the database"
+            role = repr(url.username) if url is not None and url.username else "this role"
             raise ServerNotMigrated(
-                f"The role {url.username if url else ''!r} may not create or change tables in "
-                f"{where}; its owner runs: qmsr-ready server init URL"
+                f"The role {role} may not create or change tables in {where}; the database's "
+                f"owner runs: qmsr-ready server {action} URL"
             ) from exc
         raise
     return before

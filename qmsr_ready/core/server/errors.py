@@ -32,3 +32,7 @@ class ServerNotMigrated(ServerError):  # noqa: N818 (name fixed by the API contr
 
 class ServerDatabaseMissing(ServerError):  # noqa: N818 (named like the others)
     """The server answered but has no database of that name."""
+
+
+class ServerTlsFailed(ServerError):  # noqa: N818 (named like the others)
+    """The server answered but TLS could not be agreed (not offered, or its certificate)."""

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.server.url import mask_passwords, url_fields
 from qmsr_ready.ui.presentation import MARGIN
 
 if TYPE_CHECKING:
@@ -65,26 +66,18 @@ class ServerTarget:
 
     def url(self) -> str:
         """``postgresql+psycopg://USER@HOST:PORT/DB?sslmode=…`` (never with a password)."""
-        from sqlalchemy.engine import URL
+        from qmsr_ready.core.server.url import build_server_url
 
-        query = {"sslmode": self.sslmode}
-        if self.sslrootcert and self.sslmode != "disable":
-            query["sslrootcert"] = self.sslrootcert
-        url = URL.create("postgresql+psycopg", username=self.user, host=self.host,
-                         port=self.port, database=self.database, query=query)
-        return url.render_as_string(hide_password=False)
+        return build_server_url(self.host, self.port, self.database, self.user, self.sslmode,
+                                self.sslrootcert)
 
     @classmethod
     def from_url(cls, text: str) -> ServerTarget:
         """Read a remembered URL back into fields (``BadServerUrl`` if it is not one)."""
-        from qmsr_ready.core.server.url import parse_server_url
-
-        url = parse_server_url(text)
-        query = {k: (v if isinstance(v, str) else v[0]) for k, v in url.query.items()}
-        return cls(host=url.host or "", port=url.port or DEFAULT_PORT,
-                   database=url.database or "", user=url.username or "",
-                   sslmode=query.get("sslmode", "prefer"),
-                   sslrootcert=query.get("sslrootcert", ""))
+        fields = url_fields(text)
+        return cls(host=str(fields["host"]), port=int(fields["port"]),
+                   database=str(fields["database"]), user=str(fields["user"]),
+                   sslmode=str(fields["sslmode"]), sslrootcert=str(fields["sslrootcert"]))
 
     @property
     def keyring_user(self) -> str:
@@ -139,7 +132,8 @@ def remember_password(target: ServerTarget, password: str, remember: bool) -> st
 
 
 def masked(message: str, password: str) -> str:
-    """``message`` with any occurrence of the password replaced (belt and braces)."""
+    """``message`` with URL passwords and any occurrence of this one replaced."""
+    message = mask_passwords(message)
     return message.replace(password, "***") if password else message
 
 
@@ -276,6 +270,19 @@ class ConnectServerDialog(QDialog):
         password = saved_password(target)
         self.password.setText(password or "")
         self.remember.setChecked(password is not None)
+
+    def fill_from_url(self, text: str) -> bool:
+        """Show a URL given on the command line (``gui URL``); True when it is ready to connect
+        (the URL or the keyring gave a password). The password is never shown or kept."""
+        try:
+            fields = url_fields(text)
+            self.fill(ServerTarget.from_url(text))
+        except QmsrError as exc:
+            self.show_problem(exc.message)
+            return False
+        if fields["password"]:
+            self.password.setText(str(fields["password"]))
+        return bool(self.password.text())
 
     def show_problem(self, message: str, *, offer_local: bool = False) -> None:
         self.problem.setText(masked(message, self.password.text()))
