@@ -135,8 +135,8 @@ class MainWindow(QMainWindow):
     """Hosts the views for the workspace held by ``ctx``."""
 
     first_painted = Signal()  # once, after the window's first paint (deferred start-up)
-    # Hides QWidget.actions() from Python callers (Qt's C++ side still sees its own list).
-    actions: Actions  # type: ignore[assignment]
+    # The menu and toolbar actions by key (not ``actions``: that would hide QWidget.actions()).
+    menu_actions: Actions
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, deferred: bool = False
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.setWindowTitle("QMSR Ready")
         self.setMinimumSize(MINIMUM_SIZE)
-        self.actions = build_actions(self, self._handlers())
+        self.menu_actions = build_actions(self, self._handlers())
         self._build_undo_actions()
         self._build_shell()
         self._build_menus()
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         for entry in VIEW_REGISTRY:
             item = QListWidgetItem(icon(entry.icon), entry.title, self.nav)
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
-            keys = self.actions[f"view_{entry.key}"].shortcut().toString()
+            keys = self.menu_actions[f"view_{entry.key}"].shortcut().toString()
             item.setToolTip(f"{entry.title} ({keys})")
         self.nav.setEnabled(False)
         body.addWidget(self.nav)
@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         self._connect_home(self.views["home"])
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.menu_actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.menus: dict[str, QMenu] = {"file": file_menu}
@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(row)
         for i, key in enumerate(self.views):
-            self.actions[f"view_{key}"].setChecked(i == row)
+            self.menu_actions[f"view_{key}"].setChecked(i == row)
 
     # -- workspace lifecycle ----------------------------------------------------------------
     def open_workspace_path(self, path: str | Path, *, create: bool = False) -> bool:
@@ -552,7 +552,7 @@ class MainWindow(QMainWindow):
             if code and status else ""
         )
         self.status_actor.setText(f"You: {self.ctx.actor or '—'}")
-        a = self.actions
+        a = self.menu_actions
         for key in ("backup", "close_workspace", "export"):
             a[key].setEnabled(ws is not None)
         a.new_inspection.setEnabled(not read_only)

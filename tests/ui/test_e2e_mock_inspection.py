@@ -369,8 +369,8 @@ def _sign_off_locks_checklist(run: Run) -> None:
     assert panel.notes.isReadOnly()
     assert not panel.raise_button.isEnabled()
     assert not panel.evidence.add_button.isEnabled()
-    assert run.window.actions.reopen.isEnabled()
-    assert not run.window.actions.sign_off.isEnabled()
+    assert run.window.menu_actions.reopen.isEnabled()
+    assert not run.window.menu_actions.sign_off.isEnabled()
 
     before = (responses(run.ctx, run.code), event_count(run.ctx))
     view.tree.setFocus()
@@ -396,7 +396,7 @@ def _reopen_with_reason(run: Run) -> None:
         qtbot.keyClicks(dialog.reason_edit, reason)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
-    drive_modal(run.window.actions.reopen.trigger, ReopenDialog, drive)
+    drive_modal(run.window.menu_actions.reopen.trigger, ReopenDialog, drive)
     activate(run.window)
     with run.ctx.read() as s:
         assert s.scalars(select(Inspection.status).where(Inspection.code == run.code)).one() \
@@ -426,7 +426,7 @@ def test_new_workspace_is_audited_under_the_display_name(run: Run, monkeypatch) 
     target = run.tmp / "named.qmsr"
     monkeypatch.setattr(main_window_module.QFileDialog, "getSaveFileName",
                         staticmethod(lambda *_a, **_k: (str(target), "")))
-    run.window.actions.new_workspace.trigger()
+    run.window.menu_actions.new_workspace.trigger()
     assert audit_actions(run.ctx) == ["workspace.create"]
     assert last_event(run.ctx, "workspace.create")[0] == ACTOR
 

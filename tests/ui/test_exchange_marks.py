@@ -66,8 +66,8 @@ def test_file_menu_offers_import_and_merge(main_window, ctx: AppContext, add_ins
     texts = [a.text() for a in main_window.menus["file"].actions()]
     assert "Import &workbook…" in texts
     assert "&Merge workspace…" in texts
-    assert main_window.actions["import_workbook"].isEnabled()
-    assert not main_window.actions["merge_workspace"].isEnabled()  # no current inspection
+    assert main_window.menu_actions["import_workbook"].isEnabled()
+    assert not main_window.menu_actions["merge_workspace"].isEnabled()  # no current inspection
     code = add_inspection(ctx)
     ctx.set_current_inspection(code)
-    assert main_window.actions["merge_workspace"].isEnabled()
+    assert main_window.menu_actions["merge_workspace"].isEnabled()

@@ -93,8 +93,8 @@ def test_sign_off_locks_then_reopen_requires_reason(qtbot, main_window, ctx, add
     # Final by design: the dialog and the menu say so, and nothing goes on the undo stack.
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Sign-off cannot be undone; Reopen instead." in texts
-    assert "Sign-off cannot be undone; Reopen instead" in main_window.actions.sign_off.toolTip()
-    assert "Reopening cannot be undone" in main_window.actions.reopen.toolTip()
+    assert "Sign-off cannot be undone; Reopen instead" in main_window.menu_actions.sign_off.toolTip()
+    assert "Reopening cannot be undone" in main_window.menu_actions.reopen.toolTip()
     steps_before = ctx.undo_stack.count()
     # Nothing was answered: the dialog says so before anyone signs.
     assert re.match(r"▲ (\d+) of \1 questions in scope are not assessed yet\.",
@@ -105,8 +105,8 @@ def test_sign_off_locks_then_reopen_requires_reason(qtbot, main_window, ctx, add
         )
     assert main_window.ops.inspection_status(code) == "signed_off"
     assert ctx.undo_stack.count() == steps_before
-    assert main_window.actions.reopen.isEnabled()
-    assert not main_window.actions.sign_off.isEnabled()
+    assert main_window.menu_actions.reopen.isEnabled()
+    assert not main_window.menu_actions.sign_off.isEnabled()
     assert "Signed off" in main_window.status_inspection.text()
     try:
         with ctx.write("inspection", code) as s:

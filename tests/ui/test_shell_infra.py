@@ -156,7 +156,7 @@ def test_every_view_key_is_reachable_by_keyboard(qtbot, main_window, key: str) -
     # The offscreen platform never activates windows by itself; window shortcuts need one.
     QApplication.setActiveWindow(main_window)
     assert QApplication.activeWindow() is main_window
-    action = main_window.actions[f"view_{key}"]
+    action = main_window.menu_actions[f"view_{key}"]
     seq = action.shortcut()
     qtbot.keyClick(main_window, seq[0].key(), seq[0].keyboardModifiers())
     assert main_window.current_view_key() == key

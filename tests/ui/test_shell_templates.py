@@ -28,7 +28,7 @@ def test_import_template_adds_it_to_the_library_and_the_wizard(
     from qmsr_ready.core.paths import user_templates_dir
     from qmsr_ready.ui.dialogs.new_inspection import NewInspectionWizard
 
-    assert main_window.actions.import_template.text() == "&Import checklist template…"
+    assert main_window.menu_actions.import_template.text() == "&Import checklist template…"
     assert main_window.ops.import_template(str(FIXTURES / "minimal-v1.yaml"))
     assert "test-minimal version 1.0" in dialogs["info"][0]
     assert any(p.name.endswith(".yaml") for p in user_templates_dir().iterdir())

@@ -28,17 +28,17 @@ def test_menus_and_shortcuts(main_window) -> None:
     assert main_window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert QKeySequence("Ctrl+Shift+Z") in main_window.redo_action.shortcuts()
     for i, key in enumerate(("home", "checklist", "findings", "dashboard", "audit"), start=1):
-        assert main_window.actions[f"view_{key}"].shortcut() == QKeySequence(f"Ctrl+{i}")
-    shortcuts = [main_window.actions[s.key].shortcut().toString() for s in SPECS]
+        assert main_window.menu_actions[f"view_{key}"].shortcut() == QKeySequence(f"Ctrl+{i}")
+    shortcuts = [main_window.menu_actions[s.key].shortcut().toString() for s in SPECS]
     non_empty = [s for s in shortcuts if s]
     assert len(non_empty) == len(set(non_empty)), "no shortcut may be bound twice"
 
 
 def test_view_switching_by_action(main_window) -> None:
-    main_window.actions.view_audit.trigger()
+    main_window.menu_actions.view_audit.trigger()
     assert main_window.current_view_key() == "audit"
     assert main_window.nav.currentRow() == 4
-    main_window.actions.view_home.trigger()
+    main_window.menu_actions.view_home.trigger()
     assert main_window.current_view_key() == "home"
 
 
@@ -46,8 +46,8 @@ def test_current_inspection_updates_chrome(main_window, ctx, add_inspection) -> 
     code = add_inspection(ctx)
     ctx.set_current_inspection(code)
     assert main_window.status_inspection.text().startswith(code)
-    assert main_window.actions.sign_off.isEnabled()
-    assert not main_window.actions.reopen.isEnabled()
+    assert main_window.menu_actions.sign_off.isEnabled()
+    assert not main_window.menu_actions.reopen.isEnabled()
 
 
 def test_second_writer_opens_read_only_with_banner(
@@ -70,11 +70,11 @@ def test_second_writer_opens_read_only_with_banner(
         assert "read-only" in second.windowTitle()
         assert second.banner.isVisibleTo(second)
         assert "Read-only" in second.banner_label.text()
-        assert not second.actions.new_inspection.isEnabled()
+        assert not second.menu_actions.new_inspection.isEnabled()
         other.set_current_inspection("MI-2026-001")
-        assert not second.actions.sign_off.isEnabled()
-        assert not second.actions.reopen.isEnabled()
-        assert second.actions.export.isEnabled(), "a read-only workspace can still be exported"
+        assert not second.menu_actions.sign_off.isEnabled()
+        assert not second.menu_actions.reopen.isEnabled()
+        assert second.menu_actions.export.isEnabled(), "a read-only workspace can still be exported"
         home = second.views["home"]
         assert not home.new_button.isEnabled()
     finally:
