@@ -247,6 +247,18 @@ def _their_inspection(their: Session, name: str, code: str, ours: Inspection) ->
     return insp
 
 
+def _refuse_nul(their: Session, name: str, inspection_id: int) -> None:
+    """Old text holding a NUL (refused since; a server cannot store it) is named, not dropped."""
+    from qmsr_ready.core.transfer.rows import find_nul
+
+    where = find_nul(their.connection(), inspection_id)
+    if where is not None:
+        raise ImportRefused(
+            f"In {name}, {where} holds a NUL character, which cannot be stored; retype that "
+            "value there in QMSR Ready and merge again."
+        )
+
+
 def plan_workspace_merge(
     session: Session,
     other_path: str | os.PathLike[str],
@@ -267,6 +279,7 @@ def plan_workspace_merge(
     progress.report(0, 4, f"Reading {name}")
     with targets.open_read_only(other) as ws, ws.session() as their:
         their_insp = _their_inspection(their, name, inspection_code, ours)
+        _refuse_nul(their, name, their_insp.id)
         theirs = read_mine(their, inspection_code)
         their_chain = _chain(their)
         their_evidence = _evidence_of(their, their_insp.id)

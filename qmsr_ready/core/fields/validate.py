@@ -78,7 +78,14 @@ def choice(value: Any, enum_cls: type[E], what: str) -> E:
 
 
 def _check_encodable(value: str, what: str) -> None:
-    """Text must be valid Unicode: a lone surrogate cannot be stored, exported or audited."""
+    """Text must be valid Unicode: a lone surrogate cannot be stored, exported or audited; and
+    no NUL, which PostgreSQL refuses in text (one rule on both backends, so a file can always
+    be copied or merged into a server)."""
+    if "\x00" in value:
+        raise InvalidInput(
+            f"{what} contains a NUL character (position {value.index(chr(0)) + 1}), which cannot "
+            "be stored; remove it and save again."
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -152,4 +159,7 @@ def bool_value(value: Any, what: str) -> bool:
 def names_value(value: Any, what: str) -> list[str]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidInput(f"{what} must be a list of names.")
-    return [str(v).strip() for v in value if str(v).strip()]
+    names = [str(v).strip() for v in value if str(v).strip()]
+    for name in names:
+        _check_encodable(name, what)
+    return names

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
@@ -41,6 +42,7 @@ from qmsr_ready.core.transfer.rows import (
     blob_chunks,
     count_rows,
     iter_rows,
+    nul_column,
     session_on,
     workspace_tables,
 )
@@ -316,12 +318,34 @@ def _copy_rows(sconn: Connection, dconn: Connection, progress: Progress) -> tupl
             done = _copy_blobs(sconn, dconn, table, progress, done, total)
             continue
         batch: list[dict[str, object]] = []
+        to_server = dconn.dialect.name == "postgresql"
         for row in iter_rows(sconn, table):
+            if to_server:
+                _refuse_nul(table, row)
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
                 done += _insert(dconn, table, batch, progress, done, total)
         done += _insert(dconn, table, batch, progress, done, total)
     return done, len(tables)
+
+
+def _refuse_nul(table: Table, row: dict[str, Any]) -> None:
+    """Name the table, row and column of old text holding a NUL (a server refuses it)."""
+    column = nul_column(row)
+    if column is None:
+        return
+    key = ", ".join(f"{c.name} {row.get(c.name)}" for c in table.primary_key.columns)
+    where = f"{table.name} ({key}), column {column}, holds a NUL character"
+    if table.name == "audit_events":  # the trail is never edited: the file stays a file
+        raise CopyRefused(
+            f"{where} (recorded before NUL was refused), which a server cannot store; keep "
+            "this workspace as a file and merge its inspections into the server after "
+            "retyping the value. Nothing was written."
+        )
+    raise CopyRefused(
+        f"{where}, which a server cannot store; retype that value in the source workspace "
+        "and copy again. Nothing was written."
+    )
 
 
 def _insert(dconn: Connection, table: Table, batch: list[dict[str, object]], progress: Progress,

@@ -53,6 +53,34 @@ def iter_rows(
         yield dict(row)
 
 
+def nul_column(row: dict[str, Any]) -> str | None:
+    """The first column of ``row`` whose text (or JSON) holds a NUL character, which
+    PostgreSQL cannot store; None when there is none. Data written before NUL was refused."""
+    for name, value in row.items():
+        if isinstance(value, str) and "\x00" in value:
+            return name
+        if isinstance(value, (dict, list)) and "\\u0000" in canonical_json(value):
+            return name
+    return None
+
+
+def find_nul(conn: Connection, inspection_id: int) -> str | None:
+    """Where the rows of one inspection hold a NUL ("findings (id 4), column owner"), or None.
+
+    Merge reads values in a form that drops control characters; this names the first one
+    instead, so nothing vanishes silently on its way into a server."""
+    for table in workspace_tables():
+        if "inspection_id" not in table.columns or table.name == "audit_events":
+            continue
+        stmt = select(table).where(table.c.inspection_id == inspection_id)
+        for row in conn.execute(stmt.order_by(*table.primary_key.columns)).mappings():
+            column = nul_column(dict(row))
+            if column is not None:
+                key = ", ".join(f"{c.name} {row[c.name]}" for c in table.primary_key.columns)
+                return f"{table.name} ({key}), column {column}"
+    return None
+
+
 def blob_chunks(conn: Connection, sha: str) -> Chunks:
     """The stored bytes of blob ``sha`` in chunks; each call starts from the first byte.
 
