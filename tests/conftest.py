@@ -240,6 +240,18 @@ def fnd_workspace(tmp_path: Path):
     pg_backend.drop(url)
 
 
+@pytest.fixture
+def place_workspace(tmp_path: Path):
+    """``place(source_file, name) -> target``: a writable copy of a workspace file as a file in
+    tmp_path or, in the PostgreSQL pass, as a fresh server database (dropped afterwards)."""
+    from server import pg_backend
+
+    made: list = []
+    yield lambda source, name: pg_backend.place_workspace(Path(source), tmp_path, name, made)
+    for url in made:
+        pg_backend.drop(url)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Drop the test server's template database, if this run made one."""
     from server import pg_backend

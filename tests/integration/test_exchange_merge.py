@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from server import pg_backend
 from sqlalchemy import func, select
 
 from qmsr_ready.core import services
@@ -40,10 +41,10 @@ def _questions(path: Path) -> list[str]:
 
 
 @pytest.fixture
-def pair(demo_file: Path, tmp_path: Path):
-    """Two copies: mine.qmsr and theirs.qmsr, each edited by its own auditor."""
-    mine, theirs = tmp_path / "mine.qmsr", tmp_path / "theirs.qmsr"
-    shutil.copy(demo_file, mine)
+def pair(demo_file: Path, tmp_path: Path, place_workspace):
+    """Two copies: mine.qmsr (a server database in the PostgreSQL pass: a laptop file merges
+    into it) and theirs.qmsr, each edited by its own auditor."""
+    mine, theirs = place_workspace(demo_file, "mine.qmsr"), tmp_path / "theirs.qmsr"
     shutil.copy(demo_file, theirs)
     q = _questions(mine)
     with open_workspace(mine) as ws, ws.begin() as s:
@@ -109,8 +110,11 @@ def test_merge_applies_once_with_evidence_and_a_valid_chain(pair) -> None:
             blobs = s.execute(select(func.count()).select_from(EvidenceBlob)).scalar_one()
         outcome = run_merge(ws, "Ann", theirs, CODE, dry_run=False,
                             policy=ConflictPolicy.TAKE_THEIRS)
-        assert outcome.backup is not None
-        assert outcome.backup.exists()
+        if pg_backend.on_postgresql():
+            assert outcome.backup is None  # a server keeps no file backup: one transaction
+        else:
+            assert outcome.backup is not None
+            assert outcome.backup.exists()
         with ws.session() as s:
             side = read_mine(s, CODE)
             assert side.of("response")[q[0]]["notes"] == "Ann looked again"

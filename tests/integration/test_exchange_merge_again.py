@@ -32,9 +32,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def pair(demo_file: Path, tmp_path: Path) -> tuple[Path, Path]:
-    mine, theirs = tmp_path / "mine.qmsr", tmp_path / "theirs.qmsr"
-    shutil.copy(demo_file, mine)
+def pair(demo_file: Path, tmp_path: Path, place_workspace) -> tuple[Path | str, Path]:
+    """mine (a server database in the PostgreSQL pass) and theirs, a file."""
+    mine, theirs = place_workspace(demo_file, "mine.qmsr"), tmp_path / "theirs.qmsr"
     shutil.copy(demo_file, theirs)
     return mine, theirs
 

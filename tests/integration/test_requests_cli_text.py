@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 
+from server import pg_backend
+
 from qmsr_ready.core.inspection_day.views import list_requests
 from qmsr_ready.core.services import requests as req_service
 
@@ -26,7 +28,7 @@ def test_control_characters_are_not_stored_or_printed_raw(fnd_inspection) -> Non
     with ws.session() as s:
         r = list_requests(s, code)[0]
     assert (r.text, r.owner) == ("SOP[31m red\nline", "Bo b")
-    path = str(ws.path)
+    path = pg_backend.target_of(ws)
     ws.close()
     out = _list(path, code)
     for raw in ("\x1b", "\x07", "\r"):
@@ -45,7 +47,7 @@ def test_list_columns_line_up_for_long_and_wide_owners(fnd_inspection) -> None:
         for owner in ("Ann", "Aoife Keane-Fitzgerald of Quality Assurance", "山田太郎さん"):
             req_service.add_request(s, "Alice", inspection_code=code, owner=owner,
                                     text=f"Log for {owner}", suggest=False)
-    path = str(ws.path)
+    path = pg_backend.target_of(ws)
     ws.close()
     rows = [line for line in _list(path, code).splitlines() if line.startswith("R-")]
     starts = set()

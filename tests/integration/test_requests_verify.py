@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from server import pg_backend
 
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.db import open_workspace
@@ -26,7 +27,7 @@ def presented_workspace(fnd_inspection) -> Path:
         ], at="2026-05-31T09:20:00+00:00")
         req_service.add_request(s, "Alice", inspection_code=code, text="Training", prepared=True)
     ws.close()
-    return ws.path
+    return pg_backend.target_of(ws)  # a server database in the PostgreSQL pass
 
 
 def _problems(path: Path) -> list[str]:

@@ -37,16 +37,42 @@ def server_ws(server_url: URL):
 
 
 # Backend-neutral modules elsewhere that also run in the PostgreSQL pass (their workspace comes
-# from ``fnd_workspace``); file-only tests (lock, -wal, crash, backups, tampering) stay out.
-SERVER_MODULES = frozenset({
-    "test_fnd_services.py", "test_na_reason.py", "test_requests_log.py",
-    "test_exchange_apply.py",
-})
+# from ``fnd_workspace`` or ``place_workspace``), each with its file-only tests (raw sqlite3
+# tampering, byte-identical files, -wal, locks) left out by name. Modules not listed are
+# file-only as a whole: crash, lock, backups, read-only folder, tampering with a closed file
+# (test_fnd_audit_chain: the server's chain is checked in tests/server).
+_NONE: frozenset[str] = frozenset()
+SERVER_MODULES: dict[str, frozenset[str]] = {
+    "test_fnd_services.py": _NONE,
+    "test_na_reason.py": _NONE,
+    "test_requests_log.py": _NONE,
+    "test_exchange_apply.py": _NONE,
+    "test_exchange_apply_revert.py": _NONE,
+    "test_exchange_apply_exports.py": _NONE,
+    "test_undo_services.py": _NONE,
+    "test_requests_cli_text.py": _NONE,
+    "test_requests_evidence.py": _NONE,
+    "test_requests_times.py": _NONE,
+    "test_service_guards.py": _NONE,
+    "test_template_typed_saves.py": _NONE,
+    "test_report_summary.py": _NONE,
+    "test_exchange_merge_again.py": _NONE,
+    "test_exchange_qa_fixes.py": frozenset({  # hashes the file's bytes
+        "test_importing_an_untouched_pack_writes_no_backup_and_no_event",
+    }),
+    "test_requests_verify.py": frozenset({"test_tampering_with_request_history_names_the_request"}),
+    "test_exchange_merge.py": frozenset({
+        "test_dry_run_and_refusals_leave_the_file_byte_identical",
+    }),
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every test in this folder and in SERVER_MODULES belongs to the PostgreSQL pass."""
+    """Every test in this folder and in SERVER_MODULES (but its file-only ones) belongs to
+    the PostgreSQL pass."""
     here = Path(__file__).parent
     for item in items:
-        if item.path.parent == here or item.path.name in SERVER_MODULES:
+        file_only = SERVER_MODULES.get(item.path.name)
+        name = getattr(item, "originalname", item.name)
+        if item.path.parent == here or (file_only is not None and name not in file_only):
             item.add_marker(pytest.mark.server)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -86,6 +89,31 @@ def admin_execute(sql: str) -> None:
     """Run one statement on the maintenance database (roles, for the role tests)."""
     with _admin().connect() as conn:
         conn.execute(text(sql))
+
+
+def target_of(workspace: Any) -> str:
+    """What a CLI command or ``open_workspace`` takes for an open workspace: its file path, or
+    its database URL (password included)."""
+    if workspace.is_server:
+        return str(workspace.engine.url.render_as_string(hide_password=False))
+    return str(workspace.path)
+
+
+def place_workspace(source: Path, folder: Path, name: str, made: list[URL]) -> Path | str:
+    """A writable copy of the workspace file ``source`` where this pass keeps workspaces: a
+    file ``folder/name``, or (PostgreSQL pass) a fresh database it is copied into (appended to
+    ``made`` so the caller drops it)."""
+    if not on_postgresql():
+        target = folder / name
+        shutil.copy(source, target)
+        return target
+    from qmsr_ready.core.transfer.copy import copy_workspace
+
+    url = fresh_database(migrated=False)
+    made.append(url)
+    result = copy_workspace(source, url_text(url))
+    assert result.kept, result.summary()
+    return url_text(url)
 
 
 def teardown() -> None:
