@@ -46,6 +46,9 @@ SPECS: tuple[ActionSpec, ...] = (
                "Bring a returned Excel pack back: preview every change, then apply or cancel"),
     ActionSpec("merge_workspace", "&Merge workspace…", None, "open",
                "Merge a colleague's workspace into the current inspection, with the same preview"),
+    ActionSpec("merge_server", "Merge from ser&ver…", None, "open",
+               "Merge the current inspection from a server workspace (e.g. the team database "
+               "into your laptop file), with the same preview"),
     ActionSpec("display_name", "Your &name in the audit trail…", None, None,
                "Change the name written to the audit trail"),
     ActionSpec("new_inspection", "&New inspection…", QKeySequence.StandardKey.New, "new",

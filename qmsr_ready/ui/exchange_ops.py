@@ -1,4 +1,9 @@
-"""File ▸ Import workbook… and File ▸ Merge workspace…: plan on a worker, preview, apply once.
+"""File ▸ Import workbook…, Merge workspace… and Merge from server…: plan on a worker, preview,
+apply once.
+
+A merge works between a file and a server either way: the open workspace may be a file or a
+server database, and the other side a file (Merge workspace…) or a server picked in the Connect
+dialog (Merge from server…), e.g. an auditor's offline laptop file into the team database.
 
 Planning reads the incoming file and the workspace off the GUI thread (``ui.workers``) with a
 progress dialog that can cancel it. The preview collects decisions and changes nothing; Apply
@@ -35,6 +40,17 @@ SIGNED_OFF_TIP = "{code} is signed off; reopen it (Inspection ▸ Reopen…) to 
 NO_INSPECTION_TIP = "Choose the inspection to merge into on the Home list first."
 IMPORT_TIP = "Bring a returned Excel pack back: preview every change, then apply or cancel"
 MERGE_TIP = "Merge a colleague's workspace into the current inspection, with the same preview"
+MERGE_SERVER_TIP = ("Merge the current inspection from a server workspace (e.g. the team "
+                    "database into your laptop file), with the same preview")
+
+Source = Path | str  # a workspace file, or a server URL (it may carry the password)
+
+
+def source_name(source: Source) -> str:
+    """How messages name the other side: a file's name, or the URL without its password."""
+    from qmsr_ready.core.transfer.targets import short_name
+
+    return short_name(source)
 
 
 class ExchangeOps:
@@ -49,10 +65,11 @@ class ExchangeOps:
 
     # -- menu state -------------------------------------------------------------------------
     def update_actions(self, actions: Actions, code: str, status: str) -> None:
-        """Enable the two actions where they can work; a disabled one says why in its tip."""
+        """Enable the actions where they can work; a disabled one says why in its tip."""
         ws = self.ctx.workspace
         busy = self.job is not None and not self.job.done
         imp, merge = actions["import_workbook"], actions["merge_workspace"]
+        server = actions["merge_server"]
         if ws is None:
             imp_tip, merge_tip = "Open a workspace first.", "Open a workspace first."
         elif ws.read_only:
@@ -61,7 +78,8 @@ class ExchangeOps:
             imp_tip = ""
             merge_tip = (NO_INSPECTION_TIP if not code else
                          SIGNED_OFF_TIP.format(code=code) if status == "signed_off" else "")
-        for action, why, tip in ((imp, imp_tip, IMPORT_TIP), (merge, merge_tip, MERGE_TIP)):
+        for action, why, tip in ((imp, imp_tip, IMPORT_TIP), (merge, merge_tip, MERGE_TIP),
+                                 (server, merge_tip, MERGE_SERVER_TIP)):
             action.setEnabled(not why and not busy)
             action.setToolTip(why or tip)
             action.setStatusTip(why or tip)
@@ -86,34 +104,71 @@ class ExchangeOps:
 
     def merge_workspace(self, path: str | Path | None = None) -> Job | None:
         """Ask for the other .qmsr (unless given) and merge it into the current inspection."""
-        code = self.ctx.current_inspection
-        if not self._can_write("merged"):
-            return None
+        code = self._merge_code()
         if not code:
-            self.report_error(QmsrError(NO_INSPECTION_TIP))
             return None
         if path is None:
             path = self.choose_file(f"Merge a workspace into {code}", WORKSPACE_FILTER)
             if not path:
                 return None
         path = Path(path)
-        if self.ctx.workspace is not None and path.resolve() == self.ctx.workspace.path.resolve():
+        ws = self.ctx.workspace
+        if ws is not None and not ws.is_server and path.resolve() == ws.path.resolve():
             self.report_error(QmsrError(
                 f"{path.name} is the workspace already open; choose your colleague's copy."))
             return None
+        return self._start_merge(path, code)
 
+    def merge_from_server(self, url: str | None = None) -> Job | None:
+        """Ask for a server workspace (unless given: a URL, with its password if it needs one)
+        and merge its copy of the current inspection into the open file or server."""
+        code = self._merge_code()
+        if not code:
+            return None
+        if url is None:
+            url = self.choose_server(f"Merge a server workspace into {code}")
+            if not url:
+                return None
+        return self._start_merge(url, code)
+
+    def _merge_code(self) -> str:
+        """The inspection to merge into, or "" after saying why there is none to write."""
+        code = self.ctx.current_inspection
+        if not self._can_write("merged"):
+            return ""
+        if not code:
+            self.report_error(QmsrError(NO_INSPECTION_TIP))
+            return ""
+        return code
+
+    def _start_merge(self, source: Source, code: str) -> Job | None:
         def plan(session: Any, progress: JobProgress) -> ExchangePlan:
             from qmsr_ready.core.exchange.merge import plan_workspace_merge
 
-            return plan_workspace_merge(session, path, code, progress)
+            return plan_workspace_merge(session, source, code, progress)
 
-        return self._start_plan("merge", path, code, plan)
+        return self._start_plan("merge", source, code, plan)
 
     # -- hooks tests replace ----------------------------------------------------------------
     def choose_file(self, title: str, file_filter: str) -> str:
-        folder = str(self.ctx.workspace.path.parent) if self.ctx.workspace else ""
+        ws = self.ctx.workspace
+        folder = str(ws.path.parent) if ws is not None and not ws.is_server else ""
         path, _ = QFileDialog.getOpenFileName(self.window, title, folder, file_filter)
         return path
+
+    def choose_server(self, title: str) -> str:
+        """The Connect dialog in merge mode: the URL to merge from (its login checked, the
+        password inside, in memory only), or "" when cancelled."""
+        from qmsr_ready.ui.dialogs.connect_server import ConnectServerDialog
+
+        dialog = ConnectServerDialog(self.ctx, self.window, purpose="merge")
+        dialog.setWindowTitle(title)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.merge_source
+            return ""
+        finally:
+            dialog.deleteLater()
 
     def preview(self, plan: ExchangePlan) -> dict | None:  # type: ignore[type-arg]
         """Show the preview; the user's decisions on Apply, None on Cancel."""
@@ -152,7 +207,7 @@ class ExchangeOps:
         return not (self.job is not None and not self.job.done)
 
     def _start_plan(
-        self, kind: str, path: Path, code: str,
+        self, kind: str, path: Source, code: str,
         plan_fn: Callable[[Any, JobProgress], ExchangePlan],
     ) -> Job | None:
         workspace = self.ctx.workspace
@@ -169,13 +224,13 @@ class ExchangeOps:
                 except InspectionLocked as exc:
                     raise InspectionLocked(
                         f"{exc.message} Use Inspection ▸ Reopen… on {plan.inspection_code}, "
-                        f"then {kind} {path.name} again; nothing was changed."
+                        f"then {kind} {source_name(path)} again; nothing was changed."
                     ) from exc
                 return plan
 
         verb = "Merge" if kind == "merge" else "Import"
-        dialog = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self.window)
-        dialog.setWindowTitle(f"{verb} {path.name}")
+        dialog = QProgressDialog(f"Reading {source_name(path)}…", "Cancel", 0, 0, self.window)
+        dialog.setWindowTitle(f"{verb} {source_name(path)}")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
@@ -205,29 +260,29 @@ class ExchangeOps:
             if msg:
                 dialog.setLabelText(msg)
 
-    def _on_plan_failed(self, path: Path, exc: BaseException) -> None:
+    def _on_plan_failed(self, path: Source, exc: BaseException) -> None:
         self._close_progress()
         if isinstance(exc, Cancelled):
-            self.report_done(f"Reading {path.name} was cancelled; nothing was changed.")
+            self.report_done(f"Reading {source_name(path)} was cancelled; nothing was changed.")
             return
         self.report_error(exc)
 
-    def _on_planned(self, kind: str, path: Path, code: str, plan: ExchangePlan) -> None:
+    def _on_planned(self, kind: str, path: Source, code: str, plan: ExchangePlan) -> None:
         self._close_progress()
         if not plan.rows or not any(r.interesting for r in plan.rows):
             QMessageBox.information(
                 self.window, "Nothing to change",
-                f"{path.name} holds nothing that differs from {plan.inspection_code} in this "
-                "workspace; nothing was changed.",
+                f"{source_name(path)} holds nothing that differs from {plan.inspection_code} in "
+                "this workspace; nothing was changed.",
             )
             return
         decisions = self.preview(plan)
         if decisions is None:
-            self.report_done(f"{path.name}: preview closed; nothing was changed.")
+            self.report_done(f"{source_name(path)}: preview closed; nothing was changed.")
             return
         self.apply(kind, path, code or plan.inspection_code, decisions)
 
-    def apply(self, kind: str, path: Path, code: str, decisions: dict) -> bool:  # type: ignore[type-arg]
+    def apply(self, kind: str, path: Source, code: str, decisions: dict) -> bool:  # type: ignore[type-arg]
         """Run the exchange as one undo step; True when it was applied."""
         from qmsr_ready.ui.commands.base import execute
         from qmsr_ready.ui.commands.exchange import ExchangeCommand
@@ -247,7 +302,7 @@ class ExchangeOps:
         self.last_command = command
         summary = command.applied.summary if command.applied is not None else ""
         verb = "Merged" if kind == "merge" else "Imported"
-        self.report_done(f"{verb} {path.name} into {code}: {summary}. "
+        self.report_done(f"{verb} {source_name(path)} into {code}: {summary}. "
                          "Edit ▸ Undo puts everything back.")
         return True
 

@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
             "export": lambda: self.ops.export(),
             "import_workbook": lambda: self.exchange.import_workbook(),
             "merge_workspace": lambda: self.exchange.merge_workspace(),
+            "merge_server": lambda: self.exchange.merge_from_server(),
             "about": self._show_about,
         }
         for key in VIEW_KEYS:
@@ -321,7 +322,7 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addActions([a.backup, a.close_workspace])
         file_menu.addSeparator()
-        file_menu.addActions([a.import_workbook, a.merge_workspace])
+        file_menu.addActions([a.import_workbook, a.merge_workspace, a.merge_server])
         file_menu.setToolTipsVisible(True)  # a disabled import/merge says why
         file_menu.addSeparator()
         file_menu.addAction(a.import_template)

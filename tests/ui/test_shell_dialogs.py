@@ -93,7 +93,8 @@ def test_sign_off_locks_then_reopen_requires_reason(qtbot, main_window, ctx, add
     # Final by design: the dialog and the menu say so, and nothing goes on the undo stack.
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Sign-off cannot be undone; Reopen instead." in texts
-    assert "Sign-off cannot be undone; Reopen instead" in main_window.menu_actions.sign_off.toolTip()
+    tip = main_window.menu_actions.sign_off.toolTip()
+    assert "Sign-off cannot be undone; Reopen instead" in tip
     assert "Reopening cannot be undone" in main_window.menu_actions.reopen.toolTip()
     steps_before = ctx.undo_stack.count()
     # Nothing was answered: the dialog says so before anyone signs.

@@ -52,10 +52,14 @@ class ExchangeCommand(ServiceCommand):
         decisions: Mapping[FieldKey, Choice] | None = None,
         on_error: ErrorSink | None = None,
     ) -> None:
-        self.path = Path(path)
+        from qmsr_ready.core.transfer.targets import is_server, short_name
+
+        # A server URL stays a string (it may carry the password the user typed: kept in memory
+        # for Redo only, never shown: the undo text names it without the password).
+        self.path: str | Path = path if is_server(path) else Path(path)
         self.exchange_kind = kind  # "import" or "merge"
         verb = "Merge" if kind == "merge" else "Import"
-        super().__init__(ctx, inspection_code, f"{verb} {self.path.name}", on_error)
+        super().__init__(ctx, inspection_code, f"{verb} {short_name(self.path)}", on_error)
         self.decisions = dict(decisions or {})
         self.applied: AppliedExchange | None = None
         self.outcome: Any = None  # the runner's ImportOutcome of the last run (backup path …)

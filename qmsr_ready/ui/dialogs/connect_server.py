@@ -8,7 +8,11 @@ usable keyring the checkbox says so and the password is asked each time.
 
 Opening runs on a worker (a slow or silent server never freezes the window); a failure shows one
 line in the dialog, and an unreachable server offers to keep working in a local file and merge
-it into the server later.
+it into the server later. A database that holds no workspace yet (no tables, or initialised by
+its owner but never used) offers to create one there.
+
+The same dialog picks the server of File ▸ Merge from server (``purpose="merge"``): it checks the
+login by opening the database read-only and hands back the URL to merge from.
 """
 
 from __future__ import annotations
@@ -33,8 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsr_ready.core.errors import QmsrError
-from qmsr_ready.core.server.url import mask_passwords, url_fields
+from qmsr_ready.core.errors import NotAWorkspace, QmsrError
+from qmsr_ready.core.server.url import display_location, mask_passwords, url_fields
 from qmsr_ready.ui.presentation import MARGIN
 
 if TYPE_CHECKING:
@@ -137,24 +141,90 @@ def masked(message: str, password: str) -> str:
     return message.replace(password, "***") if password else message
 
 
-def open_server_job(target: ServerTarget, password: str, actor: str) -> Workspace:
-    """Open the server workspace (runs on a worker thread)."""
+def empty_message(target: ServerTarget) -> str:
+    """What the dialog says about a database that holds no workspace yet."""
+    return (f"The database {target.database} on {target.host}:{target.port} holds no QMSR "
+            "Ready workspace yet. Create a new, empty one here? Its owner must have run "
+            "'qmsr-ready server init URL --editor ROLE' first (or can copy a workspace file in "
+            "with 'qmsr-ready copy FILE URL').")
+
+
+def _holds_workspace(ws: Workspace) -> bool:
+    """False for a database at the current schema that was never given a workspace (the state
+    ``server init`` leaves it in): its workspace_info has no workspace_id yet."""
+    return bool(ws.workspace_id)
+
+
+def open_server_job(target: ServerTarget, password: str, actor: str) -> Workspace | None:
+    """Open the server workspace (runs on a worker thread); None when the database holds no
+    workspace yet, so the dialog can offer to create one."""
     from qmsr_ready.core.db import open_workspace
 
-    return open_workspace(target.url(), password=password or None, actor=actor)
+    try:
+        ws = open_workspace(target.url(), password=password or None, actor=actor)
+    except NotAWorkspace:  # from a server: it has no tables at all
+        return None
+    if not _holds_workspace(ws):
+        ws.close()
+        return None
+    return ws
+
+
+def create_server_job(target: ServerTarget, password: str, actor: str) -> Workspace:
+    """Create a new workspace in the empty database (runs on a worker thread). A role that may
+    not create tables gets core's one line naming the owner's ``server init``."""
+    from qmsr_ready.core.db import open_workspace
+
+    return open_workspace(target.url(), create=True, password=password or None, actor=actor)
+
+
+def check_merge_source_job(target: ServerTarget, password: str) -> str:
+    """Open the database read-only to check the login and that it holds a workspace (runs on a
+    worker thread); the URL to merge from, with the password for the merge's own connection."""
+    from qmsr_ready.core.db import open_workspace
+
+    try:
+        ws = open_workspace(target.url(), read_only=True, password=password or None)
+    except NotAWorkspace:
+        ws = None
+    if ws is not None:
+        holds = _holds_workspace(ws)
+        ws.close()
+        if holds:
+            return url_with_password(target.url(), password)
+    raise QmsrError(f"{display_location(target.url())} holds no QMSR Ready workspace yet; "
+                    "there is nothing to merge from it.")
+
+
+def url_with_password(url: str, password: str) -> str:
+    """``url`` carrying ``password`` (kept in memory only: never shown, logged or remembered)."""
+    from qmsr_ready.core.server.url import parse_server_url
+
+    if not password:
+        return url
+    return parse_server_url(url, password).render_as_string(hide_password=False)
 
 
 class ConnectServerDialog(QDialog):
-    """Host, port, database, user, password, TLS; Open connects on a worker."""
+    """Host, port, database, user, password, TLS; Open connects on a worker.
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    ``purpose="merge"`` picks a server to merge from instead: Choose checks the login read-only
+    and leaves the URL to merge from in ``merge_source``; nothing is opened for writing."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 purpose: str = "open") -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.for_merge = purpose == "merge"
         self.workspace: Workspace | None = None
+        self.merge_source = ""  # merge: the URL with the password, in memory only
         self.wants_local_file = False
         self._job: Any = None
         self._gave_up = False
-        self.setWindowTitle("Connect to a server workspace")
+        self._empty_target: ServerTarget | None = None
+        self._open_text = "Choose" if self.for_merge else "Open"
+        self.setWindowTitle("Merge from a server workspace" if self.for_merge
+                            else "Connect to a server workspace")
         self.setObjectName("connectServerDialog")
         self.setMinimumWidth(520)
         self._build()
@@ -230,18 +300,32 @@ class ConnectServerDialog(QDialog):
                                      "workspace brings it into the server when it is back")
         self.local_button.clicked.connect(self._on_local_button_clicked)
         self.local_button.hide()
+        self.create_button = QPushButton("Create a new workspace here")
+        self.create_button.setObjectName("connectCreateWorkspace")
+        self.create_button.setToolTip("Make this empty database a new, empty team workspace "
+                                      "(audited as created by you)")
+        self.create_button.clicked.connect(self.create_now)
+        self.create_button.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
         )
         self.open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
+        self.open_button.setText(self._open_text)
         self.buttons.accepted.connect(self.connect_now)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        if self.for_merge:
+            intro = QLabel("The current inspection is merged from this server workspace into "
+                           "the one open now, after a preview. The server is only read.")
+            intro.setObjectName("connectMergeIntro")
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.local_button)
+        layout.addWidget(self.create_button)
         layout.addWidget(self.buttons)
         self._update_ca()
 
@@ -284,10 +368,12 @@ class ConnectServerDialog(QDialog):
             self.password.setText(str(fields["password"]))
         return bool(self.password.text())
 
-    def show_problem(self, message: str, *, offer_local: bool = False) -> None:
+    def show_problem(self, message: str, *, offer_local: bool = False,
+                     offer_create: bool = False) -> None:
         self.problem.setText(masked(message, self.password.text()))
         self.problem.setVisible(bool(message))
-        self.local_button.setVisible(offer_local)
+        self.local_button.setVisible(offer_local and not self.for_merge)
+        self.create_button.setVisible(offer_create and not self.for_merge)
 
     # -- actions ----------------------------------------------------------------------------
     def connect_now(self) -> None:
@@ -305,30 +391,70 @@ class ConnectServerDialog(QDialog):
         self.show_problem("")
         self._set_busy(True)
         password, actor = self.password.text(), self._ctx.actor
+        if self.for_merge:
+            self._job = self._ctx.workers.start(
+                lambda _progress: check_merge_source_job(target, password),
+                on_result=lambda url: self._on_merge_source(target, password, url),
+                on_error=self._on_open_failed,
+            )
+            return
         self._job = self._ctx.workers.start(
             lambda _progress: open_server_job(target, password, actor),
             on_result=lambda ws: self._on_opened(target, password, ws),
             on_error=self._on_open_failed,
         )
 
+    def create_now(self) -> None:
+        """Create a workspace in the database found empty (fields changed since: check again)."""
+        target = self.target()
+        if target != self._empty_target:
+            self.connect_now()
+            return
+        self.show_problem("")
+        self._set_busy(True)
+        password, actor = self.password.text(), self._ctx.actor
+        self._job = self._ctx.workers.start(
+            lambda _progress: create_server_job(target, password, actor),
+            on_result=lambda ws: self._on_opened(target, password, ws),
+            on_error=self._on_open_failed,
+        )
+
     def _set_busy(self, busy: bool) -> None:
         self.open_button.setEnabled(not busy)
-        self.open_button.setText("Connecting…" if busy else "Open")
+        self.open_button.setText("Connecting…" if busy else self._open_text)
+        self.create_button.setEnabled(not busy)
         for widget in (self.host, self.port, self.database, self.user, self.password, self.tls):
             widget.setEnabled(not busy)
 
-    def _on_opened(self, target: ServerTarget, password: str, ws: Workspace) -> None:
+    def _on_opened(self, target: ServerTarget, password: str, ws: Workspace | None) -> None:
         self._job = None
         if self._gave_up:  # cancelled while connecting: let it go again
-            ws.close()
+            if ws is not None:
+                ws.close()
             return
         self._set_busy(False)
+        if ws is None:  # reachable, login fine, but no workspace in it yet
+            self._empty_target = target
+            self.show_problem(empty_message(target), offer_create=True)
+            return
+        self._remember(target, password)
+        self.workspace = ws
+        self.accept()
+
+    def _on_merge_source(self, target: ServerTarget, password: str, url: str) -> None:
+        self._job = None
+        if self._gave_up:
+            return
+        self._set_busy(False)
+        self._remember(target, password)
+        self.merge_source = url
+        self.accept()
+
+    def _remember(self, target: ServerTarget, password: str) -> None:
         note = remember_password(target, password, self.remember.isChecked())
         if note:
             log.info(note)
         self._ctx.settings.add_recent_server(target.url())
-        self.workspace = ws
-        self.accept()
 
     def _on_open_failed(self, exc: BaseException) -> None:
         from qmsr_ready.core.server.errors import ServerUnreachable
