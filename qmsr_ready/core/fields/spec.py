@@ -91,6 +91,13 @@ class FieldSpec:
             return "; ".join(value)
         return str(value)
 
+    @property
+    def int_limits(self) -> tuple[int, int]:
+        """The inclusive range an INT field accepts (what an input widget must allow, no less)."""
+        low = self.low if self.low is not None else 0
+        high = self.high if self.high is not None else MAX_COUNT
+        return low, high
+
     def to_service(self, value: Any) -> Any:
         """The canonical value as the service keyword takes it."""
         if self.kind is FieldKind.IDS:
@@ -185,8 +192,7 @@ def _int(spec: FieldSpec, value: Any) -> int | None:
         number = int(float(value)) if "." in value else int(value)
     else:
         raise CellValueError(f"{spec.label} must be a whole number, not {value!r}")
-    low = spec.low if spec.low is not None else 0
-    high = spec.high if spec.high is not None else MAX_COUNT
+    low, high = spec.int_limits
     if not low <= number <= high:
         raise CellValueError(messages.between(spec.label, number, low, high))
     return number

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsr_ready.core.fields import RESPONSE
 from qmsr_ready.core.reasons import visible, with_na_reason
 from qmsr_ready.core.views.checklist import ChecklistData, QuestionView, ResponseView
 from qmsr_ready.core.vocab import Result
@@ -112,23 +113,44 @@ def _lines_height(box: QFrame, lines: int) -> int:
     return metrics.lineSpacing() * lines + 2 * box.frameWidth() + 10  # + document margins
 
 
-class _SpinOrBlank(QSpinBox):
-    """A count that may be unknown: 0 shows as "—" and means "not recorded"."""
+SAMPLING_FIELDS = ("sample_population", "sample_size")
 
-    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+
+class _SpinOrBlank(QSpinBox):
+    """A count that may be unknown: 0 shows as "—" and means "not recorded".
+
+    The range is the response field spec's, so the box never clamps a value the service
+    accepts; ``typed`` tells a value the user entered from the one last shown, so a box that
+    could not show a stored value (it would clamp it) never saves the clamped number.
+    """
+
+    def __init__(self, field: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setRange(0, 1_000_000)
+        spec = RESPONSE.field(field)
+        self.field = field
+        self.setRange(*spec.int_limits)
         self.setSpecialValueText("—")
-        self.setAccessibleName(accessible_name)
+        self.setAccessibleName(spec.label)
         self.setMinimumWidth(90)
+        self._shown = 0
 
     def value_or_none(self) -> int | None:
         return self.value() or None
+
+    @property
+    def typed(self) -> bool:
+        """True when the box holds something other than what was last shown."""
+        return self.value() != self._shown
 
     def set_value_silently(self, value: int | None) -> None:
         self.blockSignals(True)
         self.setValue(value or 0)
         self.blockSignals(False)
+        self._shown = self.value()
+
+    def mark_shown(self) -> None:
+        """Treat the current value as shown (it is being saved)."""
+        self._shown = self.value()
 
 
 class QuestionPanel(QWidget):
@@ -192,8 +214,8 @@ class QuestionPanel(QWidget):
         self.notes.setPlaceholderText("What you saw, asked and were shown — saved as you type")
         self.notes.setAccessibleName("Notes")
         self.notes.committed.connect(lambda text: self._commit({"notes": text}))
-        self.population = _SpinOrBlank("Sample population")
-        self.sample_size = _SpinOrBlank("Sample size")
+        self.population = _SpinOrBlank("sample_population")
+        self.sample_size = _SpinOrBlank("sample_size")
         self.population.editingFinished.connect(self._on_sampling_edited)
         self.sample_size.editingFinished.connect(self._on_sampling_edited)
         self.records_reviewed = AutosaveTextEdit()
@@ -342,14 +364,17 @@ class QuestionPanel(QWidget):
     def show_stored_response(self, response: ResponseView) -> None:
         """Show a just-saved answer to the shown question without reloading the checklist.
 
-        The stored values are taken first, so the flush that follows saves only what is still
-        typed in the other boxes (that save lands here again) and never re-saves this one.
+        Why: an undo/redo or another view's write lands here; only what the user typed since
+        the last showing is saved on top of it (never the old widget values, which would
+        revert the write or make a redo look like a conflict).
         """
         if self._question is None or response.question_id != self._question.question_id:
             return
+        typed = self._take_typed_sampling()  # compared with what was shown, before it changes
         self._response = response
-        self.flush()
+        self._flush_text()  # only text typed since it was shown; such a save lands here again
         self._show_stored_values()
+        self._commit_sampling(typed)
 
     def set_editable(self, editable: bool) -> None:
         self._editable = editable
@@ -391,10 +416,13 @@ class QuestionPanel(QWidget):
 
     def flush(self) -> None:
         """Save any text still waiting for its autosave pause."""
-        for box in (self.notes, self.records_reviewed, self.interviewees):
-            box.flush()
+        self._flush_text()
         # The number boxes save on editingFinished, which F8/F9 and closing never trigger.
         self._on_sampling_edited()
+
+    def _flush_text(self) -> None:
+        for box in (self.notes, self.records_reviewed, self.interviewees):
+            box.flush()
 
     def revert_sampling(self) -> None:
         """Show the stored sample numbers again (after an edit was refused)."""
@@ -402,16 +430,27 @@ class QuestionPanel(QWidget):
         self.population.set_value_silently(response.sample_population if response else None)
         self.sample_size.set_value_silently(response.sample_size if response else None)
 
-    def _on_sampling_edited(self) -> None:
-        if self._response is None:
+    def _take_typed_sampling(self) -> dict[str, int | None]:
+        """The sample numbers the user typed since they were shown, now counted as shown."""
+        typed: dict[str, int | None] = {}
+        for spin in (self.population, self.sample_size):
+            if spin.typed:
+                typed[spin.field] = spin.value_or_none()
+                spin.mark_shown()
+        return typed
+
+    def _commit_sampling(self, typed: dict[str, int | None]) -> None:
+        response = self._response
+        if response is None:
             return
-        changes: dict[str, Any] = {}
-        if self.population.value_or_none() != self._response.sample_population:
-            changes["sample_population"] = self.population.value_or_none()
-        if self.sample_size.value_or_none() != self._response.sample_size:
-            changes["sample_size"] = self.sample_size.value_or_none()
+        changes: dict[str, Any] = {
+            name: value for name, value in typed.items() if value != getattr(response, name)
+        }
         if changes:
             self._commit(changes)
+
+    def _on_sampling_edited(self) -> None:
+        self._commit_sampling(self._take_typed_sampling())
 
     def _commit(self, changes: dict[str, Any]) -> None:
         if self._question is not None and self._editable:
