@@ -161,3 +161,12 @@ def build_workspace(path: Path, *, signed: bool = True) -> Path:
             sign_off(s, actor, INSPECTION, name=UNICODE_NAME,
                      meaning="Reviewed and approved as lead auditor")
     return path
+
+
+def build_target(path: Path, *, signed: bool = True) -> Path | str:
+    """``build_workspace`` where this pass keeps workspaces: the file, or (PostgreSQL pass) a
+    server database holding a copy of it (dropped at the end of the session)."""
+    from server import pg_backend
+
+    built = build_workspace(path, signed=signed)
+    return pg_backend.server_copy(built) if pg_backend.on_postgresql() else built

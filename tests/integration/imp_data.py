@@ -45,9 +45,14 @@ def build_pack(folder: Path, options: ExportOptions | None = None) -> Pack:
 
 
 def copy_pack(pack: Pack, folder: Path) -> Pack:
+    """A fresh copy of the pack; in the PostgreSQL pass its workspace is a server database."""
+    from server import pg_backend
+
     folder.mkdir(parents=True, exist_ok=True)
-    return Pack(Path(shutil.copy2(pack.workspace, folder / "w.qmsr")),
-                Path(shutil.copy2(pack.xlsx, folder / "pack.xlsx")))
+    xlsx = Path(shutil.copy2(pack.xlsx, folder / "pack.xlsx"))
+    if pg_backend.on_postgresql():
+        return Pack(pg_backend.server_copy(pack.workspace), xlsx)  # type: ignore[arg-type]
+    return Pack(Path(shutil.copy2(pack.workspace, folder / "w.qmsr")), xlsx)
 
 
 def header_map(ws: Worksheet) -> dict[str, int]:

@@ -32,7 +32,7 @@ class CancelAfter:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> ReadinessReport:
-    path = exp_data.build_workspace(tmp_path_factory.mktemp("c") / "w.qmsr", signed=False)
+    path = exp_data.build_target(tmp_path_factory.mktemp("c") / "w.qmsr", signed=False)
     with open_workspace(path, read_only=True) as ws, ws.session() as s:
         return build_report(s, exp_data.INSPECTION, today=exp_data.TODAY)
 

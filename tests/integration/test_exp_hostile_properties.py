@@ -25,7 +25,7 @@ NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> ReadinessReport:
-    path = exp_data.build_workspace(tmp_path_factory.mktemp("x") / "w.qmsr")
+    path = exp_data.build_target(tmp_path_factory.mktemp("x") / "w.qmsr")
     with open_workspace(path, read_only=True) as ws, ws.session() as s:
         return build_report(s, exp_data.INSPECTION, today=exp_data.TODAY)
 

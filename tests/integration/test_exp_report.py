@@ -17,7 +17,7 @@ from qmsr_ready.core.services import raise_finding, reopen_inspection
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return exp_data.build_workspace(tmp_path_factory.mktemp("rep") / "w.qmsr")
+    return exp_data.build_target(tmp_path_factory.mktemp("rep") / "w.qmsr")
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_unknown_inspection_is_not_found(workspace: Path) -> None:
 
 def test_query_count_does_not_grow_with_findings(tmp_path: Path) -> None:
     """No N+1: ten times more findings, the same number of SELECTs."""
-    path = exp_data.build_workspace(tmp_path / "q.qmsr")
+    path = exp_data.build_target(tmp_path / "q.qmsr")
 
     def count_queries() -> int:
         with open_workspace(path, read_only=True) as ws, ws.session() as s:

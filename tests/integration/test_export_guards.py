@@ -19,7 +19,7 @@ from qmsr_ready.core.report import build_report
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return exp_data.build_workspace(tmp_path_factory.mktemp("guards") / "w.qmsr")
+    return exp_data.build_target(tmp_path_factory.mktemp("guards") / "w.qmsr")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from exp_data import INSPECTION, build_workspace
+from exp_data import INSPECTION, build_target
 
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.library.loader import load_template
@@ -30,7 +30,7 @@ TODAY = dt.date(2026, 11, 25)
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> ReadinessReport:
-    path = build_workspace(Path(tmp_path_factory.mktemp("verdict")) / "v.qmsr")
+    path = build_target(Path(tmp_path_factory.mktemp("verdict")) / "v.qmsr")
     with open_workspace(path, read_only=True) as ws, ws.session() as s:
         return build_report(s, INSPECTION, today=TODAY)
 

@@ -40,7 +40,8 @@ def server_ws(server_url: URL):
 # from ``fnd_workspace`` or ``place_workspace``), each with its file-only tests (raw sqlite3
 # tampering, byte-identical files, -wal, locks) left out by name. Modules not listed are
 # file-only as a whole: crash, lock, backups, read-only folder, tampering with a closed file
-# (test_fnd_audit_chain: the server's chain is checked in tests/server).
+# (test_fnd_audit_chain: the server's chain is checked in tests/server; a refused import leaves
+# the file byte-identical: test_import_workbook_refused).
 _NONE: frozenset[str] = frozenset()
 SERVER_MODULES: dict[str, frozenset[str]] = {
     "test_fnd_services.py": _NONE,
@@ -61,6 +62,15 @@ SERVER_MODULES: dict[str, frozenset[str]] = {
         "test_importing_an_untouched_pack_writes_no_backup_and_no_event",
     }),
     "test_requests_verify.py": frozenset({"test_tampering_with_request_history_names_the_request"}),
+    "test_exp_report.py": _NONE,
+    "test_exp_xlsx.py": _NONE,
+    "test_exp_pdf.py": _NONE,
+    "test_export_guards.py": frozenset({"test_export_refuses_to_overwrite_the_workspace"}),
+    "test_exp_cancel.py": _NONE,
+    "test_exp_hostile_properties.py": _NONE,
+    "test_report_verdict.py": _NONE,
+    "test_import_workbook.py": _NONE,
+    "test_import_workbook_format1.py": _NONE,
     "test_exchange_merge.py": frozenset({
         "test_dry_run_and_refusals_leave_the_file_byte_identical",
     }),

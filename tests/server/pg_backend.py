@@ -71,7 +71,28 @@ def fresh_database(*, migrated: bool = True) -> URL:
     source = f' TEMPLATE "{_template()}"' if migrated else ""
     with _admin().connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"{source}'))
+    made = _state.setdefault("made", [])
+    assert isinstance(made, list)
+    made.append(name)  # dropped at the latest by ``teardown``
     return admin_url().set(database=name)
+
+
+def server_copy(source: Path) -> str:
+    """A fresh database holding a copy of the workspace file ``source`` (its URL); dropped at
+    the end of the session. For module fixtures that build one file and test it on the server."""
+    from qmsr_ready.core.transfer.copy import copy_workspace
+
+    url = fresh_database(migrated=False)
+    result = copy_workspace(source, url_text(url))
+    assert result.kept, result.summary()
+    return url_text(url)
+
+
+def parse_url(text_url: str) -> URL:
+    """The URL of ``text_url`` (as ``server_copy`` returns it)."""
+    from qmsr_ready.core.server.url import parse_server_url
+
+    return parse_server_url(text_url)
 
 
 def url_text(url: URL) -> str:
@@ -107,21 +128,20 @@ def place_workspace(source: Path, folder: Path, name: str, made: list[URL]) -> P
         target = folder / name
         shutil.copy(source, target)
         return target
-    from qmsr_ready.core.transfer.copy import copy_workspace
 
-    url = fresh_database(migrated=False)
-    made.append(url)
-    result = copy_workspace(source, url_text(url))
-    assert result.kept, result.summary()
-    return url_text(url)
+    url = server_copy(source)
+    made.append(parse_url(url))
+    return url
 
 
 def teardown() -> None:
     """Drop the template and close the admin engine (end of the session)."""
     engine = _state.pop("admin", None)
     name = _state.pop("template", None)
+    made = _state.pop("made", [])
     if isinstance(engine, Engine):
-        if isinstance(name, str):
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        names = [*made, name] if isinstance(name, str) else list(made)
+        with engine.connect() as conn:
+            for leftover in names:  # module fixtures' databases; the template last
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{leftover}" WITH (FORCE)'))
         engine.dispose()
