@@ -169,7 +169,7 @@ def _set_head(session: Session, seq: int, head_hash: str) -> None:
             set_committed_value(row, "value", value)
 
 
-_EVENTS = AuditEvent.__table__
+_EVENTS = cast(Table, AuditEvent.__table__)  # a declarative class's table is a Table
 _LAST_EVENT = select(_EVENTS.c.seq, _EVENTS.c.hash).order_by(_EVENTS.c.seq.desc()).limit(1)
 
 
@@ -187,23 +187,28 @@ def append_event(
     entity_id: str,
     changes: Mapping[str, Any],
     inspection_code: str | None = None,
+    *,
+    state: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction; ``changes`` is ``{field: [old, new]}``.
 
-    The rows it describes are flushed first (their state is read back below); the event row
-    itself goes out with the caller's commit (or the next event's flush), so a save pays for
-    two flushes, not three, and the head is one UPDATE.
+    The rows it describes are flushed first, then the entity's row state is read back, unless
+    the caller passes ``state`` (``row_state.state_of`` of the values it just wrote: the
+    response save path, which writes with Core and has nothing to flush). The event is one
+    Core INSERT and the head one UPDATE, so a save pays for no ORM unit of work here. The
+    returned event is not added to the session (it is already stored).
     """
-    session.flush()  # so the event follows the rows it describes, in the same transaction
+    session.flush()  # so the event follows the rows it describes; a no-op when nothing is pending
     if session.get_bind().dialect.name == "postgresql":  # one head under concurrent writers
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK_KEY})
     seq, prev_hash = _head(session)
     seq += 1
     at = utcnow()
     safe_changes = json_safe(dict(changes))
-    state = entity_state(session, entity_type, entity_id)  # what verify compares the row with
+    if state is None:
+        state = entity_state(session, entity_type, entity_id)  # what verify compares with
     if state is not None:
-        safe_changes[STATE_KEY] = state
+        safe_changes[STATE_KEY] = dict(state)
     event = AuditEvent(
         seq=seq,
         at=at,
@@ -216,10 +221,14 @@ def append_event(
         prev_hash=prev_hash,
     )
     event.hash = _event_hash(event)
-    session.add(event)
+    session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
     _set_head(session, seq, event.hash)
     _extend_cache(session, prev_hash, event.hash, seq)
     return event
+
+
+_INSERT_EVENT = insert(_EVENTS)
+_EVENT_COLUMNS = tuple(c.name for c in _EVENTS.columns)
 
 
 def _chain_cache(session: Session) -> MutableMapping[str, ChainReport] | None:

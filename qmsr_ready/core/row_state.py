@@ -3,7 +3,8 @@
 The trail's ``{field: [old, new]}`` pairs name only what a service changed, so fields it sets
 on the side (who assessed, when a finding closed, who added evidence, an element's reason, a
 signature's time) would escape ``verify``. ``append_event`` therefore records the state of the
-entity it describes, read back from the row just flushed, under ``changes["_state"]``; ``verify``
+entity it describes under ``changes["_state"]``: read back from the row just flushed, or, on the
+response save path, computed from the values just written (``state_of``: no read-back); ``verify``
 reads the same rows the same way and names every column whose hash differs. One column hash is
 12 hex characters, so an event grows by a few hundred bytes and costs one indexed SELECT.
 
@@ -14,7 +15,7 @@ result does not depend on the database driver's value types.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +110,28 @@ def entity_state(session: Session, kind: str, entity_id: str) -> dict[str, Any] 
         state[ELEMENTS] = element_states(session, entity_id)
         state[SIGNOFFS] = signoff_states(session).get(entity_id, digest([]))
     return state
+
+
+def state_of(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The state ``entity_state`` would read back, from the values just written (no SELECT).
+
+    ``row`` holds every column of the entity's table as Python values (the save path knows
+    them all); a missing or extra column is a programming error, so it raises ``KeyError``
+    rather than recording a state that ``verify`` would then report as tampering.
+    """
+    spec = SPECS[kind]
+    if kind == "inspection":  # its state includes element and sign-off rows: read them back
+        raise KeyError("an inspection's state is read back with entity_state")
+    columns = set(_table_columns(spec.table))
+    if set(row) != columns:
+        raise KeyError(f"{kind} state needs the columns {sorted(columns ^ set(row))}")
+    return _row_state(kind, spec.table, dict(row))
+
+
+def _table_columns(table: str) -> list[str]:
+    from qmsr_ready.core.models import Base
+
+    return [c.name for c in Base.metadata.tables[table].columns]
 
 
 def all_states(session: Session, kind: str) -> dict[str, dict[str, Any]]:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from qmsr_ready.core.audit import append_event
 from qmsr_ready.core.errors import InvalidInput
 from qmsr_ready.core.fields import RESPONSE
-from qmsr_ready.core.models import Response, utcnow
+from qmsr_ready.core.models import ChecklistTemplate, Inspection, Response, utcnow
 from qmsr_ready.core.reasons import na_reason
+from qmsr_ready.core.row_state import state_of
 from qmsr_ready.core.services._common import (
     UNSET,
+    _comparable,
     apply_changes,
     field_value,
     question_ref,
@@ -22,7 +27,8 @@ from qmsr_ready.core.services._common import (
 )
 from qmsr_ready.core.services.inspections import mark_in_progress
 from qmsr_ready.core.services.revisions import check_revision, locking
-from qmsr_ready.core.vocab import Result
+from qmsr_ready.core.template_content import typed_by_sha256
+from qmsr_ready.core.vocab import InspectionStatus, Result
 
 
 def get_response(session: Session, inspection_id: int, question_id: str) -> Response | None:
@@ -51,9 +57,18 @@ def record_response(
     """Save the given fields of one question's response; unchanged input writes nothing.
 
     ``expected_revision`` guards against overwriting a newer save (``RevisionConflict``).
+    The lean path of every autosave: one read of the inspection, one of the response row, then
+    one Core write of the row, the inspection's ``updated_at``, the event and the head, with the
+    row state hashed from the values written (no read-back, no ORM unit of work).
     """
-    insp = writable_inspection(session, inspection_code, with_template=True)
-    question_ref(insp, question_id)
+    target = session.execute(_TARGET, {"code": inspection_code}).first()
+    if target is None or target.status == InspectionStatus.SIGNED_OFF:
+        writable_inspection(session, inspection_code)  # raises NotFound / InspectionLocked
+    assert target is not None
+    template = typed_by_sha256(target.sha256, partial(_template_content, session,
+                                                      target.template_id))
+    if template.question(question_id) is None:
+        question_ref(writable_inspection(session, inspection_code), question_id)  # raises
     given = {"result": result, "notes": notes, "sample_population": sample_population,
              "sample_size": sample_size, "records_reviewed": records_reviewed,
              "interviewees": interviewees}
@@ -61,40 +76,92 @@ def record_response(
     values: dict[str, Any] = {name: field_value(RESPONSE.field(name), value)
                               for name, value in given.items() if value is not UNSET}
 
-    response = session.execute(locking(session, select(Response).where(
-        Response.inspection_id == insp.id, Response.question_id == question_id
-    ))).scalar_one_or_none()
-    current_revision = response.revision if response is not None else 0
-    check_revision(session, what=f"The response to {question_id}", inspection_code=insp.code,
-                   entity_id=f"{insp.code}/{question_id}", current=current_revision,
-                   expected=expected_revision)
-    current = None if response is None else {
-        "result": response.result, "notes": response.notes,
-        "sample_population": response.sample_population, "sample_size": response.sample_size}
-    problem = check_response_values(question_id, values, current)
+    session.flush()  # a response changed through the ORM earlier in this session is read as stored
+    row = session.execute(locking(session, _ROW),
+                          {"i": target.id, "q": question_id}).mappings().first()
+    stored = dict(row) if row is not None else None
+    check_revision(session, what=f"The response to {question_id}",
+                   inspection_code=target.code, entity_id=f"{target.code}/{question_id}",
+                   current=stored["revision"] if stored else 0, expected=expected_revision)
+    problem = check_response_values(question_id, values, stored)
     if problem:
         raise InvalidInput(problem)
-    created = response is None
-    if response is None:
-        response = Response(
-            inspection_id=insp.id, question_id=question_id, result=Result.NOT_ASSESSED.value,
-            notes="", sample_population=None, sample_size=None, records_reviewed="",
-            interviewees="", assessed_by="", assessed_at=None, revision=0,
-        )
-    changes = apply_changes(response, values)
+    before = stored or _unanswered(target.id, question_id)
+    changes = {name: [before[name], new] for name, new in values.items()
+               if _comparable(before[name]) != _comparable(new)}
     if not changes:
-        return response
-    if created:
-        session.add(response)
-    response.revision += 1
-    response.assessed_by = actor
-    response.assessed_at = utcnow()
-    mark_in_progress(session, actor, insp)
-    insp.updated_at = utcnow()
+        return _as_orm(session, before) if stored else Response(**before)
+    now = utcnow()
+    written = {name: pair[1] for name, pair in changes.items()}
+    written.update(revision=before["revision"] + 1, assessed_by=actor, assessed_at=now)
+    if target.status == InspectionStatus.PLANNED:
+        insp = session.get(Inspection, target.id)
+        assert insp is not None
+        mark_in_progress(session, actor, insp)
+    after = {**before, **written}
+    if stored is None:
+        inserted = cast(CursorResult[Any], session.execute(
+            insert(_RESPONSES), {k: v for k, v in after.items() if k != "id"}))
+        key = inserted.inserted_primary_key
+        assert key is not None  # a single-row INSERT always has one
+        after["id"] = key[0]
+    else:
+        session.execute(update(_RESPONSES).where(_RESPONSES.c.id == after["id"]), written)
+    session.execute(_TOUCH, {"i": target.id, "now": now})
+    _sync(session, Inspection, target.id, {"updated_at": now})
     append_event(
-        session, actor, "response.record", "response", f"{insp.code}/{question_id}",
-        changes, insp.code,
+        session, actor, "response.record", "response", f"{target.code}/{question_id}",
+        changes, target.code, state=state_of("response", after),
     )
+    return _as_orm(session, after)
+
+
+_RESPONSES = cast(Table, Response.__table__)
+_INSPECTIONS = cast(Table, Inspection.__table__)
+_TEMPLATES = cast(Table, ChecklistTemplate.__table__)
+_TARGET = (
+    select(_INSPECTIONS.c.id, _INSPECTIONS.c.code, _INSPECTIONS.c.status,
+           _TEMPLATES.c.id.label("template_id"), _TEMPLATES.c.sha256)
+    .join_from(_INSPECTIONS, _TEMPLATES, _INSPECTIONS.c.template_id == _TEMPLATES.c.id)
+    .where(_INSPECTIONS.c.code == bindparam("code"))
+)
+_ROW = select(_RESPONSES).where(_RESPONSES.c.inspection_id == bindparam("i"),
+                                _RESPONSES.c.question_id == bindparam("q"))
+_TOUCH = (update(_INSPECTIONS).where(_INSPECTIONS.c.id == bindparam("i"))
+          .values(updated_at=bindparam("now")))
+
+
+def _template_content(session: Session, template_id: int) -> Any:
+    """The template snapshot's content, read only when its hash was not parsed before."""
+    return session.execute(select(_TEMPLATES.c.content)
+                           .where(_TEMPLATES.c.id == template_id)).scalar_one()
+
+
+def _unanswered(inspection_id: int, question_id: str) -> dict[str, Any]:
+    """The row a first answer starts from (every column, so its state can be hashed)."""
+    return {"id": None, "inspection_id": inspection_id, "question_id": question_id,
+            "result": Result.NOT_ASSESSED.value, "notes": "", "sample_population": None,
+            "sample_size": None, "records_reviewed": "", "interviewees": "",
+            "assessed_by": "", "assessed_at": None, "revision": 0}
+
+
+def _sync(session: Session, entity: type[Any], pk: int, values: Mapping[str, Any]) -> Any:
+    """Bring a loaded ORM object up to date with a Core write (no SQL); None if not loaded."""
+    obj = session.identity_map.get(identity_key(entity, pk))
+    if obj is not None:
+        for name, value in values.items():
+            set_committed_value(obj, name, value)
+    return obj
+
+
+def _as_orm(session: Session, row: Mapping[str, Any]) -> Response:
+    """The stored response as the session's ORM object, attached without a SELECT."""
+    loaded = _sync(session, Response, row["id"], row)
+    if isinstance(loaded, Response):
+        return loaded
+    response = Response(**row)
+    make_transient_to_detached(response)
+    session.add(response)
     return response
 
 
