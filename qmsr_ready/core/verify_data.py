@@ -101,6 +101,8 @@ def replay(events: Iterable[Any]) -> _Trail:
             ent = by_id[ev.entity_id] = _Entity()
         if verb in _ENDS:
             by_id[ev.entity_id] = _Entity(alive=False)
+            if kind == "inspection":
+                _end_children(trail, str(ev.entity_id))
             continue
         ent.alive = True
         ent.events += 1
@@ -125,6 +127,18 @@ def replay(events: Iterable[Any]) -> _Trail:
         if kind == "request":
             _replay_request(ent, str(ev.action), changes)
     return trail
+
+
+def _end_children(trail: _Trail, code: str) -> None:
+    """A deleted inspection takes its rows with it (its responses, elements, findings…)."""
+    prefix = f"{code}/"
+    for by_id in trail.entities.values():
+        for key in by_id:
+            if key.startswith(prefix):
+                by_id[key] = _Entity(alive=False)
+    trail.element_states = {k: v for k, v in trail.element_states.items()
+                            if not k.startswith(prefix)}
+    trail.signoffs.pop(code, None)
 
 
 def _replay_state(trail: _Trail, ent: _Entity, kind: str, entity_id: str,

@@ -15,7 +15,7 @@ from qmsr_ready.core.services.evidence_undo import (
     redo_attach,
     undo_attach,
 )
-from qmsr_ready.core.services.inspection_undo import changes_since_created, delete_new_inspection
+from qmsr_ready.core.services.inspection_undo import delete_new_inspection, recorded_work
 
 
 def test_undo_of_an_attach_refuses_while_the_file_is_linked_elsewhere(
@@ -45,15 +45,41 @@ def test_undo_of_an_attach_refuses_while_the_file_is_linked_elsewhere(
 def test_a_new_inspection_is_deleted_only_while_empty(fnd_inspection) -> None:
     ws, code = fnd_inspection
     with ws.session() as s:
-        assert changes_since_created(s, code) == 0
+        assert recorded_work(s, code) == []
     with ws.begin() as s:
         services.sign_off(s, "Alice", code, name="Alice", meaning="Reviewed")
     with pytest.raises(InspectionLocked), ws.begin() as s:
         delete_new_inspection(s, "Alice", code)
     with ws.begin() as s:
         services.reopen_inspection(s, "Alice", code, reason="Signed too early")
-    with pytest.raises(InvalidInput, match="2 changes were recorded"), ws.begin() as s:
+    with pytest.raises(InvalidInput, match="it holds 1 sign-off"), ws.begin() as s:
         delete_new_inspection(s, "Alice", code)
     with ws.session() as s:
         assert [i.code for i in services.list_inspections(s)] == [code]
         assert verify_chain(s).ok
+
+
+def test_what_holds_a_new_inspection_is_read_from_the_data(fnd_inspection) -> None:
+    """Issue 9 QA: work recorded then taken back leaves events, not work; advice is truthful."""
+    ws, code = fnd_inspection
+    with ws.begin() as s:
+        services.record_response(s, "Alice", inspection_code=code, question_id="MO-01-Q01",
+                                 result="conforms", notes="seen")
+        services.update_inspection(s, "Alice", code, title="Renamed")
+    with ws.session() as s:
+        assert recorded_work(s, code) == ["1 answer", "changes to its title"]
+    with pytest.raises(InvalidInput, match="it holds 1 answer and changes to its title"), \
+            ws.begin() as s:
+        delete_new_inspection(s, "Alice", code)
+    with ws.begin() as s:
+        services.record_response(s, "Alice", inspection_code=code, question_id="MO-01-Q01",
+                                 result="not_assessed", notes="")
+        services.update_inspection(s, "Alice", code, title="Baseline readiness")
+    with ws.session() as s:
+        assert recorded_work(s, code) == []
+    with ws.begin() as s:
+        delete_new_inspection(s, "Alice", code)
+    with ws.session() as s:
+        assert services.list_inspections(s) == []
+        report = verify_chain(s)
+        assert report.ok, (report.problem, report.data_problems)  # its rows went with it

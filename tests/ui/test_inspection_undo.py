@@ -8,8 +8,10 @@ from qmsr_ready.core import services
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.library import Catalogue, LoadedTemplate
 from qmsr_ready.core.profile import SiteProfile
+from qmsr_ready.core.views.audit import audit_events
 from qmsr_ready.ui.commands.base import ErrorSink, execute
 from qmsr_ready.ui.commands.inspections import CreateInspectionCommand
+from qmsr_ready.ui.commands.responses import RecordResponseCommand
 from qmsr_ready.ui.context import AppContext
 
 
@@ -77,10 +79,63 @@ def test_undo_refuses_to_delete_recorded_work_and_says_why(qtbot, ctx: AppContex
     stack = ctx.undo_stack
     stack.undo()
     assert refusals == [
-        f"{code} cannot be taken back: 2 changes were recorded in it since it was created. "
-        "Undo those first, or keep it."
+        f"{code} cannot be taken back: it holds 1 answer. "
+        "Undo or remove those first, or keep the inspection."
     ]
     qtbot.waitUntil(lambda: stack.index() == 1)  # the refused step is stepped back over
     assert _codes(ctx) == [code]
     assert ctx.current_inspection == code
+    _chain_ok(ctx)
+
+
+def _status(ctx: AppContext, code: str) -> str:
+    with ctx.read() as session:
+        return str(services.get_inspection(session, code).status)
+
+
+def test_undo_of_everything_then_of_the_creation(qtbot, ctx: AppContext) -> None:
+    """Issue 9 QA: answers undone leave audit events but no work; the creation undoes too."""
+    refusals: list[str] = []
+    command = _create(ctx, lambda exc: refusals.append(exc.message))
+    code = command.code
+    qid = _first_question()
+    for changes in ({"result": "conforms"}, {"notes": "Seen the SOP"}):
+        answer = RecordResponseCommand(ctx, code, qid, changes,
+                                       lambda e: refusals.append(e.message))
+        assert execute(ctx, answer) is None
+    assert _status(ctx, code) == "in_progress"
+    stack = ctx.undo_stack
+    stack.undo()
+    assert _status(ctx, code) == "in_progress"  # the result is still there
+    stack.undo()
+    assert _status(ctx, code) == "planned"  # the first answer's status move is undone too
+    with ctx.read() as session:
+        assert services.list_inspections(session)[0].questions_answered == 0
+    stack.undo()
+    assert refusals == []
+    assert _codes(ctx) == []
+    _chain_ok(ctx)
+    for _ in range(3):
+        stack.redo()
+    assert refusals == []
+    assert _status(ctx, code) == "in_progress"
+    _chain_ok(ctx)
+
+
+def test_undo_of_a_later_answer_keeps_the_inspection_in_progress(qtbot, ctx: AppContext) -> None:
+    command = _create(ctx)
+    code = command.code
+    first, second = [
+        q["id"] for q in _template().content["areas"][0]["elements"][0]["questions"][:2]
+    ]
+    for qid in (first, second):
+        assert execute(ctx, RecordResponseCommand(ctx, code, qid, {"result": "conforms"})) is None
+    ctx.undo_stack.undo()
+    assert _status(ctx, code) == "in_progress"  # the first answer still holds it
+    ctx.undo_stack.undo()
+    assert _status(ctx, code) == "planned"
+    with ctx.read() as session:
+        moves = [e.changes["status"] for e in audit_events(session, code)
+                 if e.action == "inspection.status"]
+    assert moves == [["planned", "in_progress"], ["in_progress", "planned"]]  # audited
     _chain_ok(ctx)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from qmsr_ready.core.changes import refuse_if_stale
 from qmsr_ready.core.services import findings as finding_service
+from qmsr_ready.core.services.inspection_undo import back_to_planned
 from qmsr_ready.core.views.undo import finding_values
 from qmsr_ready.core.vocab import FindingStatus
 from qmsr_ready.ui.commands.base import ErrorSink, ServiceCommand
@@ -61,6 +62,8 @@ class RaiseFindingCommand(ServiceCommand):
         finding_service.delete_finding(
             session, self._ctx.actor, self._inspection_code, self.finding_code
         )
+        # Undoing the first finding also undoes the planned -> in progress move it made.
+        back_to_planned(session, self._ctx.actor, self._inspection_code)
 
 
 class UpdateFindingCommand(ServiceCommand):

@@ -8,6 +8,7 @@ from PySide6.QtGui import QUndoCommand
 
 from qmsr_ready.core.changes import refuse_if_stale, response_revision
 from qmsr_ready.core.services import responses as response_service
+from qmsr_ready.core.services.inspection_undo import back_to_planned
 from qmsr_ready.core.views.undo import RESPONSE_FIELDS, response_values
 from qmsr_ready.core.vocab import Result
 from qmsr_ready.ui.commands.base import ErrorSink, ServiceCommand
@@ -69,6 +70,8 @@ class RecordResponseCommand(ServiceCommand):
         if self.old_values is not None:
             before, revision = self._stored(session)
             self._record(session, self.old_values, before, revision, self._after, None)
+            # Undoing the first answer also undoes the planned -> in progress move it made.
+            back_to_planned(session, self._ctx.actor, self._inspection_code)
 
     def _stored(self, session: Session) -> tuple[dict[str, Any], int]:
         code, qid = self._inspection_code, self.question_id
