@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # only an annotation: importing export here would loop back t
     from qmsr_ready.core.export.progress import Progress
 
 CHUNK_BYTES = 1024 * 1024
+# A server stores each file as one bytea value, written in one statement (appending chunk by
+# chunk would rewrite the value each time): files there are held to this size (README, Server
+# workspaces); reading them back is sliced, never whole.
+SERVER_MAX_EVIDENCE_BYTES = 64 * 1024 * 1024
 Chunks = Callable[[], Iterable[bytes | memoryview]]  # each call starts again from the first byte
 
 
@@ -126,7 +130,13 @@ def blob_exists(session: Session, sha: str) -> bool:
 def store_blob(session: Session, sha: str, size: int, name: str, chunks: Chunks) -> None:
     """Write the bytes once under ``sha``, chunk by chunk, checking they still hash to ``sha``."""
     changed = InvalidInput(f"{name} changed while it was being attached; attach it again.")
-    if session.get_bind().dialect.name != "sqlite":  # portable path: one parameter
+    if session.get_bind().dialect.name != "sqlite":  # a server: one parameter, bounded size
+        if size > SERVER_MAX_EVIDENCE_BYTES:
+            raise InvalidInput(
+                f"{name} is {_mb(size)}; evidence in a server workspace is limited to "
+                f"{_mb(SERVER_MAX_EVIDENCE_BYTES)}. Attach a smaller extract, or keep this "
+                "workspace in a file."
+            )
         data = b"".join(bytes(c) for c in chunks())
         if hashlib.sha256(data).hexdigest() != sha:
             raise changed
@@ -159,12 +169,16 @@ def _rowid(session: Session, sha: str) -> int:
 
 def copy_blob(session: Session, sha: str, target: BinaryIO) -> int:
     """Write stored bytes to ``target`` in chunks; returns the number of bytes written."""
-    if session.get_bind().dialect.name != "sqlite":
-        data = session.execute(
-            select(EvidenceBlob.data).where(EvidenceBlob.sha256 == sha)
-        ).scalar_one()
-        target.write(data)
-        return len(data)
+    if session.get_bind().dialect.name != "sqlite":  # a server: read in slices
+        size = int(session.execute(
+            select(func.length(EvidenceBlob.data)).where(EvidenceBlob.sha256 == sha)
+        ).scalar_one())
+        for start in range(1, size + 1, CHUNK_BYTES):
+            target.write(session.execute(
+                select(func.substring(EvidenceBlob.data, start, CHUNK_BYTES))
+                .where(EvidenceBlob.sha256 == sha)
+            ).scalar_one())
+        return size
     rowid = _rowid(session, sha)
     raw = session.connection().connection.driver_connection
     done = 0
