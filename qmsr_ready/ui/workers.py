@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from qmsr_ready.core.errors import Cancelled, QmsrError
-from qmsr_ready.core.server.url import mask_passwords
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +98,9 @@ def _run_in_pool(job: Job) -> None:
     except BaseException as exc:  # delivered to the GUI thread, never lost
         if isinstance(exc, QmsrError):  # expected (unreachable server, refused file): one line
             if not isinstance(exc, Cancelled):
+                # Imported here: core.server.url pulls in SQLAlchemy, which start-up defers.
+                from qmsr_ready.core.server.url import mask_passwords
+
                 log.info("background job refused: %s", mask_passwords(exc.message))
         else:
             log.error("background job failed", exc_info=exc)

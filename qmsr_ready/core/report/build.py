@@ -18,7 +18,6 @@ from qmsr_ready import __version__
 from qmsr_ready.core import audit
 from qmsr_ready.core.damaged import find_damaged
 from qmsr_ready.core.errors import NotFound, QmsrError
-from qmsr_ready.core.inspection_day.report import build_request_log
 from qmsr_ready.core.library.planner import applicability
 from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import (
@@ -201,9 +200,15 @@ def _build(
         workspace_id=_workspace_id(session) if full else "",
         generated_at=generated_at,
         today=today,
-        request_log=(build_request_log(session, inspection_code, now=generated_at) if full
-                     else None),
+        request_log=_request_log(session, inspection_code, generated_at) if full else None,
     )
+
+
+def _request_log(session: Session, inspection_code: str, now: dt.datetime) -> Any:
+    """The inspection-day log (imported here: the home list's light builds never need it)."""
+    from qmsr_ready.core.inspection_day.report import build_request_log
+
+    return build_request_log(session, inspection_code, now=now)
 
 
 def _refuse_damaged(session: Session, inspection_code: str) -> None:
