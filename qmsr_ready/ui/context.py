@@ -7,6 +7,7 @@ from the Edit menu) refreshes every other view that shows the same data.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from qmsr_ready.ui.workers import WorkerRunner
 
 
+_log = logging.getLogger(__name__)
+
+
 class AppContext(QObject):
     """Open workspace, settings, undo stack, worker runner and the shared change signals."""
 
@@ -36,6 +40,8 @@ class AppContext(QObject):
     # (inspection_code, question_id): one response row was written; emitted just before its
     # data_changed("response", code), so the checklist runner updates that one row only.
     response_recorded = Signal(str, str)
+    # One line saying which evidence bytes were removed for good when a workspace was let go.
+    evidence_purged = Signal(str)
 
     def __init__(self, settings: AppSettings, workers: WorkerRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -75,14 +81,38 @@ class AppContext(QObject):
         return self.workspace is None or self.workspace.read_only
 
     def set_workspace(self, workspace: Workspace | None) -> None:
-        """Swap the open workspace; the caller closes the previous one."""
+        """Swap the open workspace; the caller closes the previous one.
+
+        The undo history goes with the old workspace, so the evidence bytes it kept for a redo
+        (an undone attach) can no longer be needed: they are purged, and ``evidence_purged``
+        says so.
+        """
         if self.workspace is not None:
             self.workspace_about_to_change.emit()
+            self._purge_unreferenced_evidence(self.workspace)
         self.workspace = workspace
         self.undo_stack.clear()
         self.current_inspection = ""
         self.workspace_changed.emit()
         self.current_inspection_changed.emit("")
+
+    def _purge_unreferenced_evidence(self, workspace: Workspace) -> None:
+        from qmsr_ready.core.services.evidence_purge import purge_unreferenced_blobs
+
+        if workspace.read_only:
+            return
+        try:
+            with workspace.begin() as session:
+                purged = purge_unreferenced_blobs(session, self.actor)
+        except Exception:  # a failed purge only leaves unused bytes; closing must go on
+            _log.warning("could not purge unreferenced evidence bytes", exc_info=True)
+            return
+        if purged.files:
+            name = workspace.location if workspace.is_server else workspace.path.name
+            self.evidence_purged.emit(
+                f"Removed {purged.describe()} from {name} for good: nothing "
+                "could bring them back once the undo history closed."
+            )
 
     def set_current_inspection(self, code: str) -> None:
         if code != self.current_inspection:

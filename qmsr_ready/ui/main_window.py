@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         ctx.workspace_changed.connect(self._on_ctx_workspace_changed)
         ctx.current_inspection_changed.connect(self._on_ctx_current_inspection_changed)
         ctx.data_changed.connect(self._on_ctx_data_changed)
+        ctx.evidence_purged.connect(lambda text: self.statusBar().showMessage(text, 15000))
         from qmsr_ready.ui.change_watch import ChangeWatch
 
         # Others' saves on a server (or in a file this window only reads) refresh the views.

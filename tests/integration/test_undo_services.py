@@ -9,6 +9,10 @@ import pytest
 from qmsr_ready.core import services
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.errors import InspectionLocked, InvalidInput
+from qmsr_ready.core.services.evidence_purge import (
+    purge_unreferenced_blobs,
+    unreferenced_blobs,
+)
 from qmsr_ready.core.services.evidence_undo import (
     EvidenceTarget,
     attach_files,
@@ -83,3 +87,26 @@ def test_what_holds_a_new_inspection_is_read_from_the_data(fnd_inspection) -> No
         assert services.list_inspections(s) == []
         report = verify_chain(s)
         assert report.ok, (report.problem, report.data_problems)  # its rows went with it
+
+
+def test_purge_drops_only_bytes_no_evidence_uses(fnd_inspection, tmp_path: Path) -> None:
+    ws, code = fnd_inspection
+    kept, undone = tmp_path / "sop.pdf", tmp_path / "wrong.pdf"
+    kept.write_bytes(b"the SOP")
+    undone.write_bytes(b"attached by mistake")
+    target = EvidenceTarget(code, question_id="MO-01-Q01")
+    with ws.begin() as s:
+        attach_files(s, "Alice", target, [kept])
+        (step,) = attach_files(s, "Alice", target, [undone])
+        undo_attach(s, "Alice", target, step)
+    with ws.begin() as s:
+        purged = purge_unreferenced_blobs(s, "Alice")
+    assert (purged.files, purged.size) == (1, len(b"attached by mistake"))
+    assert purged.describe() == "1 unattached evidence file (19 bytes)"
+    with ws.begin() as s:
+        assert purge_unreferenced_blobs(s, "Alice").files == 0  # nothing left, no event
+    with ws.session() as s:
+        assert unreferenced_blobs(s) == {}
+        assert services.evidence_bytes(s, code, "E-001") == b"the SOP"
+        report = verify_chain(s)
+        assert report.ok, (report.problem, report.data_problems)

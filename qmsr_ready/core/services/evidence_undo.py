@@ -1,7 +1,9 @@
 """Attach evidence so that the GUI can undo and redo it exactly (no Qt here).
 
 An attach either creates a new evidence record (undo removes it but keeps the bytes, which are
-stored once per SHA-256, so redo brings it back under its old code without the original file),
+stored once per SHA-256, so redo brings it back under its old code without the original file;
+``evidence_purge`` drops such bytes once no redo can need them, e.g. when the GUI lets go of
+the workspace),
 or finds the same bytes already in the inspection and only adds a link (undo detaches it), or
 finds them already linked (nothing to undo). ``AttachStep`` records which, on the thread that
 attached; ``undo_attach``/``redo_attach`` replay it inside the caller's transaction, each audited
