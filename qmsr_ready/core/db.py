@@ -22,9 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -133,11 +131,23 @@ def _make_engine(path: Path, *, read_only: bool) -> Engine:
 
 
 def _current_revision(engine: Engine) -> str | None:
+    """The stored schema revision, read with one SELECT (Alembic is imported only to upgrade,
+    or to report several stored heads the way it always has)."""
     with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        stored = [str(v) for v in conn.execute(text("SELECT version_num FROM alembic_version"))
+                  .scalars()]
+        if len(stored) <= 1:
+            return stored[0] if stored else None
+        from alembic.runtime.migration import MigrationContext
+
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def _upgrade(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), target)
 

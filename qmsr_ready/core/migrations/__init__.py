@@ -9,10 +9,11 @@ needed. Developers generate a new revision with::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+if TYPE_CHECKING:  # imported where used: opening a workspace at head never loads Alembic
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 # The newest revision under versions/, as a constant so opening a workspace that is already at
@@ -23,6 +24,8 @@ HEAD_REVISION = "0004"
 
 def alembic_config(connection: Any | None = None) -> Config:
     """An Alembic config pointing at the shipped scripts; ``connection`` is used by env.py."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("path_separator", "os")
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -34,6 +37,8 @@ def alembic_config(connection: Any | None = None) -> Config:
 
 def script_directory() -> ScriptDirectory:
     """The shipped revision scripts."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
