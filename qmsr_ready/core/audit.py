@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from qmsr_ready.core.damaged import carry_clean
 from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
 from qmsr_ready.core.row_state import STATE_KEY, entity_state
 from qmsr_ready.core.template_content import canonical_json
@@ -224,6 +225,7 @@ def append_event(
     session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
     _set_head(session, seq, event.hash)
     _extend_cache(session, prev_hash, event.hash, seq)
+    carry_clean(session, prev_hash, event.hash)  # a validated write damages no stored value
     return event
 
 

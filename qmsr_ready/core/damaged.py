@@ -5,6 +5,15 @@ fails (bad JSON, a date that is not ISO, text that is not UTF-8), or when it is 
 column's kind at all (text in an integer or yes/no column), which SQLite accepts silently and
 arithmetic later trips over. ``verify`` lists every damaged value; report builds and exports
 refuse an inspection holding one with a single line naming it, instead of a traceback.
+
+API note (issue 9 item 5, for the report build and start-up helpers): ``find_damaged`` always
+scans; the report build calls ``find_damaged_cached``, which remembers per open workspace (its
+connection pool) which inspections were found clean at which stored audit head.
+``append_event`` calls ``carry_clean``: a write through the services is validated, so the head
+it leaves is clean wherever the previous one was. Any head this process did not produce or
+scan (another writer, a reopened file) is scanned again; an edit behind the application's back
+that appends no event is found by ``verify`` (always a full scan) and by the first build after
+the workspace is opened again.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, Table, Text, text
 from sqlalchemy.orm import Session
@@ -41,27 +51,37 @@ def _loader(column: Column[Any], dialect: Any) -> Callable[[Any], Any] | None:
 
 def damaged_reason(column: Column[Any], raw: Any, dialect: Any) -> str | None:
     """Why ``raw`` (as stored) cannot be read as ``column``'s type, or None when it can."""
-    if raw is None:
-        return None
-    if isinstance(raw, bytes) and not isinstance(column.type, LargeBinary):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return "is not valid UTF-8 text"
+    return _check(column, dialect)(raw)
+
+
+def _check(column: Column[Any], dialect: Any) -> Callable[[Any], str | None]:
+    """The test of one column's raw values, built once per scan (the loader lookup is costly)."""
     col_type = column.type
-    if isinstance(col_type, Boolean):
-        return None if raw in (0, 1) else f"holds {_show(raw)}, not yes/no"
-    if isinstance(col_type, Integer):
-        return None if isinstance(raw, int) else f"holds {_show(raw)}, not a whole number"
-    if isinstance(col_type, String | Text) and not isinstance(raw, str):
-        return f"holds {_show(raw)}, not text"
+    binary = isinstance(col_type, LargeBinary)
     load = _loader(column, dialect)
-    try:
-        if load is not None:
-            load(raw)
-    except (ValueError, TypeError) as exc:  # what the ORM would raise while loading the row
-        return f"holds {_show(raw)}, which cannot be read ({type(exc).__name__})"
-    return None
+
+    def reason(raw: Any) -> str | None:
+        if raw is None:
+            return None
+        if isinstance(raw, bytes) and not binary:
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return "is not valid UTF-8 text"
+        if isinstance(col_type, Boolean):
+            return None if raw in (0, 1) else f"holds {_show(raw)}, not yes/no"
+        if isinstance(col_type, Integer):
+            return None if isinstance(raw, int) else f"holds {_show(raw)}, not a whole number"
+        if isinstance(col_type, String | Text) and not isinstance(raw, str):
+            return f"holds {_show(raw)}, not text"
+        try:
+            if load is not None:
+                load(raw)
+        except (ValueError, TypeError) as exc:  # what the ORM would raise while loading the row
+            return f"holds {_show(raw)}, which cannot be read ({type(exc).__name__})"
+        return None
+
+    return reason
 
 
 def _show(raw: Any) -> str:
@@ -89,6 +109,51 @@ def find_damaged(session: Session, inspection_code: str | None = None,
     return list(_scan(session, inspection_code, limit))
 
 
+# Per open workspace (its connection pool, shared by the read and write engines):
+# stored audit head -> inspections found clean at that head.
+_CLEAN: WeakKeyDictionary[Any, dict[str, frozenset[str]]] = WeakKeyDictionary()
+_CLEAN_LIMIT = 16
+
+
+def find_damaged_cached(session: Session, inspection_code: str) -> list[DamagedValue]:
+    """``find_damaged(session, inspection_code, limit=1)``, skipped when this inspection was
+    found clean at the stored audit head (or at one this process's own saves led to)."""
+    heads = _CLEAN.setdefault(_workspace_key(session), {})
+    head = _stored_head(session)
+    if inspection_code in heads.get(head, frozenset()):
+        return []
+    damaged = find_damaged(session, inspection_code, limit=1)
+    if not damaged:
+        heads[head] = heads.get(head, frozenset()) | {inspection_code}
+        while len(heads) > _CLEAN_LIMIT:
+            heads.pop(next(iter(heads)))
+    return damaged
+
+
+def carry_clean(session: Session, prev_head: str, new_head: str) -> None:
+    """An event appended by the services keeps clean what was clean (their values are
+    validated); a head that is rolled back is never stored, so never looked up."""
+    heads = _CLEAN.get(_workspace_key(session))
+    if heads and prev_head in heads:
+        heads[new_head] = heads[prev_head]
+        while len(heads) > _CLEAN_LIMIT:
+            heads.pop(next(iter(heads)))
+
+
+def _workspace_key(session: Session) -> Any:
+    """What every session of one open workspace shares: reads and writes use different
+    engine objects (write transactions carry an option) over the same pool."""
+    return session.get_bind().engine.pool
+
+
+def _stored_head(session: Session) -> str:
+    from qmsr_ready.core.audit import GENESIS_HASH, HEAD_HASH_KEY  # audit imports this module
+
+    value = session.execute(text("SELECT value FROM workspace_info WHERE key = :k"),
+                            {"k": HEAD_HASH_KEY}).scalar()
+    return str(value) if value is not None else GENESIS_HASH
+
+
 def _scan(session: Session, inspection_code: str | None, limit: int) -> Iterator[DamagedValue]:
     dialect = session.get_bind().dialect
     found = 0
@@ -113,13 +178,15 @@ def _scan(session: Session, inspection_code: str | None, limit: int) -> Iterator
                 sql, params = f"{sql} WHERE id = :i", {"i": site_id}
             else:
                 continue
-        key = next(iter(table.primary_key.columns)).name
+        key = list(table.columns).index(next(iter(table.primary_key.columns)))
+        checks = [(col.name, _check(col, dialect)) for col in table.columns]
         for row in session.execute(text(sql), params):
-            values = row._mapping
-            for col in table.columns:
-                reason = damaged_reason(col, values[col.name], dialect)
+            for (name, check), raw in zip(checks, row, strict=True):
+                if raw is None:
+                    continue
+                reason = check(raw)
                 if reason is not None:
-                    yield DamagedValue(table.name, col.name, _row_key(values[key]), reason)
+                    yield DamagedValue(table.name, name, _row_key(row[key]), reason)
                     found += 1
                     if found >= limit:
                         return

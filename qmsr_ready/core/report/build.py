@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from qmsr_ready import __version__
 from qmsr_ready.core import audit
-from qmsr_ready.core.damaged import find_damaged
+from qmsr_ready.core.damaged import find_damaged_cached
 from qmsr_ready.core.errors import NotFound, QmsrError
 from qmsr_ready.core.library.planner import applicability
 from qmsr_ready.core.library.trigger import Trigger
@@ -213,7 +213,7 @@ def _request_log(session: Session, inspection_code: str, now: dt.datetime) -> An
 
 def _refuse_damaged(session: Session, inspection_code: str) -> None:
     """A damaged stored value stops the build with one line naming it (never a traceback)."""
-    damaged = find_damaged(session, inspection_code, limit=1)
+    damaged = find_damaged_cached(session, inspection_code)  # rescans when the head moved
     if damaged:
         raise WorkspaceDamaged(
             f"Inspection {inspection_code} holds a damaged value: {damaged[0]}. Run "
