@@ -353,6 +353,14 @@ def legacy_base(section: str) -> str:
     return section.split("(", 1)[0]
 
 
+def legacy_title(reference: str) -> str:
+    """Title of a legacy QSR reference (``820.198(e)`` → ``Complaint files``); "" if unknown.
+
+    Here rather than in ``crosswalk`` (which re-exports it): the checklist shows these titles,
+    and ``crosswalk`` loads the pydantic schema, which showing a title does not need."""
+    return LEGACY_SECTIONS.get(legacy_base(reference), "")
+
+
 def iso_children(number: str) -> list[str]:
     """Direct subclauses of an ISO clause number."""
     depth = number.count(".") + 1

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from qmsr_ready.core.library import citations as reg
+from qmsr_ready.core.library.citations import legacy_title as legacy_title
 from qmsr_ready.core.library.loader import LoadResult, TemplateValidationError, load_validated
 from qmsr_ready.core.library.schema import KEY_PATTERN, VERSION_PATTERN
 from qmsr_ready.core.library.validate import Loc
@@ -194,11 +195,6 @@ class Crosswalk:
             if row["subsystem"] == subsystem:
                 return list(row["cp_areas"])
         return []
-
-
-def legacy_title(reference: str) -> str:
-    """Title of a legacy QSR reference (``820.198(e)`` → ``Complaint files``); "" if unknown."""
-    return reg.LEGACY_SECTIONS.get(reg.legacy_base(reference), "")
 
 
 def load_crosswalk(folder: Path | None = None) -> Crosswalk:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qmsr_ready.core.library.crosswalk import legacy_title
+from qmsr_ready.core.library.citations import legacy_title
 
 
 def legacy_lines(sections: Iterable[str]) -> list[str]:
