@@ -56,7 +56,7 @@ def _modules_for(argv: Sequence[str]) -> Sequence[str]:
 
 def _run_default_gui(args: argparse.Namespace) -> int:
     try:
-        from qmsr_ready.commands.gui import run_gui  # type: ignore[attr-defined]
+        from qmsr_ready.commands.gui import run_gui
     except ImportError:
         print(
             f"{PROG}: the GUI is not available in this build; "

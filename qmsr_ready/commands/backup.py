@@ -9,7 +9,7 @@ from qmsr_ready.core.backups import backup_workspace
 from qmsr_ready.core.db import open_workspace
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``backup``."""
     p = subparsers.add_parser(
         "backup",

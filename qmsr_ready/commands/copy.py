@@ -21,7 +21,7 @@ _SHOWN_DIFFERENCES = 10
 _TARGET_HELP = "a .qmsr file or a server URL (postgresql+psycopg://USER@HOST[:PORT]/DB)"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``copy`` and ``compare``."""
     p = subparsers.add_parser(
         "copy",

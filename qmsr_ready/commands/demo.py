@@ -11,7 +11,7 @@ from qmsr_ready.core.demo import build_demo
 from qmsr_ready.core.vocab import InspectionStatus, InspectionType
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``demo``."""
     p = subparsers.add_parser(
         "demo",

@@ -16,7 +16,7 @@ EXIT_CONFLICTS = 3
 POLICIES = ("fail", "keep-mine", "take-theirs")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``import`` and ``merge``."""
     p = subparsers.add_parser(
         "import",

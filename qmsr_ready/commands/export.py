@@ -22,7 +22,7 @@ def _file_path(text: str) -> Path:
     return Path(text)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``export`` sub-command."""
     p = subparsers.add_parser(
         "export",

@@ -8,7 +8,7 @@ import re
 from qmsr_ready.ui.view_keys import VIEW_KEYS as VIEWS
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's subcommands to the top-level parser."""
     p = subparsers.add_parser(
         "gui",

@@ -14,7 +14,7 @@ from qmsr_ready.core.vocab import RequestKind, RequestStatus
 AT_HELP = "{what}, ISO-8601; without an offset, this computer's local time (default now)"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``requests list|add|move|predict``."""
     p = subparsers.add_parser(
         "requests", help="the inspection-day request log (list, add, move, predict)",

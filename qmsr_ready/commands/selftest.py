@@ -22,7 +22,7 @@ from typing import Any
 DEMO_TODAY = "2026-11-25"  # fixed, so every run builds the same demonstration
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``self-test``."""
     p = subparsers.add_parser(
         "self-test",

@@ -11,7 +11,7 @@ import argparse
 _URL_HELP = "the database as its owner: postgresql+psycopg://OWNER@HOST[:PORT]/DB"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``server`` with ``init`` and ``upgrade``."""
     p = subparsers.add_parser("server", help="set up or upgrade a workspace database (owner)")
     sub = p.add_subparsers(dest="server_command", metavar="ACTION", required=True)

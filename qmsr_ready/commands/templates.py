@@ -31,7 +31,7 @@ def _escape(ch: str) -> str:
     return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``templates`` and its sub-commands to the top-level parser."""
     parser = subparsers.add_parser(
         "templates", help="list, validate, check coverage of and import checklist templates"

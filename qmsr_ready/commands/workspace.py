@@ -15,7 +15,7 @@ from qmsr_ready.core.vocab import InspectionStatus, InspectionType
 SHOWN_PROBLEMS = 10
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``inspections`` and ``verify``."""
     p = subparsers.add_parser("inspections", help="list the inspections in a workspace")
     p.add_argument("workspace", metavar="WORKSPACE", help="path of a .qmsr workspace file")

@@ -167,7 +167,7 @@ def _backup_open(ws: Workspace, dest: Path, overwrite: bool) -> Path:
         raise BackupFailed(f"{dest} already exists; choose a new name or an empty folder.")
     raw = ws.engine.raw_connection()
     try:
-        copy_database(raw.driver_connection, dest)  # type: ignore[arg-type]
+        copy_database(raw.driver_connection, dest)  # type: ignore[arg-type]  # sqlite3 here
     finally:
         raw.close()
     return dest

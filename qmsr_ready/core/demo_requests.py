@@ -7,6 +7,7 @@ Times are minutes after 09:00 UTC on the rehearsal day; a dozen requests, some l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session
@@ -78,7 +79,8 @@ ROSTER: tuple[tuple[str, str, str, str, bool], ...] = (
 )
 
 
-def add_day_one(s: Session, actor: str, code: str, day: dt.date, fmt: object) -> None:
+def add_day_one(s: Session, actor: str, code: str, day: dt.date,
+                fmt: Callable[[str], str]) -> None:
     """Log the rehearsal day of inspection ``code`` (``fmt`` fills ``{y}``-style dates)."""
     start = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
 
@@ -93,12 +95,12 @@ def add_day_one(s: Session, actor: str, code: str, day: dt.date, fmt: object) ->
             document, version = req.document if status == "presented" else ("", "")
             if status == "presented" and req.text.startswith("CAPA log"):
                 present_items(s, req.owner, code, r.code, [
-                    {"document_id": "LOG-CAPA", "version": fmt(version),  # type: ignore[operator]
+                    {"document_id": "LOG-CAPA", "version": fmt(version),
                      "note": "Open CAPAs first"}], final=False, at=at(minutes - 6))
             move_request(s, req.owner, code, r.code, status, at=at(minutes),
-                         document_id=document, version=fmt(version))  # type: ignore[operator]
+                         document_id=document, version=fmt(version))
     for minutes, topic, text, requests in NOTES:
-        add_note(s, SCRIBE, inspection_code=code, text=fmt(text),  # type: ignore[operator]
+        add_note(s, SCRIBE, inspection_code=code, text=fmt(text),
                  topic=topic, investigator=INVESTIGATOR, at=at(minutes),
                  request_codes=[f"R-{n:03d}" for n in requests])
     for area, presenter, backup, storyboard, prepared in ROSTER:

@@ -6,7 +6,7 @@ creates a ``QAction`` for these commands, so a shortcut or label is changed in o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -87,7 +87,7 @@ class Actions:
         except KeyError:
             raise AttributeError(key) from None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[QAction]:
         return iter(self._items.values())
 
     def keys(self) -> list[str]:

@@ -36,7 +36,7 @@ def setup_logging(path: Path | None = None) -> Path:
     root = logging.getLogger("qmsr_ready")
     if not any(getattr(h, "_qmsr_file", None) == str(path) for h in root.handlers):
         handler = logging.FileHandler(path, encoding="utf-8")
-        handler._qmsr_file = str(path)  # type: ignore[attr-defined]
+        handler._qmsr_file = str(path)  # type: ignore[attr-defined]  # marks our handler
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(logging.INFO)

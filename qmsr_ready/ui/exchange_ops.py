@@ -26,10 +26,12 @@ from qmsr_ready.ui.errors import build_error_box
 from qmsr_ready.ui.workers import Job, JobProgress
 
 if TYPE_CHECKING:
-    from qmsr_ready.core.exchange.plan import ExchangePlan
+    from qmsr_ready.core.exchange.plan import Choice, ExchangePlan
     from qmsr_ready.ui.actions import Actions
     from qmsr_ready.ui.commands.exchange import ExchangeCommand
     from qmsr_ready.ui.context import AppContext
+
+Decisions = dict[tuple[str, str, str], "Choice"]  # the preview's choice per difference
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +172,7 @@ class ExchangeOps:
         finally:
             dialog.deleteLater()
 
-    def preview(self, plan: ExchangePlan) -> dict | None:  # type: ignore[type-arg]
+    def preview(self, plan: ExchangePlan) -> Decisions | None:
         """Show the preview; the user's decisions on Apply, None on Cancel."""
         from qmsr_ready.ui.dialogs.exchange_preview import ExchangePreviewDialog
 
@@ -282,7 +284,7 @@ class ExchangeOps:
             return
         self.apply(kind, path, code or plan.inspection_code, decisions)
 
-    def apply(self, kind: str, path: Source, code: str, decisions: dict) -> bool:  # type: ignore[type-arg]
+    def apply(self, kind: str, path: Source, code: str, decisions: Decisions) -> bool:
         """Run the exchange as one undo step; True when it was applied."""
         from qmsr_ready.ui.commands.base import execute
         from qmsr_ready.ui.commands.exchange import ExchangeCommand

@@ -58,10 +58,10 @@ def _export(
     return target
 
 
-def _guard(job: object, target: Path) -> None:
+def _guard(job: Callable[[], object], target: Path) -> None:
     """Run the renderer; unexpected renderer errors become a clear ``ExportFailed``."""
     try:
-        job()  # type: ignore[operator]
+        job()
     except (QmsrError, OSError):
         raise
     except Exception as exc:  # a renderer bug must still leave no half file and say so

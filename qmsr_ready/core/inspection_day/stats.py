@@ -73,8 +73,9 @@ def timing(key: str, requests: Sequence[RequestView], now: dt.datetime,
            target: dt.timedelta) -> TimingStats:
     asked = [r for r in requests if _counted(r)]
     done = sorted(
-        (r.presented_at - r.requested_at).total_seconds()  # type: ignore[operator]
+        (r.presented_at - r.requested_at).total_seconds()
         for r in asked if r.status == RequestStatus.PRESENTED.value
+        and r.presented_at is not None and r.requested_at is not None
     )
     return TimingStats(
         key=key,

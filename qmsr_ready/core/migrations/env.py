@@ -22,7 +22,7 @@ def _render_item(type_: str, obj: object, _autogen_context: object) -> str | Lit
 
 def _run(connection: object) -> None:
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,  # type: ignore[arg-type]  # alembic passes a Connection
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,

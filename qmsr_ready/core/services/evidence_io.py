@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -145,9 +146,9 @@ def store_blob(session: Session, sha: str, size: int, name: str, chunks: Chunks)
         return
     session.execute(insert(EvidenceBlob).values(sha256=sha, size=size, data=func.zeroblob(size)))
     rowid = _rowid(session, sha)
-    raw = session.connection().connection.driver_connection
+    raw = _sqlite(session)
     written, check = 0, hashlib.sha256()
-    with raw.blobopen("evidence_blobs", "data", rowid) as blob:  # type: ignore[union-attr]
+    with raw.blobopen("evidence_blobs", "data", rowid) as blob:
         for chunk in chunks():
             if written + len(chunk) > size:
                 raise changed
@@ -156,6 +157,13 @@ def store_blob(session: Session, sha: str, size: int, name: str, chunks: Chunks)
             written += len(chunk)
     if written != size or check.hexdigest() != sha:
         raise changed
+
+
+def _sqlite(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLite session (these paths run on SQLite only)."""
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
 
 
 def _rowid(session: Session, sha: str) -> int:
@@ -180,9 +188,9 @@ def copy_blob(session: Session, sha: str, target: BinaryIO) -> int:
             ).scalar_one())
         return size
     rowid = _rowid(session, sha)
-    raw = session.connection().connection.driver_connection
+    raw = _sqlite(session)
     done = 0
-    with raw.blobopen("evidence_blobs", "data", rowid, readonly=True) as blob:  # type: ignore[union-attr]
+    with raw.blobopen("evidence_blobs", "data", rowid, readonly=True) as blob:
         while chunk := blob.read(CHUNK_BYTES):
             target.write(chunk)
             done += len(chunk)

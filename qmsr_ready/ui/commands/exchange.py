@@ -34,7 +34,7 @@ def _applied_of(outcome: Any) -> AppliedExchange:
                         "deleted rows); the workspace was not touched.")
     if applied is None or not hasattr(applied, "writes"):
         raise TypeError(f"the exchange runner returned no applied record: {outcome!r}")
-    return applied  # type: ignore[no-any-return]
+    return applied  # type: ignore[no-any-return]  # checked by hasattr just above
 
 
 class ExchangeCommand(ServiceCommand):
@@ -99,6 +99,6 @@ class ExchangeCommand(ServiceCommand):
             raise ReadOnlyError(
                 "This workspace is open read-only, so nothing can be imported or merged into it."
             )
-        step(None)  # type: ignore[arg-type]
+        step(None)  # type: ignore[arg-type]  # the step opens its own session
         for kind in CHANGED_KINDS:
             self._ctx.data_changed.emit(kind, self._inspection_code)

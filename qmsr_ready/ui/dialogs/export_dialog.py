@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -58,7 +59,8 @@ def _sha256(path: Path) -> str:
 class _PackBox(QGroupBox):
     """One pack: include it, where to write it, which sections."""
 
-    def __init__(self, title: str, suffix: str, default: Path, sections, parent: QWidget):  # type: ignore[no-untyped-def]
+    def __init__(self, title: str, suffix: str, default: Path,
+                 sections: Iterable[tuple[str, str]], parent: QWidget) -> None:
         super().__init__(title, parent)
         self.suffix = suffix
         self.setCheckable(True)

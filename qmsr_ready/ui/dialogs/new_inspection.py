@@ -270,13 +270,13 @@ class ElementsPage(QWizardPage):
             self._load(full=False)
 
     def _basis(self) -> tuple[object, ...]:
-        wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]
+        wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]  # our wizard
         template = wizard.type_page.template()
         return (template.key, template.version, wizard.type_page.inspection_type(),
                 wizard.site_page.profile(), wizard.type_page.trigger_box.trigger())
 
     def _load(self, *, full: bool) -> None:
-        wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]
+        wizard: NewInspectionWizard = self.wizard()  # type: ignore[assignment]  # our wizard
         template = wizard.type_page.template()
         itype = wizard.type_page.inspection_type()
         self._planned_for = self._basis()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -147,8 +149,9 @@ class AuditView(QWidget):
         combo.blockSignals(False)
 
     def apply_filters(self, *_args: object) -> None:
-        def day(edit: QDateEdit):  # type: ignore[no-untyped-def]
-            return None if edit.date() == edit.minimumDate() else edit.date().toPython()
+        def day(edit: QDateEdit) -> dt.date | None:
+            value = None if edit.date() == edit.minimumDate() else edit.date().toPython()
+            return value if isinstance(value, dt.date) else None
 
         entity = self.entity_combo.currentText()
         actor = self.actor_combo.currentText()

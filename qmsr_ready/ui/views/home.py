@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,7 +45,9 @@ from qmsr_ready.ui.workers import Job, JobProgress
 log = logging.getLogger(__name__)
 
 
-def _readiness_job(ctx: AppContext, codes: list[str]):  # type: ignore[no-untyped-def]
+def _readiness_job(
+    ctx: AppContext, codes: list[str]
+) -> Callable[[JobProgress], dict[str, Readiness]]:
     workspace = ctx.workspace
 
     def job(progress: JobProgress) -> dict[str, Readiness]:

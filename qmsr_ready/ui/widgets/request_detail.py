@@ -41,7 +41,7 @@ def parse_local_time(text: str) -> dt.datetime:
     try:
         return dt.datetime.strptime(text.strip(), TIME_FORMAT).astimezone()
     except ValueError:
-        return text  # type: ignore[return-value]
+        return text  # type: ignore[return-value]  # core names the expected format
 
 
 class RequestDetail(QWidget):

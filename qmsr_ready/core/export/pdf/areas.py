@@ -143,7 +143,7 @@ def _question_table(ctx: PdfContext, questions: Sequence[QuestionRow]) -> Flowab
     return grid_table(rows, WIDTHS, extra=extra, zebra=False)
 
 
-def _notes(ctx: PdfContext, q: QuestionRow) -> list[Flowable]:
+def _notes(ctx: PdfContext, q: QuestionRow) -> list[list[Flowable]]:
     """Notes as their own paragraph (so very long notes split across pages), then sampling."""
     st = ctx.styles
     facts = []
@@ -161,4 +161,4 @@ def _notes(ctx: PdfContext, q: QuestionRow) -> list[Flowable]:
     cell: list[Flowable] = [Para(text, st.cell)]
     if facts:
         cell.append(Para(esc(" · ".join(facts)), st.muted))
-    return [cell]  # type: ignore[list-item]
+    return [cell]  # one table cell: a list of flowables

@@ -28,6 +28,7 @@ from qmsr_ready.core.export.pdf.styles import (
 )
 from qmsr_ready.core.fields import SITE
 from qmsr_ready.core.report.bands import band_of
+from qmsr_ready.core.report.model import ReadinessReport
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import readiness_verdict
 
@@ -104,8 +105,8 @@ def build(ctx: PdfContext) -> list[Flowable]:
     return out
 
 
-def _dates(r: object) -> str:
-    insp = r.inspection  # type: ignore[attr-defined]
+def _dates(r: ReadinessReport) -> str:
+    insp = r.inspection
     if insp.planned_start and insp.planned_end:
         return f"{fmt_date(insp.planned_start)} to {fmt_date(insp.planned_end)}"
     return fmt_date(insp.planned_start) or "Not planned"

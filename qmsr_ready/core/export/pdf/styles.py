@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -131,14 +132,14 @@ def make_styles() -> Styles:
     )
 
 
-def fmt_date(value: object) -> str:
+def fmt_date(value: dt.date | None) -> str:
     """Dates as ISO text, empty for none."""
-    return value.strftime("%Y-%m-%d") if value else ""  # type: ignore[attr-defined]
+    return value.strftime("%Y-%m-%d") if value else ""
 
 
-def fmt_datetime(value: object) -> str:
+def fmt_datetime(value: dt.datetime | None) -> str:
     """Aware datetimes as UTC text."""
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""  # type: ignore[attr-defined]
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
 class Para(Paragraph):

@@ -94,8 +94,9 @@ def readiness_chart(areas: tuple[AreaScore, ...], overall: AreaScore) -> Drawing
     d = Drawing(CONTENT_WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 18
-    # reportlab lays out in float points; its stubs type the plot size as int.
-    chart.width, chart.height = CONTENT_WIDTH - 190, height - 26  # type: ignore[assignment]
+    plot_width, plot_height = CONTENT_WIDTH - 190, height - 26
+    chart.width = plot_width  # type: ignore[assignment]  # float points; reportlab stubs say int
+    chart.height = plot_height  # type: ignore[assignment]  # as above
     # Top-down reading order: reportlab draws the first category at the bottom.
     ordered = list(reversed(items))
     chart.data = [[a.score or 0 for a in ordered]]
