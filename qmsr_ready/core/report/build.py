@@ -71,7 +71,7 @@ def build_report(
 
     ``today`` decides which actions are overdue (defaults to the local date).
     """
-    today = today or dt.date.today()
+    today = today or local_today()
     _refuse_damaged(session, inspection_code)
     return _build(session, inspection_code, today, full=True)
 
@@ -94,9 +94,11 @@ def _build(
     if inspection is None:
         raise NotFound(f"Inspection {inspection_code} does not exist in this workspace.")
     tpl = typed_template(inspection.template)
+    # Core rows (same attribute names as the model): 400 answers without ORM identity upkeep.
     responses = {
         r.question_id: r
-        for r in session.scalars(select(Response).where(Response.inspection_id == inspection.id))
+        for r in session.execute(select(*Response.__table__.columns)
+                                 .where(Response.inspection_id == inspection.id))
     }
     findings = list(
         session.scalars(
