@@ -4,6 +4,10 @@ Why: with ``ResizeToContents`` on the short columns and ``Stretch`` on the long 
 1024 logical pixels wide (1280x720 at 125 %) gave Type and Dates their full width and squeezed
 Title and Site to "…". Here the short columns fit their content up to a cap, the stretching
 columns share what is left but never drop below a floor (the table scrolls sideways instead).
+
+Only the rows on screen are measured (header resize precision 0): Qt's default measured up to
+1,000 rows per column on every reload. Scrolling widens a column when a wider row comes into
+view, never narrows it, so the columns do not jump about; a reload measures afresh.
 """
 
 from __future__ import annotations
@@ -36,15 +40,23 @@ class ColumnFitter(QObject):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(0)  # sizeHintForColumn: the rows on screen only
+        self._widest: dict[int, int] = {}  # column -> widest content seen since the last reload
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.fit)
         table.viewport().installEventFilter(self)
         model = table.model()
-        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
-                       model.rowsRemoved):
+        for signal in (model.modelReset, model.layoutChanged):
+            signal.connect(self._reload)
+        for signal in (model.rowsInserted, model.rowsRemoved):
             signal.connect(self._later)
+        table.verticalScrollBar().valueChanged.connect(self._later)
         self.fit()
+
+    def _reload(self, *_args: object) -> None:
+        self._widest.clear()
+        self._later()
 
     def _later(self, *_args: object) -> None:
         self._timer.start(0)
@@ -60,6 +72,7 @@ class ColumnFitter(QObject):
         if column in self.fixed:
             return self.fixed[column] * self.table.fontMetrics().averageCharWidth()
         wanted = max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column)) + 4
+        wanted = self._widest[column] = max(wanted, self._widest.get(column, 0))
         return min(wanted, self.cap) if column not in self.stretch else wanted
 
     def fit(self) -> None:
