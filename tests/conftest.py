@@ -40,6 +40,9 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
 SLOW_TESTS = (
     "e2e/",
     "integration/test_robust_crash.py",
+    "integration/test_import_workbook_libreoffice.py",  # LibreOffice converts in a subprocess
+    "integration/test_robust_file.py::"
+    "test_export_on_a_full_disk_prints_one_line_and_no_stray_traceback",  # the CLI, limited
     "ui/test_shell_screenshot.py",
     "ui/test_shell_layout.py::test_every_view_fits_at_a_real_125_percent_scale",
     "ui/test_shell_startup.py::test_the_gui_without_a_display_exits_2_in_a_subprocess",

@@ -53,6 +53,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def local_today() -> dt.date:
+    """Today on this computer's calendar, read through ``utcnow`` (one clock to freeze in tests)."""
+    return utcnow().astimezone().date()
+
+
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 code_str = Annotated[str, mapped_column(String(64))]
 short_str = Annotated[str, mapped_column(String(255), default="")]

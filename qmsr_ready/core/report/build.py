@@ -26,6 +26,7 @@ from qmsr_ready.core.models import (
     Inspection,
     Response,
     WorkspaceInfo,
+    local_today,
 )
 from qmsr_ready.core.profile import BOOL_FIELDS, SiteProfile
 from qmsr_ready.core.report.model import (

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from qmsr_ready.core.models import local_today
 from qmsr_ready.core.report.build import _build
 from qmsr_ready.core.report.verdict import Verdict, readiness_verdict
 
@@ -34,7 +35,7 @@ def readiness_summary(
     session: Session, inspection_code: str, today: dt.date | None = None
 ) -> ReadinessSummary:
     """The summary of one inspection (``NotFound`` if there is none with that code)."""
-    report = _build(session, inspection_code, today or dt.date.today(), full=False)
+    report = _build(session, inspection_code, today or local_today(), full=False)
     return ReadinessSummary(inspection_code, report.overall.score, readiness_verdict(report))
 
 
@@ -42,5 +43,5 @@ def readiness_summaries(
     session: Session, codes: Iterable[str], today: dt.date | None = None
 ) -> dict[str, ReadinessSummary]:
     """Summaries by inspection code, one day for all of them."""
-    day = today or dt.date.today()
+    day = today or local_today()
     return {code: readiness_summary(session, code, day) for code in codes}
