@@ -14,6 +14,9 @@ from qmsr_ready.core.services._common import get_inspection as _get_inspection
 from qmsr_ready.core.template_content import typed_template
 from qmsr_ready.core.vocab import FindingStatus, Result
 
+# What counts as answered is Result.is_answered; the list's SQL asks for exactly those values.
+ANSWERED_VALUES = tuple(r.value for r in Result if r.is_answered)
+
 
 @dataclass(frozen=True)
 class InspectionSummary:
@@ -53,7 +56,7 @@ def _summary(session: Session, insp: Inspection) -> InspectionSummary:
     }
     answered_rows = session.execute(
         select(Response.question_id).where(
-            Response.inspection_id == insp.id, Response.result != Result.NOT_ASSESSED.value
+            Response.inspection_id == insp.id, Response.result.in_(ANSWERED_VALUES)
         )
     ).scalars()
     answered = len(in_scope.intersection(answered_rows))

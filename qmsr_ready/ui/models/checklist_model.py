@@ -137,7 +137,7 @@ class ChecklistTreeModel(QAbstractItemModel):
             return cached
         node = self._nodes[number]
         if node.kind == KIND_QUESTION:
-            return (int(self.result(node.key) != Result.NOT_ASSESSED), 1)
+            return (int(Result(self.result(node.key)).is_answered), 1)
         done = total = 0
         for child in node.children:
             d, t = self.progress(child)
@@ -288,7 +288,7 @@ class ChecklistFilterProxy(QSortFilterProxyModel):
             # empty groups stay visible too.
             return self._mode == "all" and not self._needle
         result = model.data(index, ResultRole)
-        if self._mode == "unanswered" and result != Result.NOT_ASSESSED:
+        if self._mode == "unanswered" and Result(result or Result.NOT_ASSESSED).is_answered:
             return False
         if self._mode == "gaps" and result not in (Result.MINOR_GAP, Result.MAJOR_GAP):
             return False

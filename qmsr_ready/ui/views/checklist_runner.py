@@ -265,7 +265,7 @@ class ChecklistRunnerView(QWidget):
             self.progress_label.setText("No inspection open.")
             return
         ids = self.model.question_ids()
-        answered = sum(self.model.result(q) != Result.NOT_ASSESSED for q in ids)
+        answered = sum(Result(self.model.result(q)).is_answered for q in ids)
         gaps = sum(self.model.result(q) in GAPS for q in ids)
         self.progress_label.setText(
             f"{answered} of {len(ids)} answered · {gaps} gap{'s' if gaps != 1 else ''}"

@@ -22,6 +22,7 @@ from qmsr_ready.core.export.xlsx.table import (
 )
 from qmsr_ready.core.fields import RESPONSE
 from qmsr_ready.core.report.model import QuestionRow
+from qmsr_ready.core.vocab import RESULT_LABELS, Result
 
 SHEET = "Checklist"
 _label = RESPONSE.label_of  # exchanged columns are headed by their spec labels
@@ -76,11 +77,11 @@ def write(ctx: SheetContext) -> None:
     if last >= 2:
         letter = get_column_letter(col)
         span = f"A2:{get_column_letter(len(COLUMNS))}{last}"
-        ws.conditional_formatting.add(
-            span,
-            FormulaRule(formula=[f'${letter}2="Major gap"'], fill=RED_FILL, font=RED_FONT),
-        )
-        ws.conditional_formatting.add(
-            span,
-            FormulaRule(formula=[f'${letter}2="Minor gap"'], fill=AMBER_FILL, font=AMBER_FONT),
-        )
+        # The rules match the labels the cells hold, so they read the one label table.
+        for result, fill, font in ((Result.MAJOR_GAP, RED_FILL, RED_FONT),
+                                   (Result.MINOR_GAP, AMBER_FILL, AMBER_FONT)):
+            ws.conditional_formatting.add(
+                span,
+                FormulaRule(formula=[f'${letter}2="{RESULT_LABELS[result]}"'], fill=fill,
+                            font=font),
+            )
