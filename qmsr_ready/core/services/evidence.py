@@ -106,6 +106,8 @@ def clean_filename(filename: str) -> str:
     C-based readers, a newline splits a row, and a right-to-left override hides the real
     extension. Line breaks and tabs become a space; the rest is dropped.
     """
+    if isinstance(filename, str):  # a name from the OS: NUL is dropped like the other controls
+        filename = filename.replace("\x00", "")
     name = PurePath(text_value(filename, "File name", required=True).replace("\\", "/")).name
     name = "".join(
         " " if ch.isspace() else ch
