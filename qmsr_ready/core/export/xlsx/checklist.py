@@ -78,10 +78,10 @@ def write(ctx: SheetContext) -> None:
         letter = get_column_letter(col)
         span = f"A2:{get_column_letter(len(COLUMNS))}{last}"
         # The rules match the labels the cells hold, so they read the one label table.
-        for result, fill, font in ((Result.MAJOR_GAP, RED_FILL, RED_FONT),
-                                   (Result.MINOR_GAP, AMBER_FILL, AMBER_FONT)):
+        for gap, fill, font in ((Result.MAJOR_GAP, RED_FILL, RED_FONT),
+                                (Result.MINOR_GAP, AMBER_FILL, AMBER_FONT)):
             ws.conditional_formatting.add(
                 span,
-                FormulaRule(formula=[f'${letter}2="{RESULT_LABELS[result]}"'], fill=fill,
+                FormulaRule(formula=[f'${letter}2="{RESULT_LABELS[gap]}"'], fill=fill,
                             font=font),
             )
