@@ -403,4 +403,7 @@ def _check_cancel(progress: Progress) -> None:
 
 
 def _why(exc: BaseException) -> str:
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    """The driver's first line, cleaned and masked, cut only at a word (as the server's)."""
+    from qmsr_ready.core.server.engine import first_line
+
+    return first_line(str(getattr(exc, "orig", None) or exc))
