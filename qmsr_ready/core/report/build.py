@@ -18,6 +18,7 @@ from qmsr_ready import __version__
 from qmsr_ready.core import audit
 from qmsr_ready.core.damaged import find_damaged_cached
 from qmsr_ready.core.errors import NotFound, QmsrError
+from qmsr_ready.core.finding_rules import days_overdue, finding_area, is_overdue
 from qmsr_ready.core.library.planner import applicability
 from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import (
@@ -110,7 +111,6 @@ def _build(
         )
     )
     choices = {e.element_id: e for e in inspection.elements}
-    question_area: dict[str, str] = {}
     findings_by_question: dict[str, list[str]] = defaultdict(list)
     for f in findings:
         for link in f.question_links:
@@ -123,7 +123,6 @@ def _build(
     elem_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for area, element, q in tpl.walk():
         qid, eid, aid = q.id, element.id, area.id
-        question_area[qid] = aid
         choice = choices.get(eid)
         selected = bool(choice and choice.selected)
         counted = selected and bool(choice and choice.applicable)
@@ -170,7 +169,7 @@ def _build(
             )
         )
 
-    finding_rows = tuple(_finding_row(f, question_area, today) for f in findings)
+    finding_rows = tuple(_finding_row(f, tpl, today) for f in findings)
     areas, overall = _area_scores(tpl, tallies, finding_rows)
     risk_score = _area_score("RISK", "Risk-focus questions", "risk_focus", risk_tally, 0, 0)
     planned = _planned_elements(tpl, choices, elem_stats, _current_profile(inspection.site))
@@ -284,10 +283,10 @@ def _status_label(status: str) -> str:
         return status
 
 
-def _finding_row(f: Finding, question_area: dict[str, str], today: dt.date) -> FindingRow:
+def _finding_row(f: Finding, tpl: TypedTemplate, today: dt.date) -> FindingRow:
     qids = tuple(link.question_id for link in f.question_links)
-    area = next((question_area[q] for q in qids if q in question_area), UNLINKED_AREA)
-    overdue = f.due_date is not None and f.due_date < today and f.status != "closed"
+    area = finding_area(tpl, qids) or UNLINKED_AREA
+    overdue = is_overdue(f.due_date, f.status, today)
     return FindingRow(
         code=f.code,
         title=f.title,
@@ -302,7 +301,7 @@ def _finding_row(f: Finding, question_area: dict[str, str], today: dt.date) -> F
         owner=f.owner or "",
         due_date=f.due_date,
         overdue=overdue,
-        days_overdue=(today - f.due_date).days if overdue and f.due_date else 0,
+        days_overdue=days_overdue(f.due_date, f.status, today),
         objective_evidence=f.objective_evidence or "",
         requirement=f.requirement or "",
         correction=f.correction or "",

@@ -1,26 +1,31 @@
-"""Reads behind the findings register: frozen rows, two Core queries however many findings.
+"""Reads behind the findings register: frozen rows, three Core queries however many findings.
 
 The register shows every finding of a workspace (5,000 on the large one), so it reads only the
 columns it shows with Core ``select``s (no ORM instances, no identity map) and hands the GUI
 frozen rows it can keep across commits. Overdue means a due date before today on a finding that
-is not closed.
+is not closed; a finding's area and overdue come from ``core.finding_rules``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qmsr_ready.core.models import Finding, FindingQuestion, Inspection
-from qmsr_ready.core.vocab import FindingStatus, InspectionStatus
+from qmsr_ready.core.finding_rules import finding_area, is_overdue
+from qmsr_ready.core.models import ChecklistTemplate, Finding, FindingQuestion, Inspection
+from qmsr_ready.core.template_content import typed_by_sha256
+from qmsr_ready.core.template_model import TypedTemplate
+from qmsr_ready.core.vocab import InspectionStatus
 
 NO_AREA = "—"
 
-__all__ = ["NO_AREA", "FindingListRow", "area_of", "inspection_locked", "load_finding_rows"]
+__all__ = ["NO_AREA", "FindingListRow", "inspection_locked", "load_finding_rows"]
 
 
 @dataclass(frozen=True)
@@ -46,17 +51,22 @@ class FindingListRow:
         return self.severity * self.likelihood
 
     def overdue(self, today: dt.date) -> bool:
-        """Due before ``today`` and not closed."""
-        return (
-            self.due_date is not None
-            and self.due_date < today
-            and self.status != FindingStatus.CLOSED
-        )
+        """Due before ``today`` and not closed (``finding_rules.is_overdue``)."""
+        return is_overdue(self.due_date, self.status, today)
 
 
-def area_of(question_id: str) -> str:
-    """Area ID from a question ID (``MA-03-Q02`` → ``MA``), per the template ID rules."""
-    return question_id.split("-", 1)[0] if question_id else NO_AREA
+def _templates(session: Session, inspection_code: str) -> dict[str, TypedTemplate]:
+    """Inspection code -> its typed template (parsed once per SHA-256, not per finding)."""
+    query = select(Inspection.code, ChecklistTemplate.id, ChecklistTemplate.sha256).join(
+        ChecklistTemplate, Inspection.template_id == ChecklistTemplate.id)
+    if inspection_code:
+        query = query.where(Inspection.code == inspection_code)
+
+    def loader(template_id: int) -> Callable[[], Any]:
+        return lambda: session.scalar(
+            select(ChecklistTemplate.content).where(ChecklistTemplate.id == template_id))
+
+    return {code: typed_by_sha256(sha, loader(tid)) for code, tid, sha in session.execute(query)}
 
 
 def load_finding_rows(session: Session, inspection_code: str = "") -> list[FindingListRow]:
@@ -78,13 +88,15 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
     by_finding: dict[int, list[str]] = defaultdict(list)
     for finding_id, question_id in session.execute(links):
         by_finding[finding_id].append(question_id)
+    templates = _templates(session, inspection_code)
     rows = []
     for (fid, insp_code, code, title, classification, status, owner, due, severity, likelihood,
          likely_483) in session.execute(query.order_by(Inspection.code, Finding.code)):
         qids = tuple(by_finding.get(fid, ()))
         rows.append(FindingListRow(
             inspection_code=insp_code, code=code, title=title, classification=classification,
-            status=status, area_id=area_of(qids[0]) if qids else NO_AREA, owner=owner,
+            status=status, owner=owner,
+            area_id=finding_area(templates[insp_code], qids) or NO_AREA,
             due_date=due, severity=severity, likelihood=likelihood,
             likely_483=bool(likely_483), question_ids=qids,
         ))  # fmt: skip

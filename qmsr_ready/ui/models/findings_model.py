@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from qmsr_ready.core.views.findings import NO_AREA, FindingListRow, area_of, load_finding_rows
+from qmsr_ready.core.views.findings import NO_AREA, FindingListRow, load_finding_rows
 from qmsr_ready.core.vocab import Classification, FindingStatus
 from qmsr_ready.ui.presentation import (
     DATE_FORMAT,
@@ -31,7 +31,7 @@ from qmsr_ready.ui.presentation import (
 
 __all__ = [
     "COL", "COLUMNS", "NO_AREA", "FindingListRow", "FindingsFilterProxy", "FindingsTableModel",
-    "RowRole", "SortRole", "area_of", "load_finding_rows",
+    "RowRole", "SortRole", "load_finding_rows",
 ]  # fmt: skip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
