@@ -158,7 +158,7 @@ def _backup_file(engine: Engine, dest: Path) -> None:
 
     raw = engine.raw_connection()
     try:
-        copy_database(raw.driver_connection, dest)  # type: ignore[arg-type]
+        copy_database(raw.driver_connection, dest)  # type: ignore[arg-type]  # sqlite3 here
     finally:
         raw.close()
 

@@ -83,7 +83,7 @@ class Job(QObject):
             self.result = value
             self.succeeded.emit(value)
         else:
-            self.error = value  # type: ignore[assignment]
+            self.error = value  # type: ignore[assignment]  # not ok: the value is the exception
             self.failed.emit(value)
         self.finished.emit()
         self.ended.emit(self)
