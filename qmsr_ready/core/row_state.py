@@ -27,10 +27,16 @@ from qmsr_ready.core.template_content import canonical_json
 STATE_KEY = "_state"
 ELEMENTS = "elements"  # an inspection's state: {element ID: hash of that element's row}
 SIGNOFFS = "signoffs"  # an inspection's state: hash of all its sign-off rows, in order
+MOVES = "moves"  # a request's state: hash of its stamped moves (status, when, by whom), in order
+ITEMS = "items"  # a request's state: hash of the items recorded as shown (every column), in order
+_HISTORY = {  # a request's history tables: state key -> SQL of its rows in order
+    MOVES: ("request_moves", "SELECT t.*, i.code AS insp, r.code AS req FROM request_moves t"),
+    ITEMS: ("presented_items", "SELECT t.*, i.code AS insp, r.code AS req FROM presented_items t"),
+}
 _DIGEST_LEN = 12
 # Internal row IDs, and columns other entities' events legitimately change (an inspection is
 # "touched" by every response save and element change, which are audited on their own).
-_SKIP = frozenset({"id", "inspection_id", "insp"})
+_SKIP = frozenset({"id", "inspection_id", "insp", "request_id", "req"})
 _SKIP_BY_KIND = {"inspection": frozenset({"updated_at", "revision"})}
 
 
@@ -109,6 +115,8 @@ def entity_state(session: Session, kind: str, entity_id: str) -> dict[str, Any] 
     if kind == "inspection":
         state[ELEMENTS] = element_states(session, entity_id)
         state[SIGNOFFS] = signoff_states(session).get(entity_id, digest([]))
+    elif kind == "request":
+        state.update(request_history_states(session, entity_id).get(entity_id, {}))
     return state
 
 
@@ -180,6 +188,36 @@ def signoff_states(session: Session) -> dict[str, str]:
         state = _row_state("signoff", "signoffs", values)
         grouped.setdefault(str(values["insp"]), []).append(sorted(state.items()))
     return {code: digest(items) for code, items in grouped.items()}
+
+
+def request_history_states(session: Session,
+                           entity_id: str | None = None) -> dict[str, dict[str, str]]:
+    """Each request's moves and items shown as hashes: ``{"<insp>/<code>": {MOVES, ITEMS}}``
+    (every request when ``entity_id`` is None); a request with none of them gets the empty hash."""
+    where, params = "", {}
+    if entity_id is not None:
+        parts = _key_parts("request", entity_id)
+        if parts is None:
+            return {}
+        where, params = " WHERE i.code = :k0 AND r.code = :k1", {"k0": parts[0], "k1": parts[1]}
+    out: dict[str, dict[str, str]] = {}
+    for name, (table, select) in _HISTORY.items():
+        grouped: dict[str, list[Any]] = {}
+        for row in session.execute(text(
+            f"{select} JOIN document_requests r ON r.id = t.request_id"
+            f" JOIN inspections i ON i.id = r.inspection_id{where} ORDER BY t.id"
+        ), params):
+            values = dict(row._mapping)
+            key = f"{values['insp']}/{values['req']}"
+            grouped.setdefault(key, []).append(sorted(_row_state("", table, values).items()))
+        for key, rows in grouped.items():
+            out.setdefault(key, {})[name] = digest(rows)
+    if entity_id is not None:
+        out.setdefault(entity_id, {})
+    for hashes in out.values():
+        for name in _HISTORY:
+            hashes.setdefault(name, digest([]))
+    return out
 
 
 def differing(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:

@@ -30,6 +30,8 @@ from qmsr_ready.core.damaged import find_damaged
 from qmsr_ready.core.models import Base, UTCDateTime
 from qmsr_ready.core.row_state import (
     ELEMENTS,
+    ITEMS,
+    MOVES,
     SIGNOFFS,
     SPECS,
     STATE_KEY,
@@ -37,6 +39,7 @@ from qmsr_ready.core.row_state import (
     differing,
     digest,
     element_states,
+    request_history_states,
     signoff_states,
 )
 from qmsr_ready.core.template_content import canonical_json, content_sha256
@@ -432,20 +435,21 @@ def _check_children(c: _Checker) -> None:
     c.compare("finding", "findings", findings,
               specials={"question_ids": lambda r: qids.get(r["id"], [])})
     _check_revisions(c, "finding", findings)
-    labels: dict[int, set[str]] = {}
+    labels: dict[int, list[str]] = {}  # a list: a duplicated link row must show
     codes = {r["id"]: r["code"] for r in findings.values()}
     for link in c.rows("SELECT evidence_id, question_id, finding_id FROM evidence_links"):
         label = (f"question {link.question_id}" if link.question_id is not None
                  else f"finding {codes.get(link.finding_id, link.finding_id)}")
-        labels.setdefault(link.evidence_id, set()).add(label)
+        labels.setdefault(link.evidence_id, []).append(label)
     evidence = _keyed(c.rows(
         "SELECT e.*, i.code AS insp FROM evidence e JOIN inspections i ON i.id = e.inspection_id"
     ), lambda r: f"{r.insp}/{r.code}")
     c.compare("evidence", "evidence", evidence)
     for key, row in evidence.items():
         ent = c.trail.get("evidence", key)
-        if ent is not None and ent.alive and labels.get(row["id"], set()) != ent.links:
-            c.add(f"evidence {key}: its links {sorted(labels.get(row['id'], set()))} do not "
+        if ent is not None and ent.alive and sorted(labels.get(row["id"], [])) != sorted(
+                ent.links):
+            c.add(f"evidence {key}: its links {sorted(labels.get(row['id'], []))} do not "
                   f"match the audit trail {sorted(ent.links)} (changed behind the application's "
                   "back)")
 
@@ -563,7 +567,7 @@ def _check_states(c: _Checker) -> None:
             if not isinstance(expected, dict):
                 continue
             for name in differing(expected, actual):
-                if name == SIGNOFFS or (kind, key, name) in c.named:
+                if name in (SIGNOFFS, MOVES, ITEMS) or (kind, key, name) in c.named:
                     continue
                 c.add(f"{kind} {key}: {name} differs from what its last audit event recorded "
                       "(changed behind the application's back)")
@@ -574,6 +578,7 @@ def _check_states(c: _Checker) -> None:
                 signed.get(key, digest([])) != state[SIGNOFFS]):
             c.add(f"inspection {key}: its sign-offs (names, meanings, times) differ from what its "
                   "last audit event recorded (changed behind the application's back)")
+    _check_request_history_states(c)
     rows = element_states(c.s)
     inspections_covered = {k.split("/", 1)[0] for k in c.trail.element_states}
     for key, want in c.trail.element_states.items():
@@ -588,6 +593,24 @@ def _check_states(c: _Checker) -> None:
         if key.split("/", 1)[0] in inspections_covered and key not in c.trail.element_states:
             c.add(f"inspection_element {key} has no audit record: it was added behind the "
                   "application's back")
+
+
+def _check_request_history_states(c: _Checker) -> None:
+    """Each request's moves (who, when) and items shown (by whom, when, note, file) against the
+    hashes its last audit event recorded (events written before they were recorded: skipped)."""
+    history = request_history_states(c.s)
+    for key, ent in c.trail.entities.get("request", {}).items():
+        state = ent.extra.get("state")
+        if not ent.alive or not isinstance(state, dict):
+            continue
+        have = history.get(key, {MOVES: digest([]), ITEMS: digest([])})
+        if MOVES in state and have.get(MOVES) != state[MOVES]:
+            c.add(f"request {key}: its moves (status, time, who) differ from what its last audit "
+                  "event recorded (changed, added or deleted behind the application's back)")
+        if ITEMS in state and have.get(ITEMS) != state[ITEMS]:
+            c.add(f"request {key}: the items recorded as shown (who, when, note, file) differ "
+                  "from what its last audit event recorded (changed, added or deleted behind "
+                  "the application's back)")
 
 
 def coverage_notes(trail: _Trail) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from qmsr_ready.core import services
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.exchange.apply import apply_plan, revert_exchange
@@ -74,3 +76,58 @@ def test_finding_and_roster_saves_after_undo_import_verify(fnd_inspection) -> No
     with ws.session() as s:
         result = verify_chain(s)
     assert result.ok, (result.problem, result.data_problems)
+
+
+def _presented(fnd_inspection):  # type: ignore[no-untyped-def]
+    from qmsr_ready.core.services import requests as req_service
+
+    ws, code = fnd_inspection
+    with ws.begin() as s:
+        req_service.add_request(s, "Alice", inspection_code=code, text="Complaint log")
+        req_service.move_request(s, "Alice", code, "R-001", "in_retrieval")
+        req_service.present_items(s, "Alice", code, "R-001", [
+            {"document_id": "SOP-001", "version": "C", "note": "binder 2", "filename": "sop.txt",
+             "data": b"SOP C"}])
+        services.attach_evidence(s, "Alice", inspection_code=code, filename="log.txt",
+                                 data=b"log", question_id=Q1)
+    ws.close()
+    return ws.path
+
+
+def _problems(path) -> list[str]:  # type: ignore[no-untyped-def]
+    from qmsr_ready.core.db import open_workspace
+
+    with open_workspace(path, read_only=True) as ws, ws.session() as s:
+        report = verify_chain(s)
+    return [report.problem, *report.data_problems] if not report.ok else []
+
+
+FORGERIES = {  # QA round 2, item 2: columns the trail's pairs do not name, and a duplicate link
+    "a move's author": ("UPDATE request_moves SET \"by\" = 'Mallory'", "R-001: its moves"),
+    "who showed an item": ("UPDATE presented_items SET presented_by = 'Mallory'",
+                           "R-001: the items recorded as shown"),
+    "when an item was shown": ("UPDATE presented_items SET presented_at = '2020-01-01 00:00:00'",
+                               "R-001: the items recorded as shown"),
+    "an item's note": ("UPDATE presented_items SET note = 'forged'",
+                       "R-001: the items recorded as shown"),
+    "an item's file": ("UPDATE presented_items SET evidence_id = NULL",
+                       "R-001: the items recorded as shown"),
+    "a duplicated evidence link": (
+        "INSERT INTO evidence_links (evidence_id, question_id, finding_id)"
+        " SELECT evidence_id, question_id, finding_id FROM evidence_links"
+        " WHERE question_id IS NOT NULL", "its links"),
+}
+
+
+def test_request_history_and_links_verify_untouched(fnd_inspection) -> None:  # type: ignore[no-untyped-def]
+    assert _problems(_presented(fnd_inspection)) == []
+
+
+@pytest.mark.parametrize("what", sorted(FORGERIES))
+def test_forged_request_history_and_links_are_named(fnd_inspection, what: str) -> None:  # type: ignore[no-untyped-def]
+    path = _presented(fnd_inspection)
+    statement, named = FORGERIES[what]
+    with sqlite3.connect(path) as con:
+        con.execute("PRAGMA foreign_keys = OFF")
+        con.execute(statement)
+    assert any(named in line for line in _problems(path)), _problems(path)
