@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.db import open_workspace
-from qmsr_ready.core.services.queries import list_inspections
+from qmsr_ready.core.services.queries import InspectionSummary, list_inspections
 from qmsr_ready.core.vocab import InspectionStatus, InspectionType
+from qmsr_ready.core.workspace_file import WorkspaceDamaged
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 SHOWN_PROBLEMS = 10
 
@@ -46,6 +51,7 @@ def cmd_inspections(args: argparse.Namespace) -> int:
     """Print every inspection with its status and progress."""
     with open_workspace(args.workspace, read_only=True) as ws, ws.session() as s:
         rows = list_inspections(s)
+        _refuse_damaged(s, rows)
     if args.json:
         json.dump([r.as_dict() for r in rows], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -69,6 +75,28 @@ def cmd_inspections(args: argparse.Namespace) -> int:
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
         print("  ".join([*cells, row[-1]]).rstrip())
     return 0
+
+
+_KINDS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int}
+
+
+def _refuse_damaged(session: Session, rows: list[InspectionSummary]) -> None:
+    """A summary value not of its kind (a BLOB title, text in a count) is a damaged stored
+    value: one line naming it, like export, instead of a traceback while printing."""
+    for row in rows:
+        for f in dataclasses.fields(row):
+            value = getattr(row, f.name)
+            kind = _KINDS.get(str(f.type))
+            if isinstance(value, bytes) or (kind is not None and not isinstance(value, kind)):
+                from qmsr_ready.commands.templates import printable  # terminal-safe escaper
+                from qmsr_ready.core.damaged import find_damaged
+
+                damaged = find_damaged(session, limit=1)  # the shared definition names it
+                what = str(damaged[0]) if damaged else f"its {f.name} holds {value!r:.40}"
+                raise WorkspaceDamaged(
+                    f"Inspection {printable(str(row.code))} holds a damaged value: "
+                    f"{printable(what)}. Run 'qmsr-ready verify' on the workspace and restore "
+                    "it from a backup.")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -30,6 +30,9 @@ from qmsr_ready.core.models import Base
 
 # Tables an inspection owns directly (the rows a report of it reads).
 _SKIP_TABLES = frozenset({"audit_events"})  # the chain walk reads these values itself
+# Prefixed by the SQLite scan to a BLOB stored in a non-binary column (text is read as bytes
+# too): 0xFF never starts valid UTF-8, so the mark cannot be mistaken for readable text.
+_BLOB_MARK = b"\xff\xfeBLOB:"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ def _check(column: Column[Any], dialect: Any) -> Callable[[Any], str | None]:
         if raw is None:
             return None
         if isinstance(raw, bytes) and not binary:
+            if raw.startswith(_BLOB_MARK):  # SQLAlchemy hands a BLOB to readers as bytes
+                return f"holds binary data {_show(raw[len(_BLOB_MARK):])}, not {_kind(col_type)}"
             try:
                 raw = raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -84,6 +89,12 @@ def _check(column: Column[Any], dialect: Any) -> Callable[[Any], str | None]:
     return reason
 
 
+def _kind(col_type: Any) -> str:
+    if isinstance(col_type, Boolean):
+        return "yes/no"
+    return "a whole number" if isinstance(col_type, Integer) else "text"
+
+
 def _show(raw: Any) -> str:
     shown = repr(raw)
     return shown if len(shown) <= 40 else shown[:37] + "..."
@@ -97,7 +108,8 @@ def _select(table: Table, dialect_name: str) -> str:
             parts.append(f"NULL AS {col.name}")
         elif dialect_name == "sqlite":
             parts.append(f"CASE WHEN typeof({col.name}) = 'text' THEN CAST({col.name} AS BLOB)"
-                         f" ELSE {col.name} END AS {col.name}")
+                         f" WHEN typeof({col.name}) = 'blob' THEN CAST(X'{_BLOB_MARK.hex()}'"
+                         f" || {col.name} AS BLOB) ELSE {col.name} END AS {col.name}")
         else:
             parts.append(col.name)
     return f"SELECT {', '.join(parts)} FROM {table.name}"
