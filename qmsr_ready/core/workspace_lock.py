@@ -11,8 +11,10 @@ so a crashed writer never locks anyone out:
   link has its own ``-wal``, so two writers through two names corrupt the file).
 
 The holder writes who it is and since when into the lock files, so a refused second writer can
-say whom to ask. The workspace file itself is never opened here: closing any descriptor of a
-SQLite file drops the process's POSIX locks on it, which SQLite relies on.
+say whom to ask. Lock files are made 0666 (any user of a shared workspace may lock it) and removed
+on release while still locked (a taker checks it locked the file still at that name). The
+workspace file itself is never opened here: closing any descriptor of a SQLite file drops the
+process's POSIX locks on it, which SQLite relies on.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from qmsr_ready.core.errors import WorkspaceLocked
 LOCK_DIR_NAME = "qmsr-ready-locks"
 _POSIX_ROOT = "/tmp"
 _WINDOWS_LOCK_OFFSET = 0x7FFF0000  # lock a byte far past the holder text, which stays readable
+_ATTEMPTS = 8  # a lock file removed between our open and our lock is opened again
 
 
 @dataclass(frozen=True)
@@ -98,11 +101,36 @@ def identity_lock_path(path: Path) -> Path:
     """The identity-keyed lock for an existing file (device and inode)."""
     st = path.stat()
     folder = lock_root() / LOCK_DIR_NAME
-    if not folder.is_dir():
-        folder.mkdir(exist_ok=True)
-        with contextlib.suppress(OSError):  # every local user shares it, like /tmp itself
+    folder.mkdir(mode=0o1777, exist_ok=True)
+    # Every local user shares it, like /tmp itself (sticky: nobody removes another's lock file);
+    # the umask trims mkdir's mode and an older version made it 0755, so set it whenever ours.
+    if folder.stat().st_mode & 0o7777 != 0o1777:
+        with contextlib.suppress(OSError):  # not ours: its owner's mode stands
             folder.chmod(0o1777)
     return folder / f"{st.st_dev}-{st.st_ino}.lock"
+
+
+def _open(target: Path) -> tuple[int, bool]:
+    """A descriptor on the lock file, and whether it is writable. A stale lock file another
+    user left unwritable (created 0644 by an older version) is still lockable read-only."""
+    try:
+        return os.open(target, os.O_RDWR | os.O_CREAT, 0o666), True
+    except PermissionError:
+        if not target.exists():
+            raise
+    return os.open(target, os.O_RDONLY), False
+
+
+def _is_current(fd: int, target: Path) -> bool:
+    """Whether ``fd`` is still the file named ``target`` (a releasing holder removes it after
+    we opened it but before we locked it: our lock on the removed file would guard nothing)."""
+    if sys.platform == "win32":  # pragma: no cover - lock files are never removed there
+        return True
+    try:
+        now, mine = os.stat(target), os.fstat(fd)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 class WriterLock:
@@ -110,7 +138,7 @@ class WriterLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fds: list[int] = []
+        self._held: list[tuple[int, Path]] = []  # descriptor and the lock file it locks
 
     def acquire(self) -> WriterLock:
         """Take both locks or raise ``WorkspaceLocked`` naming the holder."""
@@ -130,34 +158,61 @@ class WriterLock:
         return self
 
     def _take(self, target: Path, me: Holder) -> None:
-        try:
-            fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as exc:
-            raise WorkspaceLocked(
-                f"Cannot create the lock file {target} ({exc.strerror}); open it read-only.",
-                str(self.path),
-            ) from exc
-        if not _try_lock(fd):
-            os.close(fd)
-            holder = _read_holder(target)
-            who = f" by {holder.describe()}" if holder else ""
-            raise WorkspaceLocked(
-                f"{self.path} is already open for writing{who}. Close it there, or open it "
-                "read-only.",
-                str(self.path),
-            )
-        self._fds.append(fd)
+        for _attempt in range(_ATTEMPTS):
+            try:
+                fd, writable = _open(target)
+            except OSError as exc:
+                raise WorkspaceLocked(
+                    f"Cannot create the lock file {target} ({exc.strerror}); open it read-only.",
+                    str(self.path),
+                ) from exc
+            if not _try_lock(fd):
+                os.close(fd)
+                holder = _read_holder(target)
+                who = f" by {holder.describe()}" if holder else ""
+                raise WorkspaceLocked(
+                    f"{self.path} is already open for writing{who}. Close it there, or open it "
+                    "read-only.",
+                    str(self.path),
+                )
+            if not _is_current(fd, target):
+                os.close(fd)  # removed by its releasing holder meanwhile: take the new one
+                continue
+            if not writable and sys.platform != "win32":
+                try:  # stale and unwritable: replace it with a writable one if the folder lets us
+                    target.unlink()
+                except OSError:
+                    pass  # sticky folder, another user's file: the read-only lock holds as well
+                else:
+                    os.close(fd)
+                    continue
+            break
+        else:  # pragma: no cover - only under a pathological storm of releases
+            raise WorkspaceLocked(f"Cannot take the lock file {target}; try again.",
+                                  str(self.path))
+        self._held.append((fd, target))
+        with contextlib.suppress(OSError):  # umask-proof: any user of a shared folder may lock
+            os.fchmod(fd, 0o666)
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
             os.write(fd, json.dumps(me.__dict__).encode("utf-8"))
 
     def release(self) -> None:
-        """Drop the locks (the files stay: deleting a lock file races with the next taker)."""
-        while self._fds:
-            fd = self._fds.pop()
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
+        """Drop the locks, removing each lock file while still holding it (a taker that opened
+        it meanwhile sees it is gone and takes the new one), so the lock folder does not grow."""
+        while self._held:
+            fd, target = self._held.pop()
+            removed = False
+            if sys.platform != "win32" and _is_current(fd, target):
+                try:
+                    target.unlink()
+                    removed = True
+                except OSError:
+                    pass  # another user's file in the sticky folder: it stays, emptied
+            if not removed:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
             os.close(fd)
 
 
