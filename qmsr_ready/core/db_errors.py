@@ -15,6 +15,7 @@ from types import TracebackType
 
 from sqlalchemy.exc import DBAPIError
 
+from qmsr_ready.core.disk_errors import is_full_disk
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.workspace_file import WorkspaceDamaged, WorkspaceWriteFailed
 
@@ -85,6 +86,8 @@ def _from_sqlite(exc: sqlite3.Error, path: Path) -> QmsrError | None:
             f"Cannot write {path} ({text}): the file or its folder is read-only or not "
             "accessible. Open it read-only, or copy it to a folder you can write to."
         )
+    if primary == _SQLITE_IOERR and is_full_disk(exc, path.parent):
+        return WorkspaceWriteFailed(full_disk_message(path))
     if primary == _SQLITE_IOERR:
         return WorkspaceWriteFailed(
             f"Reading or writing {path} failed ({text}); the disk may be full or failing. "

@@ -18,6 +18,10 @@ from pathlib import Path
 
 # SQLite primary result codes (the low byte of an extended code)
 _SQLITE_PERM, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_FULL = 3, 8, 14, 13
+_SQLITE_IOERR = 10
+# Below this much free space an SQLite "disk I/O error" is the disk being full: SQLite reports a
+# -shm or -wal it cannot grow as a plain I/O error (the -shm alone needs 32 KB).
+_NEARLY_FULL = 1024 * 1024
 _FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 _DENIED_ERRNOS = (errno.EACCES, errno.EPERM)
 
@@ -64,6 +68,24 @@ def _kind_of(exc: BaseException) -> WriteFailure | None:
         if primary in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):
             return WriteFailure.DENIED
     return None
+
+
+def is_full_disk(exc: BaseException | None, folder: Path) -> bool:
+    """Whether ``exc`` is the disk at ``folder`` being full: said so anywhere in its chain, or
+    an SQLite I/O error while next to no space is left there."""
+    if write_failure(exc) is WriteFailure.FULL:
+        return True
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        for err in (exc, getattr(exc, "orig", None)):
+            code = getattr(err, "sqlite_errorcode", None)
+            if isinstance(err, sqlite3.Error) and isinstance(code, int) and (
+                    code & 0xFF == _SQLITE_IOERR):
+                free = free_bytes(folder)
+                return free is not None and free < _NEARLY_FULL
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def free_bytes(folder: Path) -> int | None:

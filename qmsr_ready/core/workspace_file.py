@@ -64,6 +64,11 @@ def inspect_workspace_file(path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        from qmsr_ready.core.disk_errors import WriteFailure, is_full_disk, write_failure_message
+
+        if is_full_disk(exc, path.parent):  # no room for the -shm: the file is intact
+            raise WorkspaceWriteFailed(write_failure_message(
+                f"Cannot open {path}", path, WriteFailure.FULL)) from exc
         raise WorkspaceDamaged(f"{path} is damaged and cannot be read ({exc}).") from exc
     return row[0] if row else None
 
