@@ -158,16 +158,16 @@ def _to_file(sconn: Connection, dest: targets.Target, progress: Progress) -> _Re
             initialise_file(tmp)
             ws = open_workspace(tmp)
         except (OSError, sqlite3.Error, SQLAlchemyError, QmsrError) as exc:  # full, read-only
-            raise CopyRefused(
+            raise CopyRefused(_disk_message(exc, target) or (
                 f"Cannot write a new workspace into {target.parent} ({_why(exc)}); choose a "
                 "folder you can write to."
-            ) from exc
+            )) from exc
         try:
             with ws, ws.engine.connect() as dconn:
                 result = _in_one_transaction(dconn, sconn, progress, targets.display(dest))
         except SQLAlchemyError as exc:
-            raise CopyFailed(f"Writing {target} failed ({_why(exc)}); nothing was written.") \
-                from exc
+            raise CopyFailed(_disk_message(exc, target) or (
+                f"Writing {target} failed ({_why(exc)}); nothing was written.")) from exc
         if not _kept(result):
             return result
         wal = Path(f"{tmp}-wal")
@@ -179,6 +179,20 @@ def _to_file(sconn: Connection, dest: targets.Target, progress: Progress) -> _Re
         for suffix in _LEFTOVERS:
             with contextlib.suppress(OSError):
                 Path(f"{tmp}{suffix}").unlink()
+
+
+def _disk_message(exc: BaseException, target: Path) -> str | None:
+    """The shared one-line wording when the disk refused the copy (full, denied, read-only)."""
+    from qmsr_ready.core.disk_errors import (
+        WriteFailure,
+        is_full_disk,
+        write_failure,
+        write_failure_message,
+    )
+
+    kind = WriteFailure.FULL if is_full_disk(exc, target.parent) else write_failure(exc)
+    return None if kind is None else write_failure_message(f"Cannot copy to {target}", target,
+                                                           kind)
 
 
 def _publish(tmp: Path, target: Path) -> None:
