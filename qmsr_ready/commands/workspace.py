@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,6 @@ from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.services.queries import InspectionSummary, list_inspections
 from qmsr_ready.core.vocab import InspectionStatus, InspectionType
-from qmsr_ready.core.workspace_file import WorkspaceDamaged
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -77,26 +75,13 @@ def cmd_inspections(args: argparse.Namespace) -> int:
     return 0
 
 
-_KINDS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int}
-
-
 def _refuse_damaged(session: Session, rows: list[InspectionSummary]) -> None:
     """A summary value not of its kind (a BLOB title, text in a count) is a damaged stored
     value: one line naming it, like export, instead of a traceback while printing."""
-    for row in rows:
-        for f in dataclasses.fields(row):
-            value = getattr(row, f.name)
-            kind = _KINDS.get(str(f.type))
-            if isinstance(value, bytes) or (kind is not None and not isinstance(value, kind)):
-                from qmsr_ready.commands.templates import printable  # terminal-safe escaper
-                from qmsr_ready.core.damaged import find_damaged
+    from qmsr_ready.core.damaged_rows import refuse_damaged_rows
 
-                damaged = find_damaged(session, limit=1)  # the shared definition names it
-                what = str(damaged[0]) if damaged else f"its {f.name} holds {value!r:.40}"
-                raise WorkspaceDamaged(
-                    f"Inspection {printable(str(row.code))} holds a damaged value: "
-                    f"{printable(what)}. Run 'qmsr-ready verify' on the workspace and restore "
-                    "it from a backup.")
+    for row in rows:
+        refuse_damaged_rows(session, [row], f"Inspection {row.code!s}")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qmsr_ready.core.damaged_rows import refuse_damaged_rows
 from qmsr_ready.core.finding_rules import finding_area, is_overdue
 from qmsr_ready.core.models import ChecklistTemplate, Finding, FindingQuestion, Inspection
 from qmsr_ready.core.template_content import typed_by_sha256
@@ -100,6 +101,7 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
             due_date=due, severity=severity, likelihood=likelihood,
             likely_483=bool(likely_483), question_ids=qids,
         ))  # fmt: skip
+    refuse_damaged_rows(session, rows, "The findings register")  # e.g. text in a severity
     return rows
 
 

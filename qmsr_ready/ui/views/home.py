@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qmsr_ready.core.damaged_rows import refuse_damaged_rows
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.paths import user_data_dir
 from qmsr_ready.core.report.summary import readiness_summary
@@ -204,9 +205,12 @@ class HomeView(QWidget):
             self.count_label.setText("No workspace is open.")
             return
         with self.ctx.read() as session:
+            summaries = list_inspections(session)
+            # a BLOB title or text in a count: one message, like export, not garbled cells
+            refuse_damaged_rows(session, summaries, "The inspection list")
             rows = [
                 replace(InspectionRow.from_summary(s), export=read_export_state(session, s.code))
-                for s in list_inspections(session)
+                for s in summaries
             ]
         self.model.set_rows(rows)
         self.pages.setCurrentIndex(0 if rows else 1)
