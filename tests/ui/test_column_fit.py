@@ -71,3 +71,18 @@ def test_columns_stay_interactive(qtbot, qapp) -> None:  # type: ignore[no-untyp
     ColumnFitter(table, [1])
     header = table.horizontalHeader()
     assert header.sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive
+
+
+def test_the_cap_is_lifted_only_when_the_table_has_room(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
+    """A long status ("Awaiting verification") is whole on a wide screen, capped on a narrow one."""
+    rows = ["C-" + "W" * 30] * 3
+    table, _model = _table(qtbot, rows)
+    fitter = ColumnFitter(table, [1], cap_chars=8, floor_chars=10)
+    _settle(qapp)
+    chars = table.fontMetrics().averageCharWidth()
+    wide = table.columnWidth(0)
+    assert wide > 8 * chars  # 600 px has room for the whole code: no cap
+
+    table.resize(200, 300)
+    _settle(qapp)
+    assert table.columnWidth(0) == min(fitter.content_width(0), 8 * chars)  # no room: capped

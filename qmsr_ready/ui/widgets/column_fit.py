@@ -80,6 +80,14 @@ class ColumnFitter(QObject):
         columns = [c for c in range(header.count()) if not header.isSectionHidden(c)]
         widths = {c: self.content_width(c) for c in columns}
         stretch = [c for c in self.stretch if c in widths]
+        # On a wide screen the cap is not needed: lift it while the stretching columns still
+        # get all they want ("Awaiting verification" whole at 1920, capped at 1366).
+        spare = self.table.viewport().width() - sum(widths.values())
+        for c in columns:
+            extra = self._widest.get(c, 0) - widths[c]
+            if c not in stretch and c not in self.fixed and 0 < extra <= spare:
+                widths[c] += extra
+                spare -= extra
         rest = self.table.viewport().width() - sum(w for c, w in widths.items()
                                                    if c not in stretch)
         if stretch:
