@@ -45,7 +45,7 @@ from qmsr_ready.core.workspace_file import (
     inspect_workspace_file,
     read_only_uri,
 )
-from qmsr_ready.core.workspace_lock import WriterLock, acquire_writer_lock
+from qmsr_ready.core.workspace_lock import WriterLock, acquire_writer_lock, open_path_for
 
 __all__ = [
     "APPLICATION_ID",
@@ -218,8 +218,11 @@ class Workspace:
         location: str | None = None,
         is_server: bool = False,
         translate: Translator | None = None,
+        database_file: Path | None = None,
     ) -> None:
         self.path = path
+        # the file SQLite has open (resolved; a hard link's holder's name): its -wal is ours
+        self.database_file = database_file
         self.engine = engine
         self.read_only = read_only
         self.is_server = is_server
@@ -233,6 +236,8 @@ class Workspace:
         # the verified audit heads of this file (audit.verify_chain(cached=True) reads it)
         self._chain_cache: dict[str, Any] = {}
         info: dict[str, Any] = {"workspace_path": str(path), "chain_cache": self._chain_cache}
+        if database_file is not None:  # damaged.py tells outside writes by its files
+            info["database_file"] = str(database_file)
         if translate is not None:
             info["translate"] = translate
         self.session_factory: sessionmaker[Session] = sessionmaker(
@@ -338,12 +343,16 @@ def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspac
             return _create(p, actor)
         except OSError as exc:
             raise NotAWorkspace(f"Cannot create a workspace at {p} ({exc.strerror}).") from exc
-    revision = inspect_workspace_file(p)
+    # SQLite names the -wal after the path it is given: open the file by the name its writer
+    # holds it under (a hard link's other name), symlinks resolved (workspace_lock).
+    source = open_path_for(p)
+    revision = inspect_workspace_file(p if source == p.resolve() else source)
     _check_known(p, revision)
     if read_only:
-        engine = _make_engine(p, read_only=True)
+        engine = _make_engine(source, read_only=True)
         try:
-            return Workspace(p, engine, read_only=True, lock=None, schema_revision=revision or "")
+            return Workspace(p, engine, read_only=True, lock=None, schema_revision=revision or "",
+                             database_file=source)
         except OperationalError as exc:
             engine.dispose()
             raise NotAWorkspace(f"{p} cannot be opened read-only ({exc.orig}).") from exc
@@ -351,7 +360,7 @@ def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspac
             engine.dispose()
             raise
     lock = acquire_writer_lock(p)
-    engine = _make_engine(p, read_only=False)
+    engine = _make_engine(lock.open_path, read_only=False)
     try:
         revision = _current_revision(engine)  # re-read under the lock
         _check_known(p, revision)
@@ -367,7 +376,8 @@ def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspac
                     f"The file was left as it was; a backup is at {backup}."
                 ) from exc
         return Workspace(
-            p, engine, read_only=False, lock=lock, schema_revision=head, backup_path=backup
+            p, engine, read_only=False, lock=lock, schema_revision=head, backup_path=backup,
+            database_file=lock.open_path,
         )
     except Exception:
         engine.dispose()

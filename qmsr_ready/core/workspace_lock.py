@@ -10,11 +10,15 @@ so a crashed writer never locks anyone out:
   from ``TMPDIR``: two processes with different ``TMPDIR`` must still meet at one lock (a hard
   link has its own ``-wal``, so two writers through two names corrupt the file).
 
-The holder writes who it is and since when into the lock files, so a refused second writer can
-say whom to ask. Lock files are made 0666 (any user of a shared workspace may lock it) and removed
-on release while still locked (a taker checks it locked the file still at that name). The
-workspace file itself is never opened here: closing any descriptor of a SQLite file drops the
-process's POSIX locks on it, which SQLite relies on.
+The holder writes who it is, since when and the path it opened into the lock files, so a refused
+second writer can say whom to ask, and a process opening the same file by another name opens the
+holder's path instead (``open_path_for``): SQLite names the ``-wal`` after the path, so a reader
+through a hard link would read the main file only (older data, torn by a checkpoint), and a
+writer through it would checkpoint its own ``-wal`` over the holder's. Lock files are made 0666
+(any user of a shared workspace may lock it) and removed on release while still locked (a taker
+checks it locked the file still at that name). The workspace file itself is never opened here:
+closing any descriptor of a SQLite file drops the process's POSIX locks on it, which SQLite
+relies on.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class Holder:
     host: str
     pid: int
     since: str  # ISO 8601, UTC
+    path: str = ""  # the path the holder opened (resolved); "" from an older version
 
     def describe(self) -> str:
         when = self.since
@@ -54,12 +59,13 @@ class Holder:
         return f"{self.user} on {self.host} (process {self.pid}) since {when}"
 
 
-def _me() -> Holder:
+def _me(path: Path) -> Holder:
     try:
         user = os.environ.get("QMSR_READY_USER") or getpass.getuser()
     except (OSError, KeyError):
         user = "unknown"
-    return Holder(user, socket.gethostname(), os.getpid(), dt.datetime.now(dt.UTC).isoformat())
+    return Holder(user, socket.gethostname(), os.getpid(), dt.datetime.now(dt.UTC).isoformat(),
+                  str(path))
 
 
 def _try_lock(fd: int) -> bool:
@@ -84,8 +90,9 @@ def _try_lock(fd: int) -> bool:
 def _read_holder(path: Path) -> Holder | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8")[:4096])
-        return Holder(str(data["user"]), str(data["host"]), int(data["pid"]), str(data["since"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        return Holder(str(data["user"]), str(data["host"]), int(data["pid"]), str(data["since"]),
+                      str(data.get("path") or ""))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -95,6 +102,10 @@ def lock_root() -> Path:
     if os.name == "posix" and Path(_POSIX_ROOT).is_dir():
         return Path(_POSIX_ROOT)
     return Path(tempfile.gettempdir())  # pragma: no cover - Windows, or a POSIX without /tmp
+
+
+def _identity_name(st: os.stat_result) -> str:
+    return f"{st.st_dev}-{st.st_ino}.lock"
 
 
 def identity_lock_path(path: Path) -> Path:
@@ -107,7 +118,37 @@ def identity_lock_path(path: Path) -> Path:
     if folder.stat().st_mode & 0o7777 != 0o1777:
         with contextlib.suppress(OSError):  # not ours: its owner's mode stands
             folder.chmod(0o1777)
-    return folder / f"{st.st_dev}-{st.st_ino}.lock"
+    return folder / _identity_name(st)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = a.stat(), b.stat()
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def _recorded_path(record: Holder | None, real: Path) -> Path | None:
+    """The other name of ``real`` a (live or killed) holder opened, if its record names one."""
+    if record is None or not record.path:
+        return None
+    theirs = Path(record.path)
+    if not theirs.is_absolute() or theirs == real or not _same_file(theirs, real):
+        return None
+    return theirs
+
+
+def open_path_for(path: Path) -> Path:
+    """The path to hand SQLite for ``path``: symlinks resolved, and, when a writer holds (or a
+    killed writer held) the same file under another name (a hard link), that writer's path,
+    whose ``-wal`` holds its latest commits. Never creates or locks anything."""
+    real = path.resolve()
+    try:
+        lock = lock_root() / LOCK_DIR_NAME / _identity_name(real.stat())
+    except OSError:
+        return real
+    return _recorded_path(_read_holder(lock), real) or real
 
 
 def _open(target: Path) -> tuple[int, bool]:
@@ -138,26 +179,38 @@ class WriterLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # what SQLite is to open: the resolved path, or the other name a killed holder of the
+        # same file opened (its -wal holds commits nobody has checkpointed yet)
+        self.open_path = path
         self._held: list[tuple[int, Path]] = []  # descriptor and the lock file it locks
 
     def acquire(self) -> WriterLock:
         """Take both locks or raise ``WorkspaceLocked`` naming the holder."""
         real = self.path.resolve()
         targets = [Path(f"{real}.lock")]
+        identity: Path | None = None
         if real.exists():
             # without a shared temp folder the lock beside the file still holds
             with contextlib.suppress(OSError):
-                targets.append(identity_lock_path(real))
-        me = _me()
+                identity = identity_lock_path(real)
+                targets.append(identity)
         try:
+            previous = None
             for target in targets:
-                self._take(target, me)
+                record = self._take(target)
+                if target == identity:
+                    previous = record
+            self.open_path = _recorded_path(previous, real) or real
+            me = _me(self.open_path)
+            for fd, _target in self._held:
+                _write_record(fd, me)
         except BaseException:
             self.release()
             raise
         return self
 
-    def _take(self, target: Path, me: Holder) -> None:
+    def _take(self, target: Path) -> Holder | None:
+        """Lock ``target``; return what its last holder recorded (a killed one's stays)."""
         for _attempt in range(_ATTEMPTS):
             try:
                 fd, writable = _open(target)
@@ -193,10 +246,7 @@ class WriterLock:
         self._held.append((fd, target))
         with contextlib.suppress(OSError):  # umask-proof: any user of a shared folder may lock
             os.fchmod(fd, 0o666)
-        with contextlib.suppress(OSError):
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, json.dumps(me.__dict__).encode("utf-8"))
+        return _read_holder(target)
 
     def release(self) -> None:
         """Drop the locks, removing each lock file while still holding it (a taker that opened
@@ -214,6 +264,13 @@ class WriterLock:
                 with contextlib.suppress(OSError):
                     os.ftruncate(fd, 0)
             os.close(fd)
+
+
+def _write_record(fd: int, me: Holder) -> None:
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, json.dumps(me.__dict__).encode("utf-8"))
 
 
 def acquire_writer_lock(path: Path) -> WriterLock:
