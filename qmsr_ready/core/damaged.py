@@ -11,19 +11,22 @@ scans; the report build calls ``find_damaged_cached``, which remembers per open 
 connection pool) which inspections were found clean at which stored audit head.
 ``append_event`` calls ``carry_clean``: a write through the services is validated, so the head
 it leaves is clean wherever the previous one was. Any head this process did not produce or
-scan (another writer, a reopened file) is scanned again; an edit behind the application's back
-that appends no event is found by ``verify`` (always a full scan) and by the first build after
-the workspace is opened again.
+scan (another writer, a reopened file) is scanned again. An edit behind the application's back
+that appends no event (another process with ``sqlite3``) moves no head, so each clean head is
+also stamped with the state of the workspace's files (``_file_stamp``: size, time and the
+``-wal`` header of the database and its ``-wal``), taken before the scan, or right after the
+commit for a head carried by a save; a build that finds the files changed since scans again.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, Table, Text, text
+from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, Table, Text, event, text
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.models import Base
@@ -121,35 +124,96 @@ def find_damaged(session: Session, inspection_code: str | None = None,
     return list(_scan(session, inspection_code, limit))
 
 
-# Per open workspace (its connection pool, shared by the read and write engines):
-# stored audit head -> inspections found clean at that head.
-_CLEAN: WeakKeyDictionary[Any, dict[str, frozenset[str]]] = WeakKeyDictionary()
+# Per open workspace (its connection pool, shared by the read and write engines): stored audit
+# head -> the files' stamp it was found clean at, and the inspections found clean there.
+Stamp = tuple[Any, ...] | None
+_CLEAN: WeakKeyDictionary[Any, dict[str, tuple[Stamp, frozenset[str]]]] = WeakKeyDictionary()
 _CLEAN_LIMIT = 16
+_PENDING = "damaged_clean_pending"  # session.info: the clean head a save's commit carries
 
 
 def find_damaged_cached(session: Session, inspection_code: str) -> list[DamagedValue]:
     """``find_damaged(session, inspection_code, limit=1)``, skipped when this inspection was
-    found clean at the stored audit head (or at one this process's own saves led to)."""
+    found clean at the stored audit head (or at one this process's own saves led to) and the
+    workspace's files have not changed since (an outside write appends no event).
+
+    Call it first in a fresh session (as ``build_report`` does): the stamp is taken before the
+    session reads, so a write between the two is seen as a change, never hidden by the stamp.
+    """
+    fresh = not session.in_transaction()
+    stamp = _file_stamp(session)
     heads = _CLEAN.setdefault(_workspace_key(session), {})
     head = _stored_head(session)
-    if inspection_code in heads.get(head, frozenset()):
+    known = heads.get(head)
+    if known is not None and known[0] == stamp and inspection_code in known[1]:
         return []
     damaged = find_damaged(session, inspection_code, limit=1)
-    if not damaged:
-        heads[head] = heads.get(head, frozenset()) | {inspection_code}
-        while len(heads) > _CLEAN_LIMIT:
-            heads.pop(next(iter(heads)))
+    if not damaged and fresh:
+        codes = known[1] if known is not None and known[0] == stamp else frozenset()
+        _remember(heads, head, stamp, codes | {inspection_code})
     return damaged
 
 
 def carry_clean(session: Session, prev_head: str, new_head: str) -> None:
     """An event appended by the services keeps clean what was clean (their values are
-    validated); a head that is rolled back is never stored, so never looked up."""
+    validated); the carried head is stamped once the transaction commits (a head that is
+    rolled back is never stored, so never looked up)."""
     heads = _CLEAN.get(_workspace_key(session))
-    if heads and prev_head in heads:
-        heads[new_head] = heads[prev_head]
-        while len(heads) > _CLEAN_LIMIT:
-            heads.pop(next(iter(heads)))
+    if not heads:
+        return
+    pending = session.info.get(_PENDING)
+    if pending is not None and pending[1] == prev_head:  # several events in one transaction
+        codes = pending[2]
+    elif prev_head in heads and heads[prev_head][0] == _file_stamp(session):
+        codes = heads[prev_head][1]
+    else:
+        return
+    if not event.contains(session, "after_commit", _stamp_carried):
+        event.listen(session, "after_commit", _stamp_carried)
+        event.listen(session, "after_rollback", _drop_carried)
+    session.info[_PENDING] = (heads, new_head, codes)
+
+
+def _stamp_carried(session: Session) -> None:
+    """After the commit: the files now hold the carried head (checkpoint included)."""
+    heads, head, codes = session.info.pop(_PENDING, (None, "", frozenset()))
+    if heads is not None:
+        _remember(heads, head, _file_stamp(session), codes)
+
+
+def _drop_carried(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _remember(heads: dict[str, tuple[Stamp, frozenset[str]]], head: str, stamp: Stamp,
+              codes: frozenset[str]) -> None:
+    heads.pop(head, None)  # most recent last
+    heads[head] = (stamp, codes)
+    while len(heads) > _CLEAN_LIMIT:
+        heads.pop(next(iter(heads)))
+
+
+def _file_stamp(session: Session) -> Stamp:
+    """What any commit to a workspace file changes: the size, time and identity of the database
+    and its ``-wal``, and the ``-wal`` header (its salt changes when a writer restarts the log,
+    which keeps its size). None for a server, whose writers all append events."""
+    database = session.info.get("database_file")
+    if not database:
+        return None
+    parts: list[Any] = []
+    for name in (database, f"{database}-wal"):
+        try:
+            st = os.stat(name)
+        except OSError:
+            parts.append(None)
+            continue
+        parts.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    try:
+        with open(f"{database}-wal", "rb") as fh:
+            parts.append(fh.read(32))
+    except OSError:
+        parts.append(None)
+    return tuple(parts)
 
 
 def _workspace_key(session: Session) -> Any:

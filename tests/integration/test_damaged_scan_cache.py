@@ -87,3 +87,54 @@ def test_a_reopened_workspace_is_scanned_again(fnd_inspection, tmp_path: Path) -
     with open_workspace(path) as again, again.session() as s, pytest.raises(
             QmsrError, match=_DAMAGED):
         build_report(s, code)
+
+
+_BLOB_TITLE = r"damaged value: findings\.title \(row \d+\) holds binary data"
+
+
+def _raise(ws, code: str) -> None:  # type: ignore[no-untyped-def]
+    with ws.begin() as s:
+        services.raise_finding(s, "Alice", inspection_code=code, title="Training records",
+                               classification="minor", question_ids=["MO-01-Q01"])
+
+
+def _blob_into_titles(path: Path) -> None:
+    """Another connection (as ``sqlite3`` would) writes a BLOB, appending no audit event."""
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE findings SET title = X'00ff10'")
+    conn.commit()
+    conn.close()
+
+
+def test_an_outside_write_without_an_event_is_scanned_again(
+        fnd_inspection, scans: list[str | None]) -> None:
+    """Issue 13: the head does not move, but the files do; export refuses in one line."""
+    ws, code = fnd_inspection
+    if ws.is_server:
+        pytest.skip("damages the file with sqlite3")
+    _raise(ws, code)
+    with ws.session() as s:
+        build_report(s, code)  # the cache is warm
+    with ws.session() as s:
+        build_report(s, code)
+    assert scans == [code]
+    _blob_into_titles(ws.path)
+    with ws.session() as s, pytest.raises(QmsrError, match=_BLOB_TITLE) as refused:
+        build_report(s, code)
+    assert "\n" not in str(refused.value)
+    assert scans == [code, code]
+
+
+def test_a_save_after_an_outside_write_does_not_vouch_for_it(
+        fnd_inspection, scans: list[str | None]) -> None:
+    """A service save carries the clean mark only from files nobody else wrote since."""
+    ws, code = fnd_inspection
+    if ws.is_server:
+        pytest.skip("damages the file with sqlite3")
+    _raise(ws, code)
+    with ws.session() as s:
+        build_report(s, code)
+    _blob_into_titles(ws.path)
+    _save(ws, code, "minor_gap")  # appends an event on top of the outside write
+    with ws.session() as s, pytest.raises(QmsrError, match=_BLOB_TITLE):
+        build_report(s, code)
