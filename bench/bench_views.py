@@ -1,12 +1,12 @@
 """Views that follow an edit on the large workspace: the dashboard after an autosave, the home list.
 
 On a writable copy of the large workspace (50 inspections, 20,000 responses, 5,000 findings,
-100,000 audit events), one response is saved as the checklist's autosave does, then the
-dashboard's report is rebuilt (``build_report``, what the dashboard's worker runs on
-``data_changed``). Issue 9's target is under 50 ms; the audit chain counts as verified once,
-as after the check at open, so a refresh must not walk it again. The home list's
-readiness (50 inspections) is timed with the light summary against full reports. Part of
-``make bench``; asserts nothing.
+100,000 audit events), the checklist runner saves one answer as its autosave does, then the
+dashboard view (offscreen) rebuilds on its worker (report with the request log), fills every
+panel and repaints: the wall time of that refresh is what the user waits for. Issue 9's target
+is under 50 ms; the audit chain counts as verified once, as after the check at open, so a
+refresh must not walk it again. The home list's readiness (50 inspections) is timed with the
+light summary against full reports. Part of ``make bench``; asserts nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +36,82 @@ RUNS = 7
 RESULTS = ("conforms", "minor_gap")
 
 
+def gui_refresh_samples(runs: int = RUNS, profile: bool = False) -> list[float]:
+    """Wall ms from the dashboard's refresh to its repaint, after each runner autosave.
+
+    The real GUI path, offscreen: the checklist runner records one answer (undoable command,
+    ``data_changed``), then the dashboard rebuilds on its worker (report and request log),
+    fills every panel and repaints. The 250 ms settle timer that batches autosave bursts is
+    not counted: the refresh is started directly once the save has returned.
+    """
+    import cProfile
+    import pstats
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from qmsr_ready.ui.context import AppContext
+    from qmsr_ready.ui.settings import AppSettings
+    from qmsr_ready.ui.views.checklist_runner import ChecklistRunnerView
+    from qmsr_ready.ui.views.dashboard import DashboardView
+    from qmsr_ready.ui.workers import WorkerRunner
+
+    app = QApplication.instance() or QApplication([])
+    samples: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "large.qmsr"
+        backup_workspace(scale_workspace(), copy)
+        workspace = open_workspace(copy)
+        with workspace.session() as s:
+            _seed_verified_head(s)
+            code = list_inspections(s)[0].code
+        settings = AppSettings(Path(tmp) / "settings.ini")
+        settings.set_display_name("Bench")
+        ctx = AppContext(settings, WorkerRunner())
+        ctx.set_workspace(workspace)
+        runner = ChecklistRunnerView(ctx)
+        runner.resize(1300, 800)
+        runner.set_inspection(code)
+        dashboard = DashboardView(ctx)
+        dashboard.resize(1300, 800)
+        dashboard.show()
+        loop = QEventLoop()
+        dashboard.report_loaded.connect(lambda _r: loop.quit())
+
+        def refreshed() -> None:
+            QTimer.singleShot(0, dashboard.refresh)
+            QTimer.singleShot(30_000, loop.quit)  # never hang the bench
+            loop.exec()
+            dashboard.repaint()
+
+        dashboard.set_inspection(code)
+        refreshed()  # first build: caches warm, as after opening the inspection
+        qid = runner.model.question_ids()[0]
+        profiler = cProfile.Profile() if profile else None
+        for n in range(runs):
+            runner.record(qid, {"result": RESULTS[n % 2]})
+            dashboard._timer.stop()  # the settle delay is not part of the refresh
+            app.processEvents()
+            start = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
+            refreshed()
+            if profiler is not None:
+                profiler.disable()
+            samples.append((time.perf_counter() - start) * 1000)
+        if profiler is not None:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        ctx.workers.wait()
+        for view in (runner, dashboard):
+            view.close()
+            view.deleteLater()
+        ctx.set_workspace(None)
+        workspace.close()
+        ctx.deleteLater()
+        app.processEvents()
+    return samples
+
+
 def _seed_verified_head(session: Session) -> None:
     """Remember the stored head as verified, as a successful check at open does.
 
@@ -50,6 +126,7 @@ def _seed_verified_head(session: Session) -> None:
 
 
 def rows() -> list[BenchRow]:
+    refresh = gui_refresh_samples()
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "large.qmsr"
         backup_workspace(scale_workspace(), copy)
@@ -58,7 +135,7 @@ def rows() -> list[BenchRow]:
                 _seed_verified_head(s)
                 codes = [i.code for i in list_inspections(s)]
                 qid = build_report(s, codes[0]).questions[0].question_id
-            refresh: list[float] = []
+            build: list[float] = []
             for n in range(RUNS):
                 with ws.begin() as s:
                     services.record_response(s, "Bench", inspection_code=codes[0],
@@ -66,7 +143,7 @@ def rows() -> list[BenchRow]:
                 start = time.perf_counter()
                 with ws.session() as s:
                     build_report(s, codes[0])
-                refresh.append((time.perf_counter() - start) * 1000)
+                build.append((time.perf_counter() - start) * 1000)
             with ws.session() as s:
                 start = time.perf_counter()
                 readiness_summaries(s, codes)
@@ -77,8 +154,10 @@ def rows() -> list[BenchRow]:
                 full = (time.perf_counter() - start) * 1000
     return [
         BenchRow("dashboard refresh after an autosave, 400-question inspection of the large "
-                 "workspace", statistics.median(refresh), None, "ms", 50.0,
-                 "build_report after record_response; chain head seeded as verified (see module)"),
+                 "workspace (GUI, offscreen)", statistics.median(refresh), None, "ms", 50.0,
+                 "runner saves one answer, then the dashboard view rebuilds on its worker and "
+                 f"repaints (wall, median of {RUNS}); build_report alone "
+                 f"{statistics.median(build):.1f} ms; chain head seeded as verified"),
         BenchRow("home list readiness, 50 inspections: light summary vs full reports",
                  light, full, "ms", None,
                  "baseline column is build_report for each inspection (chain already verified)"),

@@ -116,3 +116,15 @@ def test_dashboard_says_when_a_newer_template_is_in_the_library(qtbot, views_env
     assert f"Version {catalogue.newer_than(newer.key, '2000.01').version}" in \
         view.subheading.text()
     assert "keeps the snapshot it started from" in view.subheading.text()
+
+
+def test_dashboard_day_panel_shows_the_reports_own_request_log(qtbot, views_env) -> None:
+    """One read per refresh: the day panel is the log the report (and the packs) carry."""
+    _seed(views_env)
+    view = DashboardView(views_env.ctx)
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(view.report_loaded, timeout=30_000):
+        view.set_inspection(views_env.code)
+    assert view.report is not None
+    assert view.day_log is view.report.request_log

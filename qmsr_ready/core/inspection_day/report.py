@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -17,13 +18,17 @@ from qmsr_ready.core.inspection_day.views import (
     NoteView,
     RequestView,
     RosterView,
-    list_notes,
-    list_requests,
-    list_roster,
+    notes_of,
     request_target,
+    requests_of,
+    roster_of,
 )
 from qmsr_ready.core.services._common import get_inspection
 from qmsr_ready.core.template_content import typed_template
+from qmsr_ready.core.template_model import TypedTemplate
+
+if TYPE_CHECKING:
+    from qmsr_ready.core.models import Inspection
 
 
 @dataclass(frozen=True)
@@ -60,14 +65,22 @@ def build_request_log(
     session: Session, inspection_code: str, now: dt.datetime | None = None
 ) -> RequestLogReport:
     """Read the inspection-day records of one inspection (a handful of queries)."""
-    now = now or dt.datetime.now(dt.UTC)
     insp = get_inspection(session, inspection_code)
-    requests = tuple(list_requests(session, inspection_code))
-    roster = tuple(list_roster(session, inspection_code))
+    return request_log_of(session, insp, typed_template(insp.template), now)
+
+
+def request_log_of(
+    session: Session, insp: Inspection, tpl: TypedTemplate, now: dt.datetime | None = None
+) -> RequestLogReport:
+    """``build_request_log`` for a caller that has read the inspection and its template (the
+    report build): the inspection is not read again."""
+    now = now or dt.datetime.now(dt.UTC)
+    requests = tuple(requests_of(session, insp.id))
+    roster = tuple(roster_of(session, insp.id))
     target = request_target(session)
     in_scope_areas: dict[str, str] = {}
     selected = {e.element_id for e in insp.elements if e.selected and e.applicable}
-    for area in typed_template(insp.template).areas:
+    for area in tpl.areas:
         # Every kind counts: an MDR/recall (OA) or general (GI) SME is a first-day need too.
         if any(element.id in selected for element in area.elements):
             in_scope_areas[area.id] = area.title
@@ -81,7 +94,7 @@ def build_request_log(
     return RequestLogReport(
         requests=requests,
         stats=request_statistics(requests, now, target),
-        notes=tuple(list_notes(session, inspection_code)),
+        notes=tuple(notes_of(session, insp.id)),
         roster=roster,
         preparation_gaps=tuple(gaps),
         target=target,

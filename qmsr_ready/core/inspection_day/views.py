@@ -120,10 +120,14 @@ class RosterView:
 
 def list_requests(session: Session, inspection_code: str) -> list[RequestView]:
     """Every request of the inspection in number order."""
-    insp = get_inspection(session, inspection_code)
+    return requests_of(session, get_inspection(session, inspection_code).id)
+
+
+def requests_of(session: Session, inspection_id: int) -> list[RequestView]:
+    """``list_requests`` for a caller that has already read the inspection."""
     rows = session.scalars(
         select(DocumentRequest)
-        .where(DocumentRequest.inspection_id == insp.id)
+        .where(DocumentRequest.inspection_id == inspection_id)
         .options(selectinload(DocumentRequest.items), selectinload(DocumentRequest.moves))
         .order_by(DocumentRequest.code)
     )
@@ -143,8 +147,12 @@ def list_requests(session: Session, inspection_code: str) -> list[RequestView]:
 
 
 def list_notes(session: Session, inspection_code: str) -> list[NoteView]:
-    insp = get_inspection(session, inspection_code)
-    rows = session.scalars(select(ScribeNote).where(ScribeNote.inspection_id == insp.id)
+    return notes_of(session, get_inspection(session, inspection_code).id)
+
+
+def notes_of(session: Session, inspection_id: int) -> list[NoteView]:
+    """``list_notes`` for a caller that has already read the inspection."""
+    rows = session.scalars(select(ScribeNote).where(ScribeNote.inspection_id == inspection_id)
                            .order_by(ScribeNote.at, ScribeNote.code))
     return [NoteView(n.code, n.at, n.topic, n.investigator, n.text,
                      tuple(n.request_codes or ()), tuple(n.finding_codes or ()), n.author)
@@ -152,8 +160,12 @@ def list_notes(session: Session, inspection_code: str) -> list[NoteView]:
 
 
 def list_roster(session: Session, inspection_code: str) -> list[RosterView]:
-    insp = get_inspection(session, inspection_code)
-    rows = session.scalars(select(RosterEntry).where(RosterEntry.inspection_id == insp.id)
+    return roster_of(session, get_inspection(session, inspection_code).id)
+
+
+def roster_of(session: Session, inspection_id: int) -> list[RosterView]:
+    """``list_roster`` for a caller that has already read the inspection."""
+    rows = session.scalars(select(RosterEntry).where(RosterEntry.inspection_id == inspection_id)
                            .order_by(RosterEntry.area_id))
     return [RosterView(e.area_id, e.presenter, e.backup, e.storyboard, e.prepared, e.notes)
             for e in rows]

@@ -24,6 +24,7 @@ from qmsr_ready.core.library.trigger import Trigger
 from qmsr_ready.core.models import (
     AuditEvent,
     Finding,
+    FindingQuestion,
     Inspection,
     Response,
     WorkspaceInfo,
@@ -102,19 +103,25 @@ def _build(
         for r in session.execute(select(*Response.__table__.columns)
                                  .where(Response.inspection_id == inspection.id))
     }
-    findings = list(
-        session.scalars(
-            select(Finding)
-            .where(Finding.inspection_id == inspection.id)
-            .options(selectinload(Finding.question_links))
-            .order_by(Finding.code)
-        )
-    )
+    # Findings and their question links as Core rows too: two SELECTs, no ORM instances.
+    findings = list(session.execute(
+        select(*Finding.__table__.columns)
+        .where(Finding.inspection_id == inspection.id)
+        .order_by(Finding.code)
+    ))
+    links: dict[int, list[str]] = defaultdict(list)
+    for finding_id, question_id in session.execute(
+        select(FindingQuestion.finding_id, FindingQuestion.question_id)
+        .join(Finding, Finding.id == FindingQuestion.finding_id)
+        .where(Finding.inspection_id == inspection.id)
+        .order_by(FindingQuestion.id)  # the relationship's order
+    ):
+        links[finding_id].append(question_id)
     choices = {e.element_id: e for e in inspection.elements}
     findings_by_question: dict[str, list[str]] = defaultdict(list)
     for f in findings:
-        for link in f.question_links:
-            findings_by_question[link.question_id].append(f.code)
+        for question_id in links.get(f.id, ()):
+            findings_by_question[question_id].append(f.code)
 
     # Questions, element stats and area tallies in one walk of the template.
     questions: list[QuestionRow] = []
@@ -169,7 +176,8 @@ def _build(
             )
         )
 
-    finding_rows = tuple(_finding_row(f, tpl, today) for f in findings)
+    finding_rows = tuple(_finding_row(f, tuple(links.get(f.id, ())), tpl, today)
+                         for f in findings)
     areas, overall = _area_scores(tpl, tallies, finding_rows)
     risk_score = _area_score("RISK", "Risk-focus questions", "risk_focus", risk_tally, 0, 0)
     planned = _planned_elements(tpl, choices, elem_stats, _current_profile(inspection.site))
@@ -202,15 +210,17 @@ def _build(
         workspace_id=_workspace_id(session) if full else "",
         generated_at=generated_at,
         today=today,
-        request_log=_request_log(session, inspection_code, generated_at) if full else None,
+        request_log=_request_log(session, inspection, tpl, generated_at) if full else None,
     )
 
 
-def _request_log(session: Session, inspection_code: str, now: dt.datetime) -> Any:
+def _request_log(
+    session: Session, inspection: Inspection, tpl: TypedTemplate, now: dt.datetime
+) -> Any:
     """The inspection-day log (imported here: the home list's light builds never need it)."""
-    from qmsr_ready.core.inspection_day.report import build_request_log
+    from qmsr_ready.core.inspection_day.report import request_log_of
 
-    return build_request_log(session, inspection_code, now=now)
+    return request_log_of(session, inspection, tpl, now=now)
 
 
 def _refuse_damaged(session: Session, inspection_code: str) -> None:
@@ -283,8 +293,8 @@ def _status_label(status: str) -> str:
         return status
 
 
-def _finding_row(f: Finding, tpl: TypedTemplate, today: dt.date) -> FindingRow:
-    qids = tuple(link.question_id for link in f.question_links)
+def _finding_row(f: Any, qids: tuple[str, ...], tpl: TypedTemplate, today: dt.date) -> FindingRow:
+    """One finding (a Core row with the model's attribute names) and its linked questions."""
     area = finding_area(tpl, qids) or UNLINKED_AREA
     overdue = is_overdue(f.due_date, f.status, today)
     return FindingRow(

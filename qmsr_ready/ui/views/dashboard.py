@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsr_ready.core.inspection_day.report import RequestLogReport, build_request_log
+from qmsr_ready.core.inspection_day.report import RequestLogReport
 from qmsr_ready.core.report import ReadinessReport, build_report
 from qmsr_ready.core.report.bands import BAND_LEGEND
 from qmsr_ready.core.report.scoring import format_percent
@@ -255,7 +255,8 @@ class DashboardView(QWidget):
         def job(_progress: Any) -> tuple[ReadinessReport, RequestLogReport]:
             ctx.catalogue()  # load the template library off the GUI thread (cached)
             with workspace.session() as session:
-                return build_report(session, code), build_request_log(session, code)
+                report = build_report(session, code)
+            return report, report.request_log  # the log the packs print, read once
 
         self._ctx.workers.start(job, on_result=self._on_job_result, on_error=self._on_job_error)
 
