@@ -93,10 +93,42 @@ def run(options: GuiOptions) -> int:
 
 
 def _after_first_paint(ctx: AppContext, window: MainWindow, options: GuiOptions) -> None:
-    """Build the views (the heavy imports) and open the workspace, once the window shows."""
-    window.finish_startup()
-    ensure_display_name(ctx, window)
-    _open_initial_workspace(window, options)
+    """Show the home list from a plain read, then build the views (the heavy imports) and open
+    the workspace, which replaces the list with the full one."""
+    _show_home_preview(window, options)
+    try:
+        window.finish_startup()
+        ensure_display_name(ctx, window)
+        _open_initial_workspace(window, options)
+    finally:
+        window.end_home_preview()
+
+
+def _show_home_preview(window: MainWindow, options: GuiOptions) -> None:
+    """The inspections of the workspace about to open, read with ``sqlite3`` (no SQLAlchemy).
+
+    Skipped (the full open shows the list as before) for a new, server, damaged, locked or
+    migrating workspace: ``read_home_fast`` returns None for those.
+    """
+    from qmsr_ready.core.views.home_fast import read_home_fast
+
+    target, create = _initial_target(window.settings, options)
+    lines = None if create else read_home_fast(target)
+    if lines:
+        window.show_home_preview(lines)
+
+
+def _initial_target(settings: Any, options: GuiOptions) -> tuple[str | Path, bool]:
+    """The workspace start-up opens (a path, or a server URL as given) and whether to create it."""
+    from qmsr_ready.core.paths import default_workspace_path
+
+    if options.workspace:
+        return options.workspace, False
+    last = settings.last_workspace()
+    if last and Path(last).exists():
+        return Path(last), False
+    default = default_workspace_path()
+    return default, not default.exists()
 
 
 def ensure_display_name(ctx: Any, window: Any) -> None:
@@ -111,22 +143,16 @@ def ensure_display_name(ctx: Any, window: Any) -> None:
 
 def _open_initial_workspace(window: Any, options: GuiOptions) -> None:
     from qmsr_ready.core.db import open_workspace
-    from qmsr_ready.core.paths import default_workspace_path
     from qmsr_ready.core.server.url import is_server_url
 
-    settings = window.settings
-    if options.workspace and is_server_url(options.workspace):
+    target, create = _initial_target(window.settings, options)
+    if isinstance(target, str) and is_server_url(target):
         if options.screenshot:  # never prompt: the URL must carry what it needs
-            window.ctx.set_workspace(open_workspace(options.workspace, actor=window.ctx.actor))
+            window.ctx.set_workspace(open_workspace(target, actor=window.ctx.actor))
         else:  # the same path as File > Connect: password from the URL, keyring or prompt
-            window.connect_server(options.workspace)
+            window.connect_server(target)
         return
-    if options.workspace:
-        path, create = Path(options.workspace), False
-    elif settings.last_workspace() and Path(settings.last_workspace()).exists():
-        path, create = Path(settings.last_workspace()), False
-    else:
-        path, create = default_workspace_path(), not default_workspace_path().exists()
+    path = Path(target)
     if options.screenshot:
         _open_quietly(window, path, create)
     else:

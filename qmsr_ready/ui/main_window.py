@@ -15,14 +15,15 @@ menu (``self.menus["file"]`` etc. are kept for later additions).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -46,6 +47,7 @@ from qmsr_ready.ui.view_keys import VIEW_KEYS, VIEW_REGISTRY
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace
+    from qmsr_ready.core.views.home_fast import FastInspectionLine
     from qmsr_ready.ui.exchange_ops import ExchangeOps
     from qmsr_ready.ui.inspection_ops import InspectionOps
 
@@ -298,13 +300,47 @@ class MainWindow(QMainWindow):
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
 
+    def show_home_preview(self, lines: Sequence[FastInspectionLine]) -> None:
+        """Before the views are built: show the home list from the start-up read, painted now.
+
+        Only the home view is built (its module loads no SQLAlchemy); ``finish_startup`` keeps it
+        and the workspace's full read replaces the lines in place, so nothing flickers.
+        """
+        if self.started or "home" in self.views:
+            return
+        from qmsr_ready.ui.views.home import HomeView
+
+        home = HomeView(self.ctx, self.stack)
+        home.setObjectName("view_home")
+        home.show_preview(lines)
+        self.views["home"] = home
+        self.stack.addWidget(home)
+        self.stack.setCurrentWidget(home)
+        # Lay out and fit the columns now, then paint: the heavy imports that follow block the
+        # event loop, and the full list must not jump in width when it replaces these lines.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        home.column_fit.fit()
+        self.repaint()
+
+    def end_home_preview(self) -> None:
+        """The start-up open is over; a list it did not replace (the open failed) is dropped."""
+        from qmsr_ready.ui.views.home import HomeView
+
+        home = self.views.get("home")
+        if isinstance(home, HomeView):
+            home.end_preview()
+
     def _build_views(self) -> None:
         classes = view_classes()
+        built = dict(self.views)  # the home view, when the start-up list was shown
+        self.views.clear()
         for entry in VIEW_REGISTRY:
-            view = classes[entry.key](self.ctx, self.stack)
+            early = built.get(entry.key)
+            view = early if early is not None else classes[entry.key](self.ctx, self.stack)
             view.setObjectName(f"view_{entry.key}")
             self.views[entry.key] = view
-            self.stack.addWidget(view)
+            if entry.key not in built:  # home comes first, so an early home keeps its place
+                self.stack.addWidget(view)
         self.stack.removeWidget(self.opening_page)
         self.opening_page.deleteLater()
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)

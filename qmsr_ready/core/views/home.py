@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # the home view is built before SQLAlchemy loads (see home_fast)
+    from sqlalchemy.orm import Session
 
 __all__ = ["ExportState", "read_export_state"]
 

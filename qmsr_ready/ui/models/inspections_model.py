@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from qmsr_ready.core.report.scoring import format_percent
 from qmsr_ready.core.report.verdict import Verdict
-from qmsr_ready.core.services.queries import InspectionSummary
 
 # read from core; re-exported for the views that import them from here
 from qmsr_ready.core.views.home import ExportState as ExportState
@@ -34,6 +33,10 @@ from qmsr_ready.ui.presentation import (
     readiness_look,
     verdict_look,
 )
+
+if TYPE_CHECKING:  # this model shows the start-up list before SQLAlchemy is imported
+    from qmsr_ready.core.services.queries import InspectionSummary
+    from qmsr_ready.core.views.home_fast import FastInspectionLine
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -79,6 +82,8 @@ class InspectionRow:
     verdict: Verdict | None = None
     site_code: str = ""
     export: ExportState | None = None  # None: never exported
+    # From the start-up read (core.views.home_fast): progress and last export not read yet.
+    partial: bool = False
 
     @property
     def export_look(self) -> StatusLook | None:
@@ -95,6 +100,16 @@ class InspectionRow:
             planned_start=s.planned_start, planned_end=s.planned_end,
             answered=s.questions_answered, in_scope=s.questions_in_scope,
             open_findings=s.findings_open,
+        )
+
+    @classmethod
+    def from_fast(cls, line: FastInspectionLine) -> InspectionRow:
+        """A start-up line: what the plain read knows; the rest shows "…" until the full one."""
+        return cls(
+            code=line.code, title=line.title, site=line.site_name, site_code=line.site_code,
+            inspection_type=line.inspection_type, model=line.model, status=line.status,
+            planned_start=line.planned_start, planned_end=line.planned_end,
+            answered=0, in_scope=0, open_findings=line.findings_open, partial=True,
         )
 
     @property
@@ -194,7 +209,7 @@ class InspectionsModel(RowTableModel):
                 return f"{row.site} ({row.site_code})" if row.site_code else row.site
             if column == "Title":
                 return row.title
-            if column == "Last export":
+            if column == "Last export" and not row.partial:
                 if row.export is None:
                     return "No pack of this inspection has been exported yet."
                 return f"{row.export_look.text if row.export_look else ''}\n" \
@@ -217,6 +232,8 @@ class InspectionsModel(RowTableModel):
             return inspection_status_look(row.status).label
         if column == "Dates":
             return row.dates_text
+        if row.partial and column in ("Progress", "Last export"):
+            return "…"
         if column == "Progress":
             return f"{row.answered}/{row.in_scope} ({format_percent(row.progress)})"
         if column == "Readiness":

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -22,11 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsr_ready.core.damaged_rows import refuse_damaged_rows
 from qmsr_ready.core.errors import QmsrError
 from qmsr_ready.core.paths import user_data_dir
-from qmsr_ready.core.report.summary import readiness_summary
-from qmsr_ready.core.services.queries import list_inspections
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
@@ -43,6 +41,9 @@ from qmsr_ready.ui.presentation import MARGIN, SPACING
 from qmsr_ready.ui.widgets.column_fit import ColumnFitter
 from qmsr_ready.ui.workers import Job, JobProgress
 
+if TYPE_CHECKING:
+    from qmsr_ready.core.views.home_fast import FastInspectionLine
+
 log = logging.getLogger(__name__)
 
 
@@ -52,6 +53,8 @@ def _readiness_job(
     workspace = ctx.workspace
 
     def job(progress: JobProgress) -> dict[str, Readiness]:
+        from qmsr_ready.core.report.summary import readiness_summary
+
         values: dict[str, Readiness] = {}
         if workspace is None:
             return values
@@ -67,7 +70,12 @@ def _readiness_job(
 
 
 class HomeView(QWidget):
-    """Lists inspections; picking one makes it the current inspection for every view."""
+    """Lists inspections; picking one makes it the current inspection for every view.
+
+    Importing this module loads no SQLAlchemy: at start-up the window builds this view first and
+    shows the lines of ``core.views.home_fast`` (``show_preview``) while the workspace opens; the
+    full read then replaces them in place (same order, the "…" cells filled).
+    """
 
     new_inspection_requested = Signal()
     open_workspace_requested = Signal(str)
@@ -78,6 +86,7 @@ class HomeView(QWidget):
         self.ctx = ctx
         self._readiness: Job | None = None
         self._dirty = False
+        self._preview = False  # showing the start-up lines until the workspace opens
         self.model = InspectionsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -196,14 +205,35 @@ class HomeView(QWidget):
         if proxy_index.isValid() and self.table.currentIndex().row() != proxy_index.row():
             self.table.setCurrentIndex(proxy_index)
 
+    def show_preview(self, lines: Sequence[FastInspectionLine]) -> None:
+        """Show the start-up read's lines until the workspace opens (``end_preview``)."""
+        self._preview = True
+        self.model.set_rows([InspectionRow.from_fast(line) for line in lines])
+        self.pages.setCurrentIndex(0 if lines else 1)
+        self.start_button.setEnabled(False)  # nothing to add to before the workspace is open
+        self.new_button.setEnabled(False)
+        self._update_count()
+
+    def end_preview(self) -> None:
+        """The open is over: if it failed (no workspace), drop the start-up lines."""
+        if self._preview:
+            self._preview = False
+            self.reload()
+
     def reload(self) -> None:
         """Re-read the inspection list; readiness is recomputed on a worker."""
         self._dirty = False
+        if self.ctx.workspace is None and self._preview:
+            return  # the start-up lines stay until the workspace opens or fails to
+        self._preview = False
         if self.ctx.workspace is None:
             self.model.set_rows([])
             self.pages.setCurrentIndex(0)
             self.count_label.setText("No workspace is open.")
             return
+        from qmsr_ready.core.damaged_rows import refuse_damaged_rows
+        from qmsr_ready.core.services.queries import list_inspections
+
         with self.ctx.read() as session:
             summaries = list_inspections(session)
             # a BLOB title or text in a count: one message, like export, not garbled cells

@@ -1,0 +1,90 @@
+"""Start-up: the home list from the plain read is shown before the views are built, then the
+full read replaces it in place (same view, same order); a failed open drops it; a server URL or
+a damaged file shows nothing early (the full open decides)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from qmsr_ready import app as app_module
+from qmsr_ready.core.views.home_fast import read_home_fast
+from qmsr_ready.ui.context import AppContext
+from qmsr_ready.ui.main_window import MainWindow
+from qmsr_ready.ui.models.inspections_model import COLUMNS
+
+
+def _closed_workspace(ctx: AppContext, add_inspection) -> Path:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        add_inspection(ctx)
+    ws = ctx.workspace
+    assert ws is not None
+    ctx.set_workspace(None)
+    ws.close()
+    return ws.path
+
+
+def _cells(window: MainWindow, column: str) -> list[str]:
+    table = window.views["home"].table  # type: ignore[attr-defined]
+    model = table.model()
+    col = COLUMNS.index(column)
+    return [model.index(r, col).data(Qt.ItemDataRole.DisplayRole) for r in range(model.rowCount())]
+
+
+def test_preview_then_full_list_in_place(qtbot, ctx: AppContext, add_inspection) -> None:  # type: ignore[no-untyped-def]
+    path = _closed_workspace(ctx, add_inspection)
+    window = MainWindow(ctx, deferred=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_home_preview(read_home_fast(path) or [])
+    assert not window.started
+    home = window.views["home"]
+    assert window.stack.currentWidget() is home
+    codes = _cells(window, "Code")
+    assert len(codes) == 3
+    assert set(_cells(window, "Progress")) == {"…"}
+    assert not home.new_button.isEnabled()  # type: ignore[attr-defined]
+
+    window.finish_startup()
+    assert window.views["home"] is home  # kept, not rebuilt: no flicker
+    assert _cells(window, "Code") == codes  # still there while the workspace opens
+    assert window.open_workspace_path(path)
+    window.end_home_preview()
+    assert _cells(window, "Code") == codes
+    assert "…" not in _cells(window, "Progress")
+    assert list(window.views) == ["home", *list(window.views)[1:]]
+    assert window.stack.indexOf(home) == 0
+    window.show_view("findings")
+    assert window.stack.currentWidget() is window.views["findings"]
+    assert home.new_button.isEnabled()  # type: ignore[attr-defined]
+    ctx.workers.wait()
+
+
+def test_a_failed_open_drops_the_preview(qtbot, ctx: AppContext, add_inspection) -> None:  # type: ignore[no-untyped-def]
+    path = _closed_workspace(ctx, add_inspection)
+    window = MainWindow(ctx, deferred=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_home_preview(read_home_fast(path) or [])
+    window.finish_startup()
+    assert len(_cells(window, "Code")) == 3
+    window.end_home_preview()  # the open failed: no workspace
+    assert _cells(window, "Code") == []
+
+
+def test_no_preview_for_a_server_url_or_a_damaged_file(
+    qtbot, ctx: AppContext, add_inspection, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    path = _closed_workspace(ctx, add_inspection)
+    damaged = tmp_path / "damaged.qmsr"
+    data = bytearray(path.read_bytes())
+    data[68:72] = b"\0\0\0\0"  # not our application id
+    damaged.write_bytes(bytes(data))
+    window = MainWindow(ctx, deferred=True)
+    qtbot.addWidget(window)
+    for target in ("postgresql+psycopg://qa@db.example/qmsr", str(damaged)):
+        app_module._show_home_preview(window, app_module.GuiOptions(workspace=target))
+        assert "home" not in window.views
+    app_module._show_home_preview(window, app_module.GuiOptions(workspace=str(path)))
+    assert "home" in window.views
