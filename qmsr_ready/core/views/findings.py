@@ -86,13 +86,25 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
         links = links.join(Finding, FindingQuestion.finding_id == Finding.id).join(
             Inspection, Finding.inspection_id == Inspection.id
         ).where(Inspection.code == inspection_code)
+    # On the Connection: plain Core rows, no ORM result layer for 5,000 lines.
+    conn = session.connection()
     by_finding: dict[int, list[str]] = defaultdict(list)
-    for finding_id, question_id in session.execute(links):
+    for finding_id, question_id in conn.execute(links).all():
         by_finding[finding_id].append(question_id)
     templates = _templates(session, inspection_code)
     rows = []
+    damaged = False
     for (fid, insp_code, code, title, classification, status, owner, due, severity, likelihood,
-         likely_483) in session.execute(query.order_by(Inspection.code, Finding.code)):
+         likely_483) in conn.execute(query.order_by(Inspection.code, Finding.code)).all():
+        # The damaged-value check in the same pass (a BLOB title, text in a severity): a type
+        # test per value; refuse_damaged_rows names the damage only when one fails.
+        if not damaged and not (
+            type(code) is str and type(title) is str and type(classification) is str
+            and type(status) is str and type(owner) is str and type(insp_code) is str
+            and type(severity) is int and type(likelihood) is int
+            and type(likely_483) in (bool, int)
+        ):
+            damaged = True
         qids = tuple(by_finding.get(fid, ()))
         rows.append(FindingListRow(
             inspection_code=insp_code, code=code, title=title, classification=classification,
@@ -101,7 +113,8 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
             due_date=due, severity=severity, likelihood=likelihood,
             likely_483=bool(likely_483), question_ids=qids,
         ))  # fmt: skip
-    refuse_damaged_rows(session, rows, "The findings register")  # e.g. text in a severity
+    if damaged:
+        refuse_damaged_rows(session, rows, "The findings register")  # names the value
     return rows
 
 
