@@ -21,6 +21,7 @@ Format 1 packs have no ``base`` column; their row fingerprints are the only base
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ def normalise(value: Any) -> str:
 
 def fingerprint(values: Sequence[Any]) -> str:
     """SHA-256 over a row's normalised values joined by the unit separator."""
-    text = "\x1f".join(normalise(v) for v in values)
+    text = "\x1f".join(v if type(v) is str else normalise(v) for v in values)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -69,10 +70,28 @@ def field_hashes(spec: EntitySpec, raw: Mapping[str, Any]) -> str:
     parts = []
     for fs in spec.fields:
         try:
-            parts.append(f"{fs.name}={value_hash(fs.canonical(raw.get(fs.name)))}")
+            parts.append(f"{fs.name}={_value_hash(fs.canonical(raw.get(fs.name)))}")
         except CellValueError:
             continue
     return ";".join(parts)
+
+
+_CACHED_KINDS = {str: "str", int: "int", bool: "bool", type(None): "none", dt.date: "date"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_hash(kind: str, value: Any) -> str:
+    return value_hash(value)
+
+
+def _value_hash(value: Any) -> str:
+    """``value_hash``, remembered for the values many rows share (empty fields, labels, owners).
+
+    Keyed by exact type too: ``True == 1`` and ``1 == 1.0`` would share a dictionary entry, and
+    their hashes differ. Other values (tuples of IDs, datetimes) are hashed directly.
+    """
+    kind = _CACHED_KINDS.get(type(value))
+    return value_hash(value) if kind is None else _cached_hash(kind, value)
 
 
 def parse_field_hashes(text: Any) -> dict[str, str]:

@@ -12,10 +12,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.writer.excel import ExcelWriter
+
+from qmsr_ready.core.export.xlsx.rows import FastRowsWriter
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
@@ -25,7 +29,7 @@ def save_workbook(wb: Workbook, path: Path) -> None:
     archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
     try:
         wb.properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        ExcelWriter(wb, archive).save()  # writes every part, then closes the archive
+        _PackWriter(wb, archive).save()  # writes every part, then closes the archive
     except BaseException:
         discard(archive)
         raise
@@ -39,3 +43,23 @@ def discard(archive: ZipFile) -> None:
         with contextlib.suppress(Exception):
             archive.fp.close()
         archive.fp = None
+
+
+class _PackWriter(ExcelWriter):
+    """openpyxl's writer with the cell rows written by ``FastRowsWriter`` (same bytes)."""
+
+    def write_worksheet(self, ws: Any) -> None:  # openpyxl's private attributes below
+        if self.workbook.write_only:
+            super().write_worksheet(ws)
+            return
+        archive: Any = self._archive  # type: ignore[attr-defined]  # not in the stubs
+        # ExcelWriter.write_worksheet, with the row writer swapped
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = FastRowsWriter(ws)
+        writer.write()
+        ws._rels = writer._rels  # type: ignore[attr-defined]  # not in the stubs
+        archive.write(writer.out, ws.path[1:])
+        self.manifest.append(ws)
+        writer.cleanup()

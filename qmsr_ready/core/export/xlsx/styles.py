@@ -82,6 +82,11 @@ class StyleCache:
             quoted.quotePrefix = 1
             self._quoted[name] = quoted
 
+    def array(self, name: str, quoted: bool = False) -> Any:
+        """The named style's prototype ``StyleArray``, shared: pass it as ``Cell(style_array=)``
+        (which copies it), never assign it to a cell."""
+        return (self._quoted if quoted else self._arrays)[name]
+
     def apply(self, cell: StyleableObject, name: str, quoted: bool = False) -> None:
         """Give ``cell`` the named style (``quoted`` marks literal text, see safe_text)."""
         style = (self._quoted if quoted else self._arrays)[name]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -19,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qmsr_ready.core.export.options import ExportOptions
 from qmsr_ready.core.export.progress import Progress, check
-from qmsr_ready.core.export.safe_text import clean_for_cell, clean_for_property, is_risky
+from qmsr_ready.core.export.safe_text import TRIGGERS, clean_for_cell, clean_for_property
 from qmsr_ready.core.export.xlsx.meta import MetaCollector, fingerprint
 from qmsr_ready.core.export.xlsx.styles import StyleCache
 from qmsr_ready.core.report.model import ReadinessReport
@@ -49,6 +50,8 @@ class SheetContext:
 
 def excel_value(value: Any) -> Any:
     """Convert a report value to something a cell holds (Excel has no time zones)."""
+    if type(value) is str:  # most cells: skip the type checks below
+        return clean_for_cell(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
@@ -71,11 +74,20 @@ def wrapped_height(columns: Sequence[Column], values: Sequence[Any]) -> float | 
     notes would be cut to one line on screen and overlap when printed. Estimate the lines from
     the column width (about one character per width unit).
     """
+    return _wrapped_height(_wrap_widths(columns), values)
+
+
+def _wrap_widths(columns: Sequence[Column]) -> list[tuple[int, int]]:
+    """``(index, characters per line)`` of each wrapped column, worked out once per sheet."""
+    return [(i, max(int(c.width) - 1, 1)) for i, c in enumerate(columns) if c.kind == "wrap"]
+
+
+def _wrapped_height(wraps: Sequence[tuple[int, int]], values: Sequence[Any]) -> float | None:
     lines = 1
-    for column, value in zip(columns, values, strict=False):
-        if column.kind != "wrap" or not isinstance(value, str) or not value:
-            continue
-        per_line = max(int(column.width) - 1, 1)
+    for i, per_line in wraps:
+        value = values[i] if i < len(values) else None
+        if not isinstance(value, str) or (len(value) <= per_line * lines and "\n" not in value):
+            continue  # empty, or fits in the lines already needed
         needed = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
         lines = max(lines, needed)
     if lines == 1:
@@ -97,24 +109,35 @@ def write_table(
     which the metadata sheet keeps beside the row's fingerprint.
     """
     styles = ctx.styles
-    ws.append([c.header for c in columns])
-    for cell in ws[1]:
-        styles.apply(cell, "header")
+    header = styles.array("header")
+    ws.append([
+        Cell(ws, row=1, column=i, value=c.header, style_array=header)
+        for i, c in enumerate(columns, start=1)
+    ])
     ws.row_dimensions[1].height = 30
-    kinds = [c.kind for c in columns]
+    # Each column's style prototype (plain and quote-prefixed) looked up once per sheet; a cell
+    # gets its own copy from ``Cell(style_array=)``, as ``StyleCache.apply`` would give it.
+    plain = [styles.array(c.kind) for c in columns]
+    quoted = [styles.array(c.kind, quoted=True) for c in columns]
+    wraps = _wrap_widths(columns)
+    add_row = ctx.meta.add_row
+    title_of_sheet = ws.title
     r = 1
     for r, (row_id, raw, *base) in enumerate(rows, start=2):
         values = [excel_value(v) for v in raw]
-        ws.append(values)
-        for i, (kind, value) in enumerate(zip(kinds, values, strict=False), start=1):
-            cell = ws.cell(row=r, column=i)
-            if is_risky(value):
+        cells = []
+        for i, value in enumerate(values[: len(columns)]):
+            if isinstance(value, str) and value.startswith(TRIGGERS):
+                # literal text, never a formula (see safe_text)
+                cell = Cell(ws, row=r, column=i + 1, value=value, style_array=quoted[i])
                 cell.data_type = "s"
-                styles.apply(cell, kind, quoted=True)
             else:
-                styles.apply(cell, kind)
-        ctx.meta.add_row(ws.title, r, row_id, values, base[0] if base else "")
-        height = wrapped_height(columns, values)
+                cell = Cell(ws, row=r, column=i + 1, value=value, style_array=plain[i])
+            cells.append(cell)
+        cells.extend(values[len(columns):])  # no column for these: unstyled, as append writes
+        ws.append(cells)
+        add_row(title_of_sheet, r, row_id, values, base[0] if base else "")
+        height = _wrapped_height(wraps, values)
         if height:
             ws.row_dimensions[r].height = height
         if r % 200 == 0:
