@@ -15,14 +15,14 @@ from qmsr_ready import __version__
 from qmsr_ready.core.errors import QmsrError
 
 COMMAND_MODULES = (
-    "workspace", "templates", "export", "demo", "gui", "selftest", "requests", "backup",
-    "exchange", "copy", "server",
+    "workspace", "verify", "templates", "export", "demo", "gui", "selftest", "requests",
+    "backup", "exchange", "copy", "server",
 )
 # Which module registers a sub-command, so a run imports only what its command needs
 # (``--version`` and the GUI stay free of SQLAlchemy). A command missing here still works:
 # the parser then imports every module in COMMAND_MODULES.
 COMMAND_OWNERS = {
-    "inspections": "workspace", "verify": "workspace", "templates": "templates",
+    "inspections": "workspace", "verify": "verify", "templates": "templates",
     "export": "export", "demo": "demo", "gui": "gui", "self-test": "selftest",
     "requests": "requests", "backup": "backup", "import": "exchange", "merge": "exchange",
     "copy": "copy", "compare": "copy", "server": "server",

@@ -1,4 +1,4 @@
-"""Headless workspace commands: ``inspections`` and ``verify``."""
+"""Headless workspace command ``inspections`` (``verify`` lives in ``verify``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.services.queries import InspectionSummary, list_inspections
 from qmsr_ready.core.vocab import InspectionStatus, InspectionType
@@ -15,27 +14,13 @@ from qmsr_ready.core.vocab import InspectionStatus, InspectionType
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-SHOWN_PROBLEMS = 10
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``inspections`` and ``verify``."""
+    """Add ``inspections``."""
     p = subparsers.add_parser("inspections", help="list the inspections in a workspace")
     p.add_argument("workspace", metavar="WORKSPACE", help="path of a .qmsr workspace file")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_inspections)
-
-    p = subparsers.add_parser(
-        "verify",
-        help="check the audit trail and database integrity",
-        description="Runs PRAGMA integrity_check, walks the hash-chained audit trail and "
-        "replays it against the data. Exit 0 when intact; 1 when an event or a data row was "
-        "edited, inserted or deleted behind the application's back, or the file is damaged; "
-        "2 when the file cannot be opened at all.",
-    )
-    p.add_argument("workspace", metavar="WORKSPACE", help="path of a .qmsr workspace file")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.set_defaults(func=cmd_verify)
 
 
 def _label(enum_cls: Any, value: str) -> str:
@@ -82,34 +67,3 @@ def _refuse_damaged(session: Session, rows: list[InspectionSummary]) -> None:
 
     for row in rows:
         refuse_damaged_rows(session, [row], f"Inspection {row.code!s}")
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    """Verify the chain read-only (works while the GUI has the workspace open)."""
-    from qmsr_ready.commands.templates import printable  # the one terminal-safe escaper
-
-    with open_workspace(args.workspace, read_only=True) as ws, ws.session() as s:
-        report = verify_chain(s)
-        path = str(ws.path)
-    if args.json:
-        json.dump({"workspace": path, **report.as_dict()}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    elif report.ok:
-        print(
-            f"OK: {path}: {report.event_count} audit events intact, database integrity ok "
-            f"(head {report.head_hash[:12]})."
-        )
-        for line in report.notes:
-            print(f"  note: {printable(line)}")
-    else:
-        where = (
-            f"first broken event: {report.first_broken_seq}: "
-            if report.first_broken_seq is not None else ""
-        )
-        print(f"FAILED: {path}: {where}{printable(report.problem)}")
-        more = report.data_problems[1:]
-        for line in more[:SHOWN_PROBLEMS]:
-            print(f"  also: {printable(line)}")
-        if len(more) > SHOWN_PROBLEMS:
-            print(f"  ... and {len(more) - SHOWN_PROBLEMS} more (--json lists up to 50)")
-    return 0 if report.ok else 1

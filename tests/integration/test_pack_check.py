@@ -1,0 +1,134 @@
+"""``qmsr-ready verify WORKSPACE --against PACK.xlsx``: does an exported pack still match?
+
+Each outcome: a fresh pack matches (exit 0); a cell edited or a row deleted in the workbook, a
+row changed in the workspace since the export, a pack of another workspace, and a trail that no
+longer holds the head the pack pinned are each named (exit 1); a file that is not a workbook is
+bad input (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import exp_data
+import imp_data
+import pytest
+from imp_data import ACTOR, INSPECTION, Pack
+
+from qmsr_ready.cli import main
+from qmsr_ready.core.db import open_workspace
+from qmsr_ready.core.exchange.errors import ImportRefused
+from qmsr_ready.core.exchange.pack_check import PackCheck, check_pack
+from qmsr_ready.core.services import record_response
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Pack:
+    return imp_data.build_pack(tmp_path_factory.mktemp("built"))
+
+
+@pytest.fixture
+def pack(built: Pack, tmp_path: Path) -> Pack:
+    return Pack(Path(shutil.copy2(built.workspace, tmp_path / "w.qmsr")),
+                Path(shutil.copy2(built.xlsx, tmp_path / "pack.xlsx")))
+
+
+def _check(pack: Pack, xlsx: Path | None = None) -> PackCheck:
+    with open_workspace(pack.workspace, read_only=True) as ws, ws.session() as s:
+        return check_pack(s, xlsx or pack.xlsx)
+
+
+def _verify(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["verify", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_fresh_pack_matches(pack: Pack, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _check(pack).matches
+    code, out, _err = _verify(capsys, str(pack.workspace), "--against", str(pack.xlsx))
+    assert code == 0
+    assert f"Pack matches: pack.xlsx (inspection {INSPECTION}" in out
+    assert out.startswith("OK: ")
+
+
+def test_a_cell_edited_in_the_workbook_is_named(pack: Pack, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    refs: list[str] = []
+    edited = imp_data.edit(pack.xlsx, tmp_path / "edited.xlsx", lambda wb: refs.append(
+        imp_data.set_cell(wb, "Findings", "F-001", "Title", "Retitled in Excel")))
+    check = _check(pack, edited)
+    assert not check.matches
+    [diff] = check.differences
+    assert (diff.kind, diff.where) == ("edited_in_pack", refs[0])
+    assert "Title edited in the workbook: 'Retitled in Excel' in the pack" in diff.text
+    code, out, _err = _verify(capsys, str(pack.workspace), "--against", str(edited))
+    assert code == 1
+    assert "PACK DIFFERS: edited.xlsx" in out
+    assert refs[0] in out
+
+
+def test_a_row_deleted_from_the_workbook_is_named(pack: Pack, tmp_path: Path) -> None:
+    def delete_row(wb) -> None:  # type: ignore[no-untyped-def]
+        sheet = wb["Findings"]
+        sheet.delete_rows(imp_data.row_of(sheet, "F-002"))
+
+    check = _check(pack, imp_data.edit(pack.xlsx, tmp_path / "short.xlsx", delete_row))
+    assert [(d.kind, d.text) for d in check.differences] == [
+        ("rows", "row deleted from the workbook: F-002 =1+2 index drift")]
+
+
+def test_a_row_changed_in_the_workspace_since_the_export_is_named(pack: Pack) -> None:
+    with open_workspace(pack.workspace) as ws, ws.begin() as s:
+        record_response(s, ACTOR, inspection_code=INSPECTION, question_id="MO-05-Q01",
+                        result="major_gap")
+    check = _check(pack)
+    assert [(d.kind, d.text.split(":")[0]) for d in check.differences] == [
+        ("changed_here", "MO-05-Q01 Result changed in the workspace")]
+    assert any("audit events recorded on inspection" in n for n in check.notes)
+
+
+def test_a_pack_of_another_workspace_differs(pack: Pack, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    other = exp_data.build_workspace(tmp_path / "other.qmsr", signed=False)
+    code, out, _err = _verify(capsys, str(other), "--against", str(pack.xlsx), "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["ok"] is True  # the other workspace itself is intact
+    [diff] = report["pack"]["differences"]
+    assert diff["kind"] == "identity"
+    assert "exported from another workspace" in diff["text"]
+
+
+def test_a_trail_without_the_pinned_head_was_rewritten(pack: Pack) -> None:
+    """Deleting the last events (and pointing the stored head back) is what a rewrite looks
+    like to anyone holding only the file; the pack kept elsewhere still knows the head."""
+    conn = sqlite3.connect(pack.workspace)
+    last = conn.execute("SELECT max(seq) FROM audit_events").fetchone()[0]
+    conn.execute("DELETE FROM audit_events WHERE seq = ?", (last,))
+    prev = conn.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+    conn.execute("UPDATE workspace_info SET value = ? WHERE key = 'audit_head_seq'",
+                 (str(prev[0]),))
+    conn.execute("UPDATE workspace_info SET value = ? WHERE key = 'audit_head_hash'", (prev[1],))
+    conn.commit()
+    conn.close()
+    kinds = [d.kind for d in _check(pack).differences]
+    assert kinds[0] == "chain"
+    assert "rewritten or shortened after the export" in str(_check(pack).differences[0])
+
+
+@pytest.mark.parametrize("content", [b"not a workbook at all", b"PK\x03\x04 broken zip"])
+def test_a_file_that_is_not_a_workbook_is_bad_input(
+        pack: Pack, tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]) -> None:
+    bogus = tmp_path / "bogus.xlsx"
+    bogus.write_bytes(content)
+    with pytest.raises(ImportRefused):
+        _check(pack, bogus)
+    code, out, err = _verify(capsys, str(pack.workspace), "--against", str(bogus))
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "bogus.xlsx" in err
+    assert out == ""
