@@ -9,6 +9,7 @@ serialiser.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 
+from qmsr_ready.core.export.safe_text import clean_for_cell
 from qmsr_ready.core.export.xlsx import meta, rows
 from qmsr_ready.core.export.xlsx.save import save_workbook
 from qmsr_ready.core.export.xlsx.table import Column, wrapped_height
@@ -29,7 +31,7 @@ from qmsr_ready.core.fields.spec import value_hash
 PLAIN = [
     "plain", "  leading", "trailing  ", "   ", "", "a & b < c > d \"q\" 'a'", "line\nbreak",
     "tab\tinside", "Zoë Łukasiewicz-Ψ ✓ 𝔘", "=1+1", "+SUM(A1)", "-2", "@cmd", "]]>",
-    0, 1, -7, 2**40, 3.5, 1e-9, 1 / 3, 1e20, True, False, None,
+    0, 1, -7, 2**40, 3.5, 1e-9, 1 / 3, 1e20, float("nan"), float("inf"), True, False, None,
     dt.datetime(2026, 2, 2, 9, 30, 15), dt.date(2026, 10, 1),
 ]
 
@@ -137,3 +139,34 @@ def test_row_height_shortcut_matches_full_measure(
     columns = [Column("h", width, kind) for kind, width, _ in cells]
     values = [v for _, _, v in cells][: max(len(cells) - extra, 0)]  # rows may be short
     assert wrapped_height(columns, values) == _reference_height(columns, values)
+
+
+_CELL_VALUES = st.one_of(
+    st.text(max_size=40).map(clean_for_cell),  # what the pack's cells hold: no control chars
+    st.integers(-(2**60), 2**60),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELL_VALUES, max_size=6), max_size=6), st.booleans())
+def test_any_plain_values_match_openpyxl(grid: list[list[object]], styled: bool) -> None:
+    def build() -> Workbook:
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        for values in grid:
+            ws.append(values)
+        if styled:
+            for row in ws.iter_rows():
+                for cell in row:
+                    cell.font = Font(bold=True)
+        return wb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build().save(Path(tmp) / "openpyxl.xlsx")
+        save_workbook(build(), Path(tmp) / "ours.xlsx")
+        assert _parts(Path(tmp) / "ours.xlsx") == _parts(Path(tmp) / "openpyxl.xlsx")

@@ -103,4 +103,7 @@ def _cell_text(cell: Any, value: Any, styled: bool, wb: Any) -> str | None:
     head += f' t="{kind}"'
     if value is None or value == "":
         return head + " />"
-    return f"{head}><v>{_escape_cdata(safe_string(value))}</v></c>"
+    text = safe_string(value)
+    if not text:  # NaN and infinities: an empty <v>, written short like openpyxl
+        return f"{head}><v /></c>"
+    return f"{head}><v>{_escape_cdata(text)}</v></c>"
