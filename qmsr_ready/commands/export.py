@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,10 +15,13 @@ if TYPE_CHECKING:  # the report package loads SQLAlchemy: import it only when ex
 
 
 def _file_path(text: str) -> Path:
-    """A file path argument; a trailing slash means a folder was given where a file is needed."""
-    if text.endswith(("/", os.sep)):
-        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give a file name in it")
-    return Path(text)
+    """A file path argument; a folder (or a trailing slash) is refused where a file is needed."""
+    from qmsr_ready.core.export.run import pack_target
+
+    try:
+        return pack_target(text)
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(exc.message) from exc
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,17 +41,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="list only questions with a gap (checklist sheet and PDF detail)")
     p.add_argument("--json", action="store_true", help="print paths, sizes and readiness as JSON")
     p.set_defaults(func=cmd_export)
-
-
-def _record_sent(workspace: str, code: str, written: list[dict[str, Any]]) -> None:
-    """Record the packs as sent (issue 8: "changed since last export"); never fails the export."""
-    from qmsr_ready.core.audit import default_actor
-    from qmsr_ready.core.exchange.exports import record_exports_in_file
-
-    files = [(item["kind"], Path(item["path"])) for item in written]
-    problem = record_exports_in_file(workspace, default_actor(), code, files)
-    if problem:
-        print(f"qmsr-ready: {problem}", file=sys.stderr)
 
 
 def _percent_json(value: float | None) -> float | None:
@@ -96,33 +87,21 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Open read-only, build the report once, render each requested pack."""
-    from qmsr_ready.core.db import open_workspace
-    from qmsr_ready.core.export import ExportOptions, export_pdf, export_xlsx
+    """Open read-only, build the report once, render each requested pack, record them as sent."""
+    from qmsr_ready.core.export import ExportOptions
     from qmsr_ready.core.export.chain_state import chain_json, chain_line
-    from qmsr_ready.core.report import build_report
+    from qmsr_ready.core.export.run import run_export
     from qmsr_ready.core.report.bands import band_of
     from qmsr_ready.core.report.scoring import format_percent
-    from qmsr_ready.core.report.verdict import readiness_verdict
 
-    if args.xlsx is None and args.pdf is None:
-        raise InvalidInput("Nothing to export: give --xlsx PATH, --pdf PATH or both.")
-    if args.xlsx is not None and args.pdf is not None and \
-            args.xlsx.expanduser().resolve() == args.pdf.expanduser().resolve():
-        raise InvalidInput("--xlsx and --pdf name the same file; give each pack its own name.")
-    options = ExportOptions(gaps_only=args.gaps_only)
-    with open_workspace(args.workspace, read_only=True) as ws, ws.session() as session:
-        report = build_report(session, args.inspection)
-    written: list[dict[str, Any]] = []
-    for kind, path, export in (("xlsx", args.xlsx, export_xlsx), ("pdf", args.pdf, export_pdf)):
-        if path is None:
-            continue
-        target = export(report, path.expanduser(), options=options)
-        written.append({"kind": kind, "path": str(target.resolve()),
-                        "size": target.stat().st_size})
-    _record_sent(args.workspace, report.inspection.code, written)
-    overall = report.overall
-    verdict = readiness_verdict(report)
+    outcome = run_export(args.workspace, args.inspection, xlsx=args.xlsx, pdf=args.pdf,
+                         options=ExportOptions(gaps_only=args.gaps_only))
+    if outcome.problem:
+        print(f"qmsr-ready: {outcome.problem}", file=sys.stderr)
+    report, verdict = outcome.report, outcome.verdict
+    written: list[dict[str, Any]] = [
+        {"kind": f.kind, "path": str(f.path), "size": f.size} for f in outcome.files
+    ]
     if args.json:
         json.dump({**readiness_json(report), "audit_trail": chain_json(report.audit),
                    "files": written}, sys.stdout, indent=2, ensure_ascii=False)
@@ -130,9 +109,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         for item in written:
             print(f"Wrote {item['path']} ({item['size']:,} bytes)")
-        score = format_percent(overall.score)
+        overall = report.overall
         print(f"Readiness of {report.inspection.code}: {verdict.summary}")
-        print(f"Checklist conformance: {score} ({band_of(overall.score).label}); risk-focus "
+        print(f"Checklist conformance: {format_percent(overall.score)} "
+              f"({band_of(overall.score).label}); risk-focus "
               f"questions {format_percent(report.risk_focus.score)}")
         print(chain_line(report.audit))
     return 0

@@ -1,14 +1,14 @@
 """Export dialog: which packs (and where), which sections, gaps only; runs on a worker.
 
-The report is built once and fed to both renderers (``core.export.api``), which write atomically,
-report progress and honour cancel; afterwards the dialog offers to open the folder. It says which
-pack was last sent and whether the inspection changed since, and records every pack it writes in
-the audit trail (``core.exchange.exports``) so the next import can tell what was sent.
+The export itself is ``core.export.run.run_export``, the same steps as ``qmsr-ready export``:
+the report built once and fed to both renderers, which write atomically, report progress and
+honour cancel, and every pack written recorded as sent in the audit trail so "last sent" and the
+next import know about it. The dialog says which pack was last sent and whether the inspection
+changed since, and afterwards offers to open the folder.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import Cancelled, QmsrError
-from qmsr_ready.core.export.api import export_pdf, export_xlsx
 from qmsr_ready.core.export.options import PDF_SECTIONS, XLSX_SECTIONS, ExportOptions
-from qmsr_ready.core.report.build import build_report
+from qmsr_ready.core.export.run import ExportOutcome, check_targets, pack_target, run_export
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
@@ -45,15 +44,6 @@ from qmsr_ready.ui.models.inspections_model import (
 from qmsr_ready.ui.workers import Job, JobProgress
 
 log = logging.getLogger(__name__)
-_KIND_BY_SUFFIX = {".xlsx": "xlsx", ".pdf": "pdf"}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class _PackBox(QGroupBox):
@@ -93,7 +83,8 @@ class _PackBox(QGroupBox):
             self.path_edit.setText(path if path.endswith(self.suffix) else path + self.suffix)
 
     def target(self) -> Path:
-        return Path(self.path_edit.text().strip()).expanduser()
+        """The file typed; ``InvalidInput`` when it names a folder."""
+        return pack_target(self.path_edit.text())
 
     def sections(self) -> frozenset[str]:
         return frozenset(k for k, box in self.section_checks.items() if box.isChecked())
@@ -176,7 +167,6 @@ class ExportDialog(QDialog):
         workspace = self.ctx.workspace
         if workspace is None or (self.job is not None and not self.job.done):
             return
-        packs = []
         logo = self.logo_edit.text().strip()
         if logo and not Path(logo).is_file():
             self.status.setText(
@@ -184,31 +174,24 @@ class ExportDialog(QDialog):
             )
             return
         self.ctx.settings.set_logo_path(logo)  # remembered for the next export
-        for box, writer in ((self.xlsx_box, export_xlsx), (self.pdf_box, export_pdf)):
-            if box.isChecked():
-                options = ExportOptions(
+        targets: dict[str, Path | None] = {}
+        options: dict[str, ExportOptions] = {}
+        try:
+            for kind, box in (("xlsx", self.xlsx_box), ("pdf", self.pdf_box)):
+                targets[kind] = box.target() if box.isChecked() else None
+                options[kind] = ExportOptions(
                     sections=box.sections(), gaps_only=self.gaps_only.isChecked(),
                     logo_path=Path(logo) if logo else None,
                 )
-                packs.append((writer, box.target(), options))
-        if not packs:
-            self.status.setText("Choose at least one pack.")
+            check_targets(targets["xlsx"], targets["pdf"])
+        except QmsrError as exc:  # the same refusals, worded once, as the CLI's
+            self.status.setText(exc.message)
             return
-        targets = [target.expanduser().resolve() for _w, target, _o in packs]
-        if len(set(targets)) < len(targets):
-            self.status.setText("The workbook and the PDF need different file names.")
-            return
-        code = self.code
+        code, actor = self.code, self.ctx.actor
 
-        def job(progress: JobProgress) -> list[tuple[Path, str]]:
-            with workspace.session() as session:
-                report = build_report(session, code)
-            written = []
-            for writer, target, options in packs:
-                progress.check()
-                path = writer(report, target, progress, options)
-                written.append((path, _sha256(path)))
-            return written
+        def job(progress: JobProgress) -> ExportOutcome:
+            return run_export(workspace, code, xlsx=targets["xlsx"], pdf=targets["pdf"],
+                              options=options, progress=progress, actor=actor)
 
         self.written = []
         self.export_button.setEnabled(False)
@@ -233,15 +216,22 @@ class ExportDialog(QDialog):
         self.cancel_button.setText("Close")
         self.progress.setRange(0, 1)
 
-    def _on_job_result(self, result: list[tuple[Path, str]]) -> None:
+    def _on_job_result(self, outcome: ExportOutcome) -> None:
         self._finish()
         self.progress.setValue(1)
-        written = [path for path, _sha in result]
+        written = [f.path for f in outcome.files]
         self.written = written
-        self._record(result)
         if written:
             self.ctx.settings.set_last_export_folder(str(written[0].parent))
-        self.status.setText("✓ Saved:\n" + "\n".join(str(p) for p in written))
+        status = "✓ Saved:\n" + "\n".join(str(p) for p in written)
+        if outcome.problem:
+            log.warning("export of %s not recorded: %s", self.code, outcome.problem)
+            if not self.ctx.read_only:  # read-only: the files are written, nothing to say
+                status += f"\n{outcome.problem}"
+        if outcome.recorded:
+            self.ctx.data_changed.emit("export", self.code)
+            self._show_last_sent()
+        self.status.setText(status)
         self.open_button.setVisible(True)
 
     def _show_last_sent(self) -> None:
@@ -255,23 +245,6 @@ class ExportDialog(QDialog):
             return
         look = CHANGED_SINCE_EXPORT if state.changed else EXPORT_UP_TO_DATE
         self.last_sent.setText(f"Last sent: {state.sent_text}   ·   {look.text}")
-
-    def _record(self, written: list[tuple[Path, str]]) -> None:
-        """Audit each pack written, so "last sent" and "changed since" know about it."""
-        from qmsr_ready.core.exchange.exports import record_export
-
-        if not written or self.ctx.read_only:
-            return  # a read-only workspace cannot take the record; the files are still written
-        try:
-            with self.ctx.write("export", self.code) as session:
-                for path, sha in written:
-                    kind = _KIND_BY_SUFFIX.get(path.suffix.lower())
-                    if kind:
-                        record_export(session, self.ctx.actor, self.code, kind, path, sha)
-        except QmsrError as exc:
-            log.warning("export of %s not recorded: %s", self.code, exc)
-            return
-        self._show_last_sent()
 
     def _on_job_error(self, exc: BaseException) -> None:
         self._finish()
