@@ -65,6 +65,11 @@ class FindingsRegisterView(QWidget):
         self._ctx = ctx
         self._code = ""
         self._totals = (0, 0)  # (overdue, not closed) over all loaded rows
+        # What the model holds: (workspace, scope) of the last load, None when stale. Opening a
+        # workspace emits workspace_changed, then current_inspection_changed(""), then the home
+        # list picks an inspection: with "All inspections" on, each read the same 5,000 rows
+        # again (three loads per open); a scope already loaded is not read again.
+        self._loaded: tuple[object, str] | None = None
         self.setObjectName("findingsRegister")
 
         self.model = FindingsTableModel(self)
@@ -153,22 +158,35 @@ class FindingsRegisterView(QWidget):
         # a filter over 5,000 rows can emit hundreds of ranges.
         ctx.data_changed.connect(self._on_ctx_data_changed)
         ctx.current_inspection_changed.connect(self.set_inspection)
-        ctx.workspace_changed.connect(lambda: self.set_inspection(""))
+        ctx.workspace_changed.connect(self._on_ctx_workspace_changed)
         self._refill_choices([])
         self._update_count()
 
     # -- loading ------------------------------------------------------------------------
     def set_inspection(self, code: str) -> None:
+        """Show ``code``'s findings (with "All inspections" on, every finding: only the banner
+        and the New button follow the code, the rows already shown are not read again)."""
         self._code = code
+        if self._loaded is not None and self._loaded == (self._ctx.workspace, self._scope()):
+            self._update_state()
+            return
         self.reload()
+
+    def _scope(self) -> str:
+        return "" if self.all_inspections.isChecked() else self._code
+
+    def _on_ctx_workspace_changed(self) -> None:
+        self._loaded = None
+        self.set_inspection("")
 
     def reload(self) -> None:
         """Read the rows again (one pass; filters and sort are kept)."""
         rows: list[FindingListRow] = []
-        scope = "" if self.all_inspections.isChecked() else self._code
+        scope = self._scope()
         if self._ctx.workspace is not None and (scope or self.all_inspections.isChecked()):
             with self._ctx.read() as session:
                 rows = load_finding_rows(session, scope)
+        self._loaded = (self._ctx.workspace, scope) if self._ctx.workspace is not None else None
         today = dt.date.today()
         self.model.set_rows(rows, today=today)
         self._totals = (
