@@ -234,17 +234,22 @@ def _refuse_damaged(session: Session, inspection_code: str) -> None:
 
 
 def _label(labels: dict[Any, str], enum: type, value: str) -> str:
+    # A StrEnum member hashes and compares as its value: a known value needs no enum call
+    # (400 answers and every finding's labels per build).
+    found = labels.get(value) if isinstance(value, str) else None
+    if found is not None:
+        return found
     try:
         return labels[enum(value)]
     except ValueError:
         return value
 
 
+_RESULTS: dict[str, Result] = {r.value: r for r in Result}
+
+
 def _result(value: str) -> Result | None:
-    try:
-        return Result(value)
-    except ValueError:
-        return None
+    return _RESULTS.get(value) if isinstance(value, str) else None
 
 
 def _site_info(site: Any) -> SiteInfo:
