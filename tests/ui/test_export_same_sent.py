@@ -66,3 +66,22 @@ def test_dialog_and_cli_record_the_same_sent_state(
     assert from_cli["xlsx"] == ("pack.xlsx", "Test Lead", True, True)
     assert from_cli["pdf"][:3] == ("pack.pdf", "Test Lead", True)
     assert from_cli["changed since"] == (False,)
+
+
+def test_dialog_refuses_a_folder_and_nothing_chosen_in_the_clis_words(
+    qtbot, ctx, add_inspection, tmp_path: Path
+) -> None:
+    from qmsr_ready.core.export.run import NOTHING_TO_EXPORT, folder_given
+    from qmsr_ready.ui.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog(ctx, add_inspection(ctx))
+    qtbot.addWidget(dialog)
+    dialog.pdf_box.setChecked(False)
+    dialog.xlsx_box.path_edit.setText(str(tmp_path))
+    dialog.start()
+    assert dialog.job is None, "nothing runs for a folder"
+    assert dialog.status.text() == folder_given(str(tmp_path))
+    dialog.xlsx_box.setChecked(False)
+    dialog.start()
+    assert dialog.job is None
+    assert dialog.status.text() == NOTHING_TO_EXPORT
