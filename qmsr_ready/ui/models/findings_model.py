@@ -8,7 +8,8 @@ today on a finding that is not closed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,7 +24,9 @@ from PySide6.QtGui import QColor, QFont
 from qmsr_ready.core.views.findings import NO_AREA, FindingListRow, load_finding_rows
 from qmsr_ready.core.vocab import Classification, FindingStatus
 from qmsr_ready.ui.presentation import (
+    CLASSIFICATION_LOOK,
     DATE_FORMAT,
+    FINDING_STATUS_LOOK,
     OVERDUE,
     classification_look,
     finding_status_look,
@@ -48,12 +51,74 @@ RowRole = Qt.ItemDataRole.UserRole + 1  # the FindingListRow
 SortRole = Qt.ItemDataRole.UserRole + 2
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROW = int(RowRole)
+_SORT = int(SortRole)
+# The roles this model answers; the view asks for a dozen per cell it paints or measures, so the
+# others are turned away before any work.
+_ANSWERED = frozenset({_DISPLAY, _FOREGROUND, _BACKGROUND, _FONT, _TOOLTIP, _ALIGNMENT, _ROW,
+                       _SORT})
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+_CLOSED = FindingStatus.CLOSED.value
+
+
+class _Looks:
+    """The colours, font and words every row shares, made once per model (not per cell: a
+    QColor and a QFont per data() call was a tenth of painting the register)."""
+
+    def __init__(self) -> None:
+        self.classification = {
+            c.value: (look.text, QColor(look.color)) for c, look in CLASSIFICATION_LOOK.items()
+        }
+        self.status = {
+            s.value: (look.text, QColor(look.color)) for s, look in FINDING_STATUS_LOOK.items()
+        }
+        self.overdue = QColor(OVERDUE.color)
+        self.tint = QColor(OVERDUE.color)
+        self.tint.setAlpha(36)
+        self.bold = QFont()
+        self.bold.setBold(True)
+
+    def of_class(self, value: str) -> tuple[str, QColor]:
+        found = self.classification.get(value)
+        if found is None:  # not a classification: say so as classification_look does
+            look = classification_look(value)
+            return look.text, look.qcolor
+        return found
+
+    def of_status(self, value: str) -> tuple[str, QColor]:
+        found = self.status.get(value)
+        if found is None:
+            look = finding_status_look(value)
+            return look.text, look.qcolor
+        return found
+
+
+class _Line(NamedTuple):
+    """One row as the view draws it, built the first time the row is drawn or measured."""
+
+    display: tuple[str, ...]
+    foreground: tuple[QColor | None, ...]
+    overdue: bool
+
+
 class FindingsTableModel(QAbstractTableModel):
-    """Read-only table of findings; edits happen in the finding editor via commands."""
+    """Read-only table of findings; edits happen in the finding editor via commands.
+
+    ``set_rows`` only keeps the rows (5,000 on the large workspace); a row's words and colours
+    are worked out when the view first asks for it, which is only for the rows on screen.
+    """
 
     def __init__(self, parent: QObject | None = None, today: dt.date | None = None) -> None:
         super().__init__(parent)
         self._rows: list[FindingListRow] = []
+        self._lines: list[_Line | None] = []
+        self._looks = _Looks()
         self._today = today or dt.date.today()
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
@@ -63,30 +128,36 @@ class FindingsTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[FindingListRow], today: dt.date | None = None) -> None:
         """Replace the rows; unchanged keys with changed content emit dataChanged only."""
-        if today is not None:
+        if today is not None and today != self._today:
             self._today = today
+            self._lines = [None] * len(self._rows)  # overdue may have changed
         rows = self._sorted(list(rows))
-        old_keys = [(r.inspection_code, r.code) for r in self._rows]
-        new_keys = [(r.inspection_code, r.code) for r in rows]
-        if old_keys == new_keys:
+        if len(rows) == len(self._rows) and all(
+            (a.inspection_code, a.code) == (b.inspection_code, b.code)
+            for a, b in zip(self._rows, rows, strict=True)
+        ):
             changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
-            self._rows = list(rows)
+            self._rows = rows
+            for i in changed:
+                self._lines[i] = None
             if changed:
                 self.dataChanged.emit(
                     self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1)
                 )
             return
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = rows
+        self._lines = [None] * len(rows)
         self.endResetModel()
 
     def _sorted(self, rows: list[FindingListRow]) -> list[FindingListRow]:
         column, order = self._sort
         if column < 0:
             return rows
+        key = self._sort_key_of(column)
         return sorted(
             rows,
-            key=lambda r: (self._sort_key(r, column), r.inspection_code, r.code),
+            key=lambda r: (key(r), r.inspection_code, r.code),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
 
@@ -97,6 +168,7 @@ class FindingsTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old = self._rows
         self._rows = self._sorted(list(old))
+        self._lines = [None] * len(self._rows)
         new_position = {(r.inspection_code, r.code): i for i, r in enumerate(self._rows)}
         before = self.persistentIndexList()
         after = [
@@ -127,79 +199,79 @@ class FindingsTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        if role not in _ANSWERED:
             return None
-        row = self._rows[index.row()]
+        r = index.row()
+        if not 0 <= r < len(self._rows) or not index.isValid():
+            return None
         column = index.column()
-        if role == RowRole:
+        line = self._lines[r] or self._line(r)
+        if role == _DISPLAY:
+            return line.display[column]
+        if role == _FOREGROUND:
+            return line.foreground[column]
+        if role == _BACKGROUND:
+            return self._looks.tint if line.overdue else None
+        if role == _FONT:
+            return self._looks.bold if line.overdue and column in _BOLD_WHEN_OVERDUE else None
+        if role == _ALIGNMENT:
+            return _CENTRED if column in _CENTRED_COLUMNS else None
+        row = self._rows[r]
+        if role == _ROW:
             return row
-        overdue = row.overdue(self._today)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column, overdue)
-        if role == SortRole:
-            return self._sort_key(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == COL["Class"]:
-                return classification_look(row.classification).qcolor
-            if column == COL["Status"]:
-                return finding_status_look(row.status).qcolor
-            if overdue and column == COL["Due"]:
-                return OVERDUE.qcolor
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole and overdue:
-            tint = QColor(OVERDUE.color)
-            tint.setAlpha(36)
-            return tint
-        if role == Qt.ItemDataRole.FontRole and overdue and column in (COL["Code"], COL["Due"]):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            due = f"\n{OVERDUE.text}: due {row.due_date}" if overdue else ""
-            return f"{row.code} {row.title}{due}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL["Risk"], COL["483"]):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+        if role == _SORT:
+            return self._sort_key_of(column)(row)
+        due = f"\n{OVERDUE.text}: due {row.due_date}" if line.overdue else ""  # tooltip
+        return f"{row.code} {row.title}{due}"
+
+    def _line(self, r: int) -> _Line:
+        row = self._rows[r]
+        due = row.due_date
+        overdue = due is not None and due < self._today and row.status != _CLOSED
+        class_text, class_color = self._looks.of_class(row.classification)
+        status_text, status_color = self._looks.of_status(row.status)
+        due_text = "" if due is None else due.strftime(DATE_FORMAT)
+        if overdue:
+            due_text = f"{due_text}  {OVERDUE.text}"
+        line = _Line(
+            display=(row.inspection_code, row.code, row.title, class_text, status_text,
+                     row.area_id, row.owner, due_text, str(row.severity * row.likelihood),
+                     "Yes" if row.likely_483 else ""),
+            foreground=(None, None, None, class_color, status_color, None, None,
+                        self._looks.overdue if overdue else None, None, None),
+            overdue=overdue,
+        )  # fmt: skip
+        self._lines[r] = line
+        return line
 
     @staticmethod
-    def _display(row: FindingListRow, column: int, overdue: bool) -> str:
-        if column == COL["Inspection"]:
-            return row.inspection_code
-        if column == COL["Code"]:
-            return row.code
-        if column == COL["Title"]:
-            return row.title
-        if column == COL["Class"]:
-            return classification_look(row.classification).text
-        if column == COL["Status"]:
-            return finding_status_look(row.status).text
-        if column == COL["Area"]:
-            return row.area_id
-        if column == COL["Owner"]:
-            return row.owner
-        if column == COL["Due"]:
-            if row.due_date is None:
-                return ""
-            due = row.due_date.strftime(DATE_FORMAT)
-            return f"{due}  {OVERDUE.text}" if overdue else due
-        if column == COL["Risk"]:
-            return str(row.risk)
-        return "Yes" if row.likely_483 else ""
+    def _sort_key_of(column: int) -> Callable[[FindingListRow], Any]:
+        """The sort key of ``column`` (orders and numbers, not the words shown)."""
+        return _SORT_KEYS[column]
 
-    @staticmethod
-    def _sort_key(row: FindingListRow, column: int) -> Any:
-        if column == COL["Class"]:
-            return CLASS_ORDER.get(row.classification, 99)
-        if column == COL["Status"]:
-            return STATUS_ORDER.get(row.status, 99)
-        if column == COL["Due"]:
-            return row.due_date.toordinal() if row.due_date else 10**7
-        if column == COL["Risk"]:
-            return row.risk
-        if column == COL["483"]:
-            return int(row.likely_483)
-        return FindingsTableModel._display(row, column, False).lower()
+
+def _text_key(attribute: str) -> Callable[[FindingListRow], str]:
+    return lambda row: getattr(row, attribute).lower()
+
+
+_SORT_KEYS: dict[int, Callable[[FindingListRow], Any]] = {
+    COL["Inspection"]: _text_key("inspection_code"),
+    COL["Code"]: _text_key("code"),
+    COL["Title"]: _text_key("title"),
+    COL["Class"]: lambda row: CLASS_ORDER.get(row.classification, 99),
+    COL["Status"]: lambda row: STATUS_ORDER.get(row.status, 99),
+    COL["Area"]: _text_key("area_id"),
+    COL["Owner"]: _text_key("owner"),
+    COL["Due"]: lambda row: row.due_date.toordinal() if row.due_date else 10**7,
+    COL["Risk"]: lambda row: row.risk,
+    COL["483"]: lambda row: int(row.likely_483),
+}
+_BOLD_WHEN_OVERDUE = frozenset({COL["Code"], COL["Due"]})
+_CENTRED_COLUMNS = frozenset({COL["Risk"], COL["483"]})
+
+
+_NO_FILTER = ("", "", "", None, False, "")
 
 
 class FindingsFilterProxy(QSortFilterProxyModel):
@@ -216,6 +288,7 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         self._owner: str | None = None
         self._overdue_only = False
         self._needle = ""
+        self._filtering = False
 
     def set_filters(
         self,
@@ -244,6 +317,7 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         self.beginFilterChange()
         (self._status, self._classification, self._area, self._owner, self._overdue_only,
          self._needle) = wanted
+        self._filtering = wanted != _NO_FILTER
         self.endFilterChange()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -253,6 +327,8 @@ class FindingsFilterProxy(QSortFilterProxyModel):
             model.sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if not self._filtering:  # called once per row on every reload: no filter, no work
+            return True
         model = self.sourceModel()
         assert isinstance(model, FindingsTableModel)
         row = model.row_at(source_row)
