@@ -94,6 +94,8 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
     templates = _templates(session, inspection_code)
     rows = []
     damaged = False
+    # One lookup per (template, linked questions): 5,000 findings link a few hundred questions.
+    areas: dict[tuple[int, tuple[str, ...]], str] = {}
     for (fid, insp_code, code, title, classification, status, owner, due, severity, likelihood,
          likely_483) in conn.execute(query.order_by(Inspection.code, Finding.code)).all():
         # The damaged-value check in the same pass (a BLOB title, text in a severity): a type
@@ -106,12 +108,14 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
         ):
             damaged = True
         qids = tuple(by_finding.get(fid, ()))
+        template = templates[insp_code]
+        area = areas.get((id(template), qids))
+        if area is None:
+            area = areas[id(template), qids] = finding_area(template, qids) or NO_AREA
         rows.append(FindingListRow(
             inspection_code=insp_code, code=code, title=title, classification=classification,
-            status=status, owner=owner,
-            area_id=finding_area(templates[insp_code], qids) or NO_AREA,
-            due_date=due, severity=severity, likelihood=likelihood,
-            likely_483=bool(likely_483), question_ids=qids,
+            status=status, owner=owner, area_id=area, due_date=due, severity=severity,
+            likelihood=likelihood, likely_483=bool(likely_483), question_ids=qids,
         ))  # fmt: skip
     if damaged:
         refuse_damaged_rows(session, rows, "The findings register")  # names the value
