@@ -3,8 +3,12 @@
 Sites, templates and inspections go through the real services (so codes, snapshots and audit
 events are genuine); the bulk rows (responses, findings, their question links) are inserted with
 SQLAlchemy Core in a few statements, because 25,000 audited service calls would take minutes and
-the benchmark is about reading, not writing. Not for production data: bulk rows carry no audit
-events of their own; 2,000 audit events per inspection are appended through the real chain.
+the benchmark is about reading, not writing. Their audit events (2,000 per inspection: each
+finding raised, each response recorded four or five times, ending at the stored value) are
+written in bulk too but are the events the services would write: the fields named, the row
+state under ``changes["_state"]`` (``core.row_state``), each hash chained on the previous one
+(``core.audit.compute_hash``) and the head stored, so ``qmsr-ready verify`` passes on it and the
+benchmarks read a workspace the app calls intact.
 Usage: ``python bench/gen_scale_workspace.py OUT.qmsr``.
 """
 
@@ -18,12 +22,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.orm import Session
 
 from qmsr_ready.core import services
-from qmsr_ready.core.audit import append_event
+from qmsr_ready.core.audit import HEAD_HASH_KEY, HEAD_SEQ_KEY, compute_hash, json_safe
 from qmsr_ready.core.db import open_workspace
-from qmsr_ready.core.models import Finding, FindingQuestion, Inspection, Response
+from qmsr_ready.core.models import (
+    AuditEvent,
+    Finding,
+    FindingQuestion,
+    Inspection,
+    Response,
+    WorkspaceInfo,
+)
+from qmsr_ready.core.row_state import STATE_KEY, all_states, state_of
 from qmsr_ready.core.template_content import TemplateSnapshot, iter_questions
 from qmsr_ready.core.vocab import Classification, FindingStatus, Result
 
@@ -66,8 +79,14 @@ def scale_template(questions_per_element: int = 10, elements_per_area: int = 5) 
             "description": "Synthetic.", "basis": "Synthetic.", "areas": areas}
 
 
+# Each response is recorded this many times (its revision); 300 x 5 + 100 x 4 = 1,900 events per
+# inspection of 400 questions, plus its 100 findings raised: 2,000.
+def _saves(n: int) -> int:
+    return 5 if n % 4 else 4
+
+
 def generate(path: Path, inspections: int = 50, findings_per_inspection: int = 100,
-             seed: int = 7, events_per_inspection: int = 2000) -> dict[str, int]:
+             seed: int = 7) -> dict[str, int]:
     """Write the workspace at ``path`` (must not exist); return row counts."""
     rng = random.Random(seed)
     content = scale_template()
@@ -86,15 +105,20 @@ def generate(path: Path, inspections: int = 50, findings_per_inspection: int = 1
                     inspection_type="baseline_surveillance", title=f"Scale inspection {n + 1}",
                 )  # fmt: skip
         with ws.begin() as s:
-            ids = list(s.scalars(select(Inspection.id).order_by(Inspection.id)))
+            inspection_ids = list(s.scalars(select(Inspection.id).order_by(Inspection.id)))
+            # What each response was recorded as, save by save; the last is what is stored.
+            history = {
+                (iid, qid): [rng.choice(results) for _ in range(_saves(n))]
+                for iid in inspection_ids for n, qid in enumerate(question_ids)
+            }
             s.execute(insert(Response), [
-                {"inspection_id": iid, "question_id": qid, "result": rng.choice(results),
+                {"inspection_id": iid, "question_id": qid, "result": saves[-1],
                  "notes": "Bulk generated.", "records_reviewed": "", "interviewees": "",
-                 "assessed_by": ACTOR, "assessed_at": now, "revision": 1}
-                for iid in ids for qid in question_ids
+                 "assessed_by": ACTOR, "assessed_at": now, "revision": len(saves)}
+                for (iid, qid), saves in history.items()
             ])  # fmt: skip
             finding_rows, link_questions = [], []
-            for iid in ids:
+            for iid in inspection_ids:
                 for f in range(1, findings_per_inspection + 1):
                     due = today + dt.timedelta(days=rng.randint(-60, 90))
                     finding_rows.append({
@@ -119,16 +143,87 @@ def generate(path: Path, inspections: int = 50, findings_per_inspection: int = 1
                 {"finding_id": fid, "question_id": qid}
                 for fid, qid in zip(finding_ids, link_questions, strict=True)
             ])  # fmt: skip
-            codes = list(s.scalars(select(Inspection.code).order_by(Inspection.id)))
-        # Audit events go through the real chain (hashes and all), one transaction each.
-        for icode in codes:
-            with ws.begin() as s:
-                for n in range(events_per_inspection):
-                    qid = question_ids[n % len(question_ids)]
-                    append_event(s, ACTOR, "response.record", "response", f"{icode}/{qid}",
-                                 {"result": [None, rng.choice(results)]}, icode)
-    return {"inspections": inspections, "responses": len(ids) * len(question_ids),
-            "findings": len(finding_rows), "audit_events": len(codes) * events_per_inspection}
+            codes: dict[int, str] = dict(s.execute(select(Inspection.id, Inspection.code)).all())
+            events = _finding_events(s, finding_rows, link_questions, codes)
+            events += _response_events(s, history, codes)
+            _append_chained(s, events, now)
+    return {"inspections": inspections, "responses": len(history), "findings": len(finding_rows),
+            "audit_events": len(events)}
+
+
+# (entity type, entity ID, inspection code, action, changes with the row state): one event.
+Event = tuple[str, str, str, str, dict[str, Any]]
+
+
+def _finding_events(s: Session, rows: list[dict[str, Any]], link_questions: list[str],
+                    codes: dict[int, str]) -> list[Event]:
+    """``finding.raise`` as the service writes it: every field it sets, with the stored state."""
+    states = all_states(s, "finding")
+    named = ("title", "classification", "objective_evidence", "requirement", "likely_483",
+             "severity", "likelihood", "owner", "due_date", "correction", "root_cause",
+             "corrective_action", "capa_reference", "effectiveness_check", "status")
+    events: list[Event] = []
+    for row, qid in zip(rows, link_questions, strict=True):
+        icode = codes[row["inspection_id"]]
+        key = f"{icode}/{row['code']}"
+        changes = {name: [None, json_safe(row[name])] for name in named}
+        changes["question_ids"] = [None, [qid]]
+        changes[STATE_KEY] = states[key]
+        events.append(("finding", key, icode, "finding.raise", changes))
+    return events
+
+
+def _response_events(s: Session, history: dict[tuple[int, str], list[str]],
+                     codes: dict[int, str]) -> list[Event]:
+    """``response.record`` save by save, in rounds (every response's first save, then every
+    second save…), each with the row state after that save; the last is the stored row's."""
+    states = all_states(s, "response")
+    # The state after an earlier save differs only in result and revision: their hashes, once.
+    some_row = dict(s.execute(text("SELECT * FROM responses LIMIT 1")).mappings().one())
+    result_hash = {r: state_of("response", {**some_row, "result": r})["result"]
+                   for saves in history.values() for r in saves}
+    revision_hash = {n: state_of("response", {**some_row, "revision": n})["revision"]
+                     for n in range(1, max(map(len, history.values())) + 1)}
+    events: list[Event] = []
+    for round_ in range(max(map(len, history.values()))):
+        for (iid, qid), saves in history.items():
+            if round_ >= len(saves):
+                continue
+            icode = codes[iid]
+            key = f"{icode}/{qid}"
+            result = saves[round_]
+            if round_ == 0:
+                changes: dict[str, Any] = {"result": [None, result],
+                                           "notes": ["", "Bulk generated."]}
+            else:
+                changes = {"result": [saves[round_ - 1], result]}
+            state = dict(states[key])
+            if round_ < len(saves) - 1:
+                state.update(result=result_hash[result], revision=revision_hash[round_ + 1])
+            changes[STATE_KEY] = state
+            events.append(("response", key, icode, "response.record", changes))
+    return events
+
+
+def _append_chained(s: Session, events: list[Event], start: dt.datetime) -> None:
+    """Insert the events after the current head, each hashed on the one before, and move the
+    head: what ``append_event`` does one at a time, in a few statements."""
+    seq, prev = s.execute(select(AuditEvent.seq, AuditEvent.hash)
+                          .order_by(AuditEvent.seq.desc()).limit(1)).one()
+    last = s.scalar(select(func.max(AuditEvent.at))) or start
+    start = max(start, last if last.tzinfo else last.replace(tzinfo=dt.UTC))
+    rows = []
+    for n, (kind, key, icode, action, changes) in enumerate(events, start=1):
+        at = start + dt.timedelta(microseconds=n)
+        event = {"seq": seq + n, "at": at, "actor": ACTOR, "action": action,
+                 "entity_type": kind, "entity_id": key, "inspection_code": icode,
+                 "changes": changes, "prev_hash": prev}
+        prev = event["hash"] = compute_hash(**event)
+        rows.append(event)
+    for chunk in range(0, len(rows), 20_000):
+        s.execute(insert(AuditEvent), rows[chunk:chunk + 20_000])
+    for name, value in ((HEAD_SEQ_KEY, str(seq + len(rows))), (HEAD_HASH_KEY, prev)):
+        s.execute(update(WorkspaceInfo).where(WorkspaceInfo.key == name).values(value=value))
 
 
 def main(argv: list[str] | None = None) -> int:
