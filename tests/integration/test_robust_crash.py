@@ -31,6 +31,9 @@ _WRITER = textwrap.dedent(
     from qmsr_ready.core.db import open_workspace
     from qmsr_ready.core.template_content import TemplateSnapshot
 
+    def ack(*words):  # one write per line: with PYTHONUNBUFFERED, print() writes word by word
+        os.write(1, (" ".join(["ACK", *map(str, words)]) + "\\n").encode())
+
     path, round_no, big = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     ws = open_workspace(path, create=True)
     content = json.loads(os.environ["TEMPLATE"])
@@ -41,12 +44,12 @@ _WRITER = textwrap.dedent(
         services.start_inspection(s, "W", site_code=site, code=code,
             template=TemplateSnapshot.from_content(content),
             inspection_type="baseline_surveillance")
-    print("ACK inspection", code, flush=True)
+    ack("inspection", code)
     if big:  # a large write, so the checkpoint after it is large too
         with ws.begin() as s:
             services.attach_evidence(s, "W", inspection_code=code, filename="big.bin",
                                      data=os.urandom(big))
-        print("ACK evidence", code, "big.bin", flush=True)
+        ack("evidence", code, "big.bin")
     n = 0
     while True:
         n += 1
@@ -54,18 +57,18 @@ _WRITER = textwrap.dedent(
         with ws.begin() as s:
             services.record_response(s, "W", inspection_code=code, question_id=qid,
                                      result="major_gap", notes=f"note {n}")
-        print("ACK response", code, qid, n, flush=True)
+        ack("response", code, qid, n)
         if n % 3 == 0:
             with ws.begin() as s:
                 f = services.raise_finding(s, "W", inspection_code=code, title=f"Gap {n}",
                                            classification="minor", question_ids=[qid])
                 fcode = f.code
-            print("ACK finding", code, fcode, flush=True)
+            ack("finding", code, fcode)
         if n % 5 == 0:
             with ws.begin() as s:
                 services.attach_evidence(s, "W", inspection_code=code, filename=f"e{n}.txt",
                                          data=os.urandom(2000), question_id=qid)
-            print("ACK evidence", code, f"e{n}.txt", flush=True)
+            ack("evidence", code, f"e{n}.txt")
     """
 )
 
@@ -83,7 +86,8 @@ def _run_round(path: Path, round_no: int, rng: random.Random) -> list[list[str]]
     def read() -> None:
         assert child.stdout is not None
         for line in child.stdout:
-            acks.append(line.split())
+            if line.endswith("\n"):  # a line cut by the kill was never acknowledged
+                acks.append(line.split())
             started.set()
 
     reader = threading.Thread(target=read, daemon=True)
