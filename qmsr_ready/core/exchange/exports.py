@@ -50,13 +50,19 @@ def _record(event: AuditEvent) -> ExportRecord:
 
 def record_export(
     session: Session, actor: str, inspection_code: str, kind: str,
-    path: str | os.PathLike[str], sha256: str,
+    path: str | os.PathLike[str], sha256: str, built_from: str | None = None,
 ) -> ExportRecord:
-    """Audit that a pack of ``inspection_code`` was written to ``path`` (works when signed off)."""
+    """Audit that a pack of ``inspection_code`` was written to ``path`` (works when signed off).
+
+    ``built_from`` is the audit head the pack's report was built from: a change saved while
+    the pack was being written, or the first pack's own export event, is not in the pack, so
+    "changed since" must count from the report's head, not from the head at recording time.
+    """
     if kind not in EXPORT_KINDS:
         raise InvalidInput(f"Unknown export kind {kind!r}; use one of: {', '.join(EXPORT_KINDS)}.")
     insp = get_inspection(session, inspection_code)
-    head = session.scalars(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    head = built_from or session.scalars(
+        select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     event = append_event(
         session, actor, f"{_PREFIX}{kind}", "inspection", insp.code,
         {"file": [None, Path(path).name], "sha256": [None, sha256],
@@ -83,15 +89,23 @@ def changed_since_export(session: Session, inspection_code: str) -> bool:
     """Whether the inspection has changes no recorded pack carries yet.
 
     False when it was never exported (nothing was sent, so nothing sent is stale; the GUI
-    tells that case apart with ``last_export() is None``).
+    tells that case apart with ``last_export() is None``). Counted from the audit head the pack
+    was built from; a head no longer in the trail (history rewritten) counts as changed.
     """
     last = last_export(session, inspection_code)
     if last is None:
         return False
+    base = 0
+    if last.audit_head and last.audit_head != GENESIS_HASH:
+        found = session.scalars(
+            select(AuditEvent.seq).where(AuditEvent.hash == last.audit_head).limit(1)).first()
+        if found is None:
+            return True
+        base = found
     later = session.scalars(
         select(AuditEvent.seq).where(
             AuditEvent.inspection_code == inspection_code,
-            AuditEvent.seq > last.seq,
+            AuditEvent.seq > base,
             AuditEvent.action.not_in([f"{_PREFIX}{k}" for k in EXPORT_KINDS]),
         ).limit(1)
     ).first()
@@ -100,7 +114,7 @@ def changed_since_export(session: Session, inspection_code: str) -> bool:
 
 def record_exports_in_file(
     workspace_path: str | os.PathLike[str], actor: str, inspection_code: str,
-    files: list[tuple[str, Path]],
+    files: list[tuple[str, Path]], built_from: str | None = None,
 ) -> str:
     """Record packs written from a workspace opened read-only (the CLI export).
 
@@ -123,7 +137,8 @@ def record_exports_in_file(
                     "in QMSR Ready once.")
         with open_workspace(workspace_path) as ws, ws.begin() as s:
             for kind, path in files:
-                record_export(s, actor, inspection_code, kind, path, file_sha256(path))
+                record_export(s, actor, inspection_code, kind, path, file_sha256(path),
+                              built_from)
     except QmsrError as exc:
         return f"{names} not recorded as sent: {mask_passwords(exc.message)}"
     return ""

@@ -118,7 +118,8 @@ def run_export(
         path = _WRITERS[kind](report, target, progress, _options_for(options, kind))
         written.append(WrittenPack(kind, path.resolve(), path.stat().st_size, _sha256(path)))
     files = tuple(written)
-    problem = _record(source, report.inspection.code, files, default_actor(actor))
+    problem = _record(source, report.inspection.code, files, default_actor(actor),
+                      report.audit.head_hash)
     return ExportOutcome(report, files, readiness_verdict(report), problem)
 
 
@@ -145,7 +146,7 @@ def _build(source: Workspace | str | os.PathLike[str], code: str) -> ReadinessRe
 
 def _record(
     source: Workspace | str | os.PathLike[str], code: str, files: tuple[WrittenPack, ...],
-    actor: str,
+    actor: str, built_from: str,
 ) -> str:
     """Audit each pack as sent ("last sent", "changed since"); one line when it could not be."""
     from qmsr_ready.core.db import Workspace
@@ -155,14 +156,15 @@ def _record(
     if not files:
         return ""
     if not isinstance(source, Workspace):
-        return record_exports_in_file(source, actor, code, [(f.kind, f.path) for f in files])
+        return record_exports_in_file(source, actor, code, [(f.kind, f.path) for f in files],
+                                      built_from)
     names = ", ".join(f.path.name for f in files)
     if source.read_only:
         return f"{names} not recorded as sent: the workspace is open read-only."
     try:
         with source.begin() as session:
             for f in files:
-                record_export(session, actor, code, f.kind, f.path, f.sha256)
+                record_export(session, actor, code, f.kind, f.path, f.sha256, built_from)
     except QmsrError as exc:
         return f"{names} not recorded as sent: {mask_passwords(exc.message)}"
     return ""
