@@ -4,6 +4,7 @@ a damaged file shows nothing early (the full open decides)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -12,7 +13,8 @@ from qmsr_ready import app as app_module
 from qmsr_ready.core.views.home_fast import read_home_fast
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.main_window import MainWindow
-from qmsr_ready.ui.models.inspections_model import COLUMNS
+from qmsr_ready.ui.models.inspections_model import CHANGED_SINCE_EXPORT, COLUMNS, ExportState
+from qmsr_ready.ui.views import home as home_module
 
 
 def _closed_workspace(ctx: AppContext, add_inspection) -> Path:  # type: ignore[no-untyped-def]
@@ -88,3 +90,28 @@ def test_no_preview_for_a_server_url_or_a_damaged_file(
         assert "home" not in window.views
     app_module._show_home_preview(window, app_module.GuiOptions(workspace=str(path)))
     assert "home" in window.views
+
+
+def test_full_list_keeps_the_preview_column_widths(  # type: ignore[no-untyped-def]
+    qtbot, qapp, ctx: AppContext, add_inspection, monkeypatch
+) -> None:
+    """The "…" cells of the preview are narrow; Progress and Last export keep room for the full
+    text, so the columns do not widen (and the table jump) when the full list replaces them."""
+    path = _closed_workspace(ctx, add_inspection)
+    sent = ExportState("pack.xlsx", dt.datetime.now(dt.UTC), "Test Lead", changed=True)
+    monkeypatch.setattr(home_module, "read_export_state", lambda _session, _code: sent)
+    window = MainWindow(ctx, deferred=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_home_preview(read_home_fast(path) or [])
+    table = window.views["home"].table  # type: ignore[attr-defined]
+    columns = [COLUMNS.index("Progress"), COLUMNS.index("Last export")]
+    before = [table.columnWidth(c) for c in columns]
+    window.finish_startup()
+    assert window.open_workspace_path(path)
+    window.end_home_preview()
+    for _ in range(3):
+        qapp.processEvents()
+    assert _cells(window, "Last export") == [CHANGED_SINCE_EXPORT.text] * 3
+    assert [table.columnWidth(c) for c in columns] == before
+    ctx.workers.wait()

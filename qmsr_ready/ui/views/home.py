@@ -29,8 +29,10 @@ from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
 from qmsr_ready.ui.models.inspections_model import (
+    CHANGED_SINCE_EXPORT,
     CODE_ROLE,
     COLUMNS,
+    EXPORT_UP_TO_DATE,
     SORT_ROLE,
     InspectionRow,
     InspectionsModel,
@@ -140,8 +142,14 @@ class HomeView(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         # The long texts (Title, Site) share the width; the rest fit their content, capped.
+        # Progress and Last export show "…" in the start-up preview: their room is kept for the
+        # full text, so the columns do not widen when the full list replaces the preview.
         self.column_fit = ColumnFitter(
-            self.table, [COLUMNS.index("Title"), COLUMNS.index("Site")], cap_chars=32
+            self.table, [COLUMNS.index("Title"), COLUMNS.index("Site")], cap_chars=32,
+            reserve={COLUMNS.index("Progress"): "888/888 (100%)",
+                     COLUMNS.index("Last export"): max(
+                         (CHANGED_SINCE_EXPORT.text, EXPORT_UP_TO_DATE.text, "Never exported"),
+                         key=self.table.fontMetrics().horizontalAdvance)},
         )
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table.activated.connect(self._on_table_activated)

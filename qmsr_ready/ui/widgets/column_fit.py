@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
 
 class ColumnFitter(QObject):
@@ -29,6 +29,7 @@ class ColumnFitter(QObject):
         floor_chars: int = 18,
         cap_chars: int = 26,
         fixed: dict[int, int] | None = None,
+        reserve: dict[int, str] | None = None,
     ) -> None:
         super().__init__(table)
         self.table = table
@@ -37,6 +38,12 @@ class ColumnFitter(QObject):
         self.floor = floor_chars * chars
         self.cap = cap_chars * chars
         self.fixed = dict(fixed or {})  # column -> width in characters (a chosen width)
+        # column -> the widest text it will show: room kept for it while placeholder cells
+        # ("…") stand in, so the column does not widen when the real text arrives
+        metrics = table.fontMetrics()
+        margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        self.reserved = {c: metrics.horizontalAdvance(text) + margin
+                         for c, text in (reserve or {}).items()}
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -71,7 +78,8 @@ class ColumnFitter(QObject):
         header = self.table.horizontalHeader()
         if column in self.fixed:
             return self.fixed[column] * self.table.fontMetrics().averageCharWidth()
-        wanted = max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column)) + 4
+        wanted = max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column),
+                     self.reserved.get(column, 0)) + 4
         wanted = self._widest[column] = max(wanted, self._widest.get(column, 0))
         return min(wanted, self.cap) if column not in self.stretch else wanted
 
