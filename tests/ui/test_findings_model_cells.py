@@ -81,3 +81,11 @@ def test_a_new_day_reworks_overdue(qapp) -> None:  # type: ignore[no-untyped-def
     assert OVERDUE.text not in model.data(due)
     model.set_rows([_row(1, due=TODAY)], today=TODAY + dt.timedelta(days=1))
     assert OVERDUE.text in model.data(due)
+
+
+def test_a_row_made_from_values_is_the_same_row() -> None:
+    made = _row(7, due=TODAY)
+    fast = FindingListRow.of_values(tuple(getattr(made, f) for f in made.__dataclass_fields__))
+    assert fast == made
+    assert hash(fast) == hash(made)
+    assert repr(fast) == repr(made)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import select
@@ -54,6 +54,18 @@ class FindingListRow:
     def overdue(self, today: dt.date) -> bool:
         """Due before ``today`` and not closed (``finding_rules.is_overdue``)."""
         return is_overdue(self.due_date, self.status, today)
+
+    @classmethod
+    def of_values(cls, values: tuple[Any, ...]) -> FindingListRow:
+        """A row from its field values in declaration order, made without ``__init__``: a frozen
+        dataclass sets each of its twelve fields through ``object.__setattr__``, which was a
+        quarter of reading 5,000 findings. Equal to ``FindingListRow(*values)``."""
+        row = object.__new__(cls)
+        row.__dict__.update(zip(_FIELD_NAMES, values, strict=True))
+        return row
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(FindingListRow))
 
 
 def _templates(session: Session, inspection_code: str) -> dict[str, TypedTemplate]:
@@ -112,11 +124,10 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
         area = areas.get((id(template), qids))
         if area is None:
             area = areas[id(template), qids] = finding_area(template, qids) or NO_AREA
-        rows.append(FindingListRow(
-            inspection_code=insp_code, code=code, title=title, classification=classification,
-            status=status, owner=owner, area_id=area, due_date=due, severity=severity,
-            likelihood=likelihood, likely_483=bool(likely_483), question_ids=qids,
-        ))  # fmt: skip
+        rows.append(FindingListRow.of_values((
+            insp_code, code, title, classification, status, area, owner, due, severity,
+            likelihood, bool(likely_483), qids,
+        )))  # fmt: skip
     if damaged:
         refuse_damaged_rows(session, rows, "The findings register")  # names the value
     return rows
