@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from qmsr_ready.commands._args import FILE_ONLY_HELP
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.backups import backup_workspace
 from qmsr_ready.core.db import open_workspace
@@ -19,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "DEST is a new file name, or a folder (the copy is named <name>.bak-manual-<time>). "
         "An existing file is never overwritten (exit 2). Exit 1 when the copy does not verify.",
     )
-    p.add_argument("workspace", metavar="WORKSPACE", help="path of the .qmsr workspace file")
+    p.add_argument("workspace", metavar="WORKSPACE",
+                   help=f"{FILE_ONLY_HELP} (back up a server with pg_dump)")
     p.add_argument("dest", metavar="DEST", help="new file name or existing folder")
     p.set_defaults(func=cmd_backup)
 

@@ -13,12 +13,14 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from qmsr_ready.commands._args import WORKSPACE_HELP
+
 if TYPE_CHECKING:
     from qmsr_ready.core.transfer.compare import Difference
 
 EXIT_DIFFERENT = 1
 _SHOWN_DIFFERENCES = 10
-_TARGET_HELP = "a .qmsr file or a server URL (postgresql+psycopg://USER@HOST[:PORT]/DB)"
+_TARGET_HELP = WORKSPACE_HELP
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

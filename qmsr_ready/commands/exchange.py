@@ -12,6 +12,8 @@ import json
 import sys
 from typing import Any
 
+from qmsr_ready.commands._args import SERVER_URL_FORM, WORKSPACE_HELP
+
 EXIT_CONFLICTS = 3
 POLICIES = ("fail", "keep-mine", "take-theirs")
 
@@ -26,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "Exit 0 when applied, 3 when conflicts were left undecided (nothing applied), "
         "2 on a bad file.",
     )
-    p.add_argument("workspace", metavar="WORKSPACE", help="the .qmsr workspace file")
+    p.add_argument("workspace", metavar="WORKSPACE", help=WORKSPACE_HELP)
     p.add_argument("file", metavar="FILE", help="the returned .xlsx pack")
     _common(p)
     p.set_defaults(func=cmd_import)
@@ -36,14 +38,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="merge the same inspection from a colleague's workspace",
         description="Compare the inspection in OTHER with this workspace from their shared "
         "audit history, print the plan, and apply it in one step (after a backup of a file). "
-        "Either side may be a server URL (postgresql+psycopg://USER@HOST[:PORT]/DB), e.g. an "
+        f"Either side may be a server URL ({SERVER_URL_FORM}), e.g. an "
         "auditor's laptop file into the team database. Evidence is copied once; sign-offs "
         "are never merged. Exit codes as for import.",
     )
     p.add_argument("workspace", metavar="WORKSPACE",
-                   help="the .qmsr workspace or server URL to merge into")
+                   help=f"the workspace to merge into: {WORKSPACE_HELP}")
     p.add_argument("other", metavar="OTHER",
-                   help="the colleague's .qmsr workspace or server URL (read only)")
+                   help=f"the colleague's workspace, read only: {WORKSPACE_HELP}")
     p.add_argument("--inspection", required=True, metavar="CODE", help="inspection code")
     _common(p)
     p.set_defaults(func=cmd_merge, targets=("workspace", "other"))

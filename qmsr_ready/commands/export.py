@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qmsr_ready.commands._args import WORKSPACE_HELP
 from qmsr_ready.core.errors import InvalidInput
 
 if TYPE_CHECKING:  # the report package loads SQLAlchemy: import it only when exporting
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Build the readiness report of one inspection and write the packs. The "
         "workspace is opened read-only, so this works while the GUI has it open.",
     )
-    p.add_argument("workspace", metavar="WORKSPACE", help="the .qmsr workspace file")
+    p.add_argument("workspace", metavar="WORKSPACE", help=WORKSPACE_HELP)
     p.add_argument("--inspection", required=True, metavar="CODE", help="inspection code")
     p.add_argument("--xlsx", metavar="PATH", type=_file_path,
                    help="write the Excel workbook here")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
+from qmsr_ready.commands._args import WORKSPACE_HELP
 from qmsr_ready.ui.view_keys import VIEW_KEYS as VIEWS
 
 
@@ -15,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="open the desktop app (the default without a command)",
         description="Open the desktop app on WORKSPACE (default: the last or the default one).",
     )
-    p.add_argument("workspace", nargs="?", metavar="WORKSPACE", help="workspace file (.qmsr)")
+    p.add_argument("workspace", nargs="?", metavar="WORKSPACE", help=WORKSPACE_HELP)
     p.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
     p.add_argument("--view", choices=VIEWS, default="home", help="view to show (default: home)")
     p.add_argument("--inspection", metavar="CODE", help="inspection to select (e.g. MI-2026-001)")

@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from typing import Any
 
+from qmsr_ready.commands._args import WORKSPACE_HELP
 from qmsr_ready.core.vocab import RequestKind, RequestStatus
 
 AT_HELP = "{what}, ISO-8601; without an offset, this computer's local time (default now)"
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub = p.add_subparsers(dest="requests_command", metavar="ACTION", required=True)
 
     def common(q: argparse.ArgumentParser) -> None:
-        q.add_argument("workspace", metavar="WORKSPACE", help="the .qmsr workspace file")
+        q.add_argument("workspace", metavar="WORKSPACE", help=WORKSPACE_HELP)
         q.add_argument("--inspection", required=True, metavar="CODE", help="inspection code")
 
     q = sub.add_parser("list", help="requests and statistics (times in seconds with --json)")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from qmsr_ready.commands._args import WORKSPACE_HELP
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.db import open_workspace
 
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "the pack differs (or belongs to another workspace); 2 when the workspace or the pack "
         "cannot be read at all.",
     )
-    p.add_argument("workspace", metavar="WORKSPACE", help="path of a .qmsr workspace file")
+    p.add_argument("workspace", metavar="WORKSPACE", help=WORKSPACE_HELP)
     p.add_argument("--against", metavar="PACK.xlsx", type=Path,
                    help="an Excel pack exported from this workspace, to compare with it")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from qmsr_ready.commands._args import WORKSPACE_HELP
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.services.queries import InspectionSummary, list_inspections
 from qmsr_ready.core.vocab import InspectionStatus, InspectionType
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``inspections``."""
     p = subparsers.add_parser("inspections", help="list the inspections in a workspace")
-    p.add_argument("workspace", metavar="WORKSPACE", help="path of a .qmsr workspace file")
+    p.add_argument("workspace", metavar="WORKSPACE", help=WORKSPACE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_inspections)
 
