@@ -86,3 +86,20 @@ def test_the_cap_is_lifted_only_when_the_table_has_room(qtbot, qapp) -> None:  #
     table.resize(200, 300)
     _settle(qapp)
     assert table.columnWidth(0) == min(fitter.content_width(0), 8 * chars)  # no room: capped
+
+
+def test_a_vocabulary_column_is_sized_from_its_words_not_measured(qtbot, qapp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A status column shows one of a few words: its width is the widest word's, whatever rows
+    are on screen, and its cells are not measured (a size hint per cell on every reload)."""
+    table, _model = _table(qtbot, ["Open"] * 50)
+    measured: list[int] = []
+    real = QTableView.sizeHintForColumn
+    monkeypatch.setattr(QTableView, "sizeHintForColumn",
+                        lambda self, column: measured.append(column) or real(self, column))
+    words = ["Open", "Awaiting verification"]
+    ColumnFitter(table, [1], cap_chars=60, vocabulary={0: words})
+    _settle(qapp)
+    assert 0 not in measured
+    assert 1 in measured
+    widest = table.fontMetrics().horizontalAdvance("Awaiting verification")
+    assert widest < table.columnWidth(0) < widest + 20  # room for the word not yet on screen

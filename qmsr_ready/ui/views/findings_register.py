@@ -91,7 +91,12 @@ class FindingsRegisterView(QWidget):
         # Fit columns to the rows on screen, not to every row: measuring 1,000 rows of ten
         # columns on each reload took seconds with 5,000 findings (issue 13 open-to-register).
         self.table.horizontalHeader().setResizeContentsPrecision(0)
-        self.column_fit = ColumnFitter(self.table, [COL["Title"]], floor_chars=24, cap_chars=22)
+        self.column_fit = ColumnFitter(
+            self.table, [COL["Title"]], floor_chars=24, cap_chars=22,
+            vocabulary={COL["Class"]: [look.text for look in CLASSIFICATION_LOOK.values()],
+                        COL["Status"]: [look.text for look in FINDING_STATUS_LOOK.values()],
+                        COL["Risk"]: ["25"], COL["483"]: ["Yes"]},
+        )
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         open_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
         open_key.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -189,10 +194,8 @@ class FindingsRegisterView(QWidget):
         self._loaded = (self._ctx.workspace, scope) if self._ctx.workspace is not None else None
         today = dt.date.today()
         self.model.set_rows(rows, today=today)
-        self._totals = (
-            sum(r.overdue(today) for r in rows),
-            sum(r.status != FindingStatus.CLOSED for r in rows),
-        )
+        not_closed = [r for r in rows if r.status != FindingStatus.CLOSED]
+        self._totals = (sum(r.overdue(today) for r in not_closed), len(not_closed))
         self.table.setColumnHidden(COL["Inspection"], not self.all_inspections.isChecked())
         self._refill_choices(rows)
         self._update_state()

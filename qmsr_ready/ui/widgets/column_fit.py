@@ -30,6 +30,7 @@ class ColumnFitter(QObject):
         cap_chars: int = 26,
         fixed: dict[int, int] | None = None,
         reserve: dict[int, str] | None = None,
+        vocabulary: dict[int, Iterable[str]] | None = None,
     ) -> None:
         super().__init__(table)
         self.table = table
@@ -44,6 +45,10 @@ class ColumnFitter(QObject):
         margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
         self.reserved = {c: metrics.horizontalAdvance(text) + margin
                          for c, text in (reserve or {}).items()}
+        # column -> the few words its cells can show (a status, a class): sized from the widest
+        # word, its cells never measured (measuring is a delegate size hint per cell on screen)
+        self.known = {c: max(map(metrics.horizontalAdvance, words), default=0) + margin
+                      for c, words in (vocabulary or {}).items()}
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -78,8 +83,10 @@ class ColumnFitter(QObject):
         header = self.table.horizontalHeader()
         if column in self.fixed:
             return self.fixed[column] * self.table.fontMetrics().averageCharWidth()
-        wanted = max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column),
-                     self.reserved.get(column, 0)) + 4
+        measured = self.known.get(column)
+        if measured is None:
+            measured = self.table.sizeHintForColumn(column)
+        wanted = max(header.sectionSizeHint(column), measured, self.reserved.get(column, 0)) + 4
         wanted = self._widest[column] = max(wanted, self._widest.get(column, 0))
         return min(wanted, self.cap) if column not in self.stretch else wanted
 
