@@ -23,13 +23,14 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, case, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from qmsr_ready.core.damaged import carry_clean
+from qmsr_ready.core.lean_sql import LeanConnection, LeanStatement
 from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
 from qmsr_ready.core.row_state import STATE_KEY, entity_state
 from qmsr_ready.core.template_content import canonical_json
@@ -129,24 +130,10 @@ def _raw_event_hash(row: Any) -> str:
     )
 
 
-def _event_hash(event: AuditEvent) -> str:
-    return compute_hash(
-        seq=event.seq,
-        at=event.at,
-        actor=event.actor,
-        action=event.action,
-        entity_type=event.entity_type,
-        entity_id=event.entity_id,
-        inspection_code=event.inspection_code,
-        changes=event.changes,
-        prev_hash=event.prev_hash,
-    )
-
-
 _INFO = cast(Table, WorkspaceInfo.__table__)  # a declarative class's table is a Table
 _SET_HEAD = (
     update(_INFO)
-    .where(_INFO.c.key.in_((HEAD_SEQ_KEY, HEAD_HASH_KEY)))
+    .where(or_(_INFO.c.key == HEAD_SEQ_KEY, _INFO.c.key == HEAD_HASH_KEY))  # no expanding IN
     .values(value=case((_INFO.c.key == HEAD_SEQ_KEY, bindparam("head_seq")),
                        else_=bindparam("head_hash")))
 )
@@ -164,7 +151,14 @@ def _set_head(session: Session, seq: int, head_hash: str) -> None:
             WorkspaceInfo.key.in_(values))))
         session.execute(insert(_INFO), [{"key": k, "value": v} for k, v in values.items()
                                         if k not in present])
-    for key, value in values.items():  # keep loaded rows current (verify reads them by get)
+    _sync_head_rows(session, values)
+
+
+def _sync_head_rows(session: Session, values: Mapping[str, str]) -> None:
+    """Keep loaded head rows current (verify reads them by get) after a Core write."""
+    if not session.identity_map:  # nothing loaded, nothing to keep current
+        return
+    for key, value in values.items():
         row = session.identity_map.get(identity_key(WorkspaceInfo, key))
         if row is not None:
             set_committed_value(row, "value", value)
@@ -172,6 +166,12 @@ def _set_head(session: Session, seq: int, head_hash: str) -> None:
 
 _EVENTS = cast(Table, AuditEvent.__table__)  # a declarative class's table is a Table
 _LAST_EVENT = select(_EVENTS.c.seq, _EVENTS.c.hash).order_by(_EVENTS.c.seq.desc()).limit(1)
+# The head as two columns another SELECT can carry (the save path reads its row and the head in
+# one statement); None, None before the first event.
+HEAD_COLUMNS = (
+    _LAST_EVENT.with_only_columns(_EVENTS.c.seq).scalar_subquery().label("head_seq"),
+    _LAST_EVENT.with_only_columns(_EVENTS.c.hash).scalar_subquery().label("head_hash"),
+)
 
 
 def _head(session: Session) -> tuple[int, str]:
@@ -203,34 +203,88 @@ def append_event(
     if session.get_bind().dialect.name == "postgresql":  # one head under concurrent writers
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK_KEY})
     seq, prev_hash = _head(session)
-    seq += 1
-    at = utcnow()
-    safe_changes = json_safe(dict(changes))
     if state is None:
         state = entity_state(session, entity_type, entity_id)  # what verify compares with
+    values = _event_values(seq + 1, prev_hash, actor, action, entity_type, entity_id, changes,
+                           inspection_code, state)
+    session.execute(_INSERT_EVENT, values)
+    _set_head(session, seq + 1, values["hash"])
+    _appended(session, prev_hash, values["hash"], seq + 1)
+    return AuditEvent(**values)
+
+
+def append_event_at(
+    session: Session,
+    conn: LeanConnection,
+    head: tuple[int, str],
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    changes: Mapping[str, Any],
+    inspection_code: str | None,
+    *,
+    state: Mapping[str, Any],
+) -> str:
+    """``append_event`` for the SQLite save path; the new head hash.
+
+    The caller read ``head`` (seq, hash) in this write transaction after its last write that
+    appends events, and the transaction holds the file (``BEGIN IMMEDIATE``), so no other
+    writer can append in between. The event and the head go through lean statements on the
+    session's own connection: the same rows, values and hash as ``append_event``.
+    """
+    seq, prev_hash = head[0] + 1, head[1]
+    values = _event_values(seq, prev_hash, actor, action, entity_type, entity_id, changes,
+                           inspection_code, state)
+    _LEAN_INSERT_EVENT.run(conn, values)
+    if _LEAN_SET_HEAD.run(conn, {"head_seq": str(seq),
+                                 "head_hash": values["hash"]}).rowcount == 2:
+        _sync_head_rows(session, {HEAD_SEQ_KEY: str(seq), HEAD_HASH_KEY: values["hash"]})
+    else:  # the first event of a workspace creates the head rows
+        _set_head(session, seq, values["hash"])
+    _appended(session, prev_hash, values["hash"], seq)
+    return str(values["hash"])
+
+
+def _event_values(
+    seq: int,
+    prev_hash: str,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    changes: Mapping[str, Any],
+    inspection_code: str | None,
+    state: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """One event's column values, its hash included."""
+    safe_changes = json_safe(dict(changes))
     if state is not None:
         safe_changes[STATE_KEY] = dict(state)
-    event = AuditEvent(
-        seq=seq,
-        at=at,
-        actor=actor or default_actor(),
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        inspection_code=inspection_code,
-        changes=safe_changes,
-        prev_hash=prev_hash,
-    )
-    event.hash = _event_hash(event)
-    session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
-    _set_head(session, seq, event.hash)
-    _extend_cache(session, prev_hash, event.hash, seq)
-    carry_clean(session, prev_hash, event.hash)  # a validated write damages no stored value
-    return event
+    values: dict[str, Any] = {
+        "seq": seq,
+        "at": utcnow(),
+        "actor": actor or default_actor(),
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "inspection_code": inspection_code,
+        "changes": safe_changes,
+        "prev_hash": prev_hash,
+    }
+    values["hash"] = compute_hash(**values)
+    return values
+
+
+def _appended(session: Session, prev_hash: str, new_hash: str, seq: int) -> None:
+    _extend_cache(session, prev_hash, new_hash, seq)
+    carry_clean(session, prev_hash, new_hash)  # a validated write damages no stored value
 
 
 _INSERT_EVENT = insert(_EVENTS)
 _EVENT_COLUMNS = tuple(c.name for c in _EVENTS.columns)
+_LEAN_INSERT_EVENT = LeanStatement(_INSERT_EVENT, _EVENT_COLUMNS)
+_LEAN_SET_HEAD = LeanStatement(_SET_HEAD)
 
 
 def _chain_cache(session: Session) -> MutableMapping[str, ChainReport] | None:

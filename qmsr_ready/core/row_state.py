@@ -14,6 +14,7 @@ result does not depend on the database driver's value types.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -130,10 +131,16 @@ def state_of(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     spec = SPECS[kind]
     if kind == "inspection":  # its state includes element and sign-off rows: read them back
         raise KeyError("an inspection's state is read back with entity_state")
-    columns = set(_table_columns(spec.table))
-    if set(row) != columns:
+    columns = _column_set(spec.table)
+    if row.keys() != columns:
         raise KeyError(f"{kind} state needs the columns {sorted(columns ^ set(row))}")
     return _row_state(kind, spec.table, dict(row))
+
+
+@functools.cache
+def _column_set(table: str) -> frozenset[str]:
+    """The table's column names (the schema is fixed once the models are imported)."""
+    return frozenset(_table_columns(table))
 
 
 def _table_columns(table: str) -> list[str]:

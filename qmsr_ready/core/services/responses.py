@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, select, update
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from qmsr_ready.core.audit import append_event
+from qmsr_ready.core.audit import GENESIS_HASH, HEAD_COLUMNS, append_event, append_event_at
 from qmsr_ready.core.errors import InvalidInput
 from qmsr_ready.core.fields import RESPONSE
+from qmsr_ready.core.lean_sql import LeanConnection, LeanStatement
 from qmsr_ready.core.models import ChecklistTemplate, Inspection, Response, utcnow
 from qmsr_ready.core.reasons import na_reason
 from qmsr_ready.core.row_state import state_of
@@ -57,16 +60,22 @@ def record_response(
     """Save the given fields of one question's response; unchanged input writes nothing.
 
     ``expected_revision`` guards against overwriting a newer save (``RevisionConflict``).
-    The lean path of every autosave: one read of the inspection, one of the response row, then
-    one Core write of the row, the inspection's ``updated_at``, the event and the head, with the
-    row state hashed from the values written (no read-back, no ORM unit of work).
+    The lean path of every autosave: one read of the inspection and the response row (on
+    SQLite with the audit head in the same statement), then one write of the row, the
+    inspection's ``updated_at``, the event and the head, with the row state hashed from the
+    values written (no read-back, no ORM unit of work). On SQLite the statements are compiled
+    once and run on the session's own connection (``lean_sql``); a server runs the same steps
+    through the Session, the row read ``FOR UPDATE`` and the head under the advisory lock.
     """
-    target = session.execute(_TARGET, {"code": inspection_code}).first()
-    if target is None or target.status == InspectionStatus.SIGNED_OFF:
+    session.flush()  # a response changed through the ORM earlier in this session is read as stored
+    store: _Store = (_DriverStore(session) if session.get_bind().dialect.name == "sqlite"
+                     else _SessionStore(session))
+    target, stored = store.read(inspection_code, question_id)
+    if target is None or target["status"] == InspectionStatus.SIGNED_OFF:
         writable_inspection(session, inspection_code)  # raises NotFound / InspectionLocked
     assert target is not None
-    template = typed_by_sha256(target.sha256, partial(_template_content, session,
-                                                      target.template_id))
+    template = typed_by_sha256(target["sha256"], partial(_template_content, session,
+                                                         target["template_id"]))
     if template.question(question_id) is None:
         question_ref(writable_inspection(session, inspection_code), question_id)  # raises
     given = {"result": result, "notes": notes, "sample_population": sample_population,
@@ -75,18 +84,14 @@ def record_response(
     # Limits, vocabulary and wording come from the RESPONSE spec (the workbook reads it too).
     values: dict[str, Any] = {name: field_value(RESPONSE.field(name), value)
                               for name, value in given.items() if value is not UNSET}
-
-    session.flush()  # a response changed through the ORM earlier in this session is read as stored
-    row = session.execute(locking(session, _ROW),
-                          {"i": target.id, "q": question_id}).mappings().first()
-    stored = dict(row) if row is not None else None
+    code = target["code"]
     check_revision(session, what=f"The response to {question_id}",
-                   inspection_code=target.code, entity_id=f"{target.code}/{question_id}",
+                   inspection_code=code, entity_id=f"{code}/{question_id}",
                    current=stored["revision"] if stored else 0, expected=expected_revision)
     problem = check_response_values(question_id, values, stored)
     if problem:
         raise InvalidInput(problem)
-    before = stored or _unanswered(target.id, question_id)
+    before = stored or _unanswered(target["id"], question_id)
     changes = {name: [before[name], new] for name, new in values.items()
                if _comparable(before[name]) != _comparable(new)}
     if not changes:
@@ -94,25 +99,17 @@ def record_response(
     now = utcnow()
     written = {name: pair[1] for name, pair in changes.items()}
     written.update(revision=before["revision"] + 1, assessed_by=actor, assessed_at=now)
-    if target.status == InspectionStatus.PLANNED:
-        insp = session.get(Inspection, target.id)
+    if target["status"] == InspectionStatus.PLANNED:
+        insp = session.get(Inspection, target["id"])
         assert insp is not None
-        mark_in_progress(session, actor, insp)
+        mark_in_progress(session, actor, insp)  # its own event: the head moves
+        store.reread_head()
     after = {**before, **written}
-    if stored is None:
-        inserted = cast(CursorResult[Any], session.execute(
-            insert(_RESPONSES), {k: v for k, v in after.items() if k != "id"}))
-        key = inserted.inserted_primary_key
-        assert key is not None  # a single-row INSERT always has one
-        after["id"] = key[0]
-    else:
-        session.execute(update(_RESPONSES).where(_RESPONSES.c.id == after["id"]), written)
-    session.execute(_TOUCH, {"i": target.id, "now": now})
-    _sync(session, Inspection, target.id, {"updated_at": now})
-    append_event(
-        session, actor, "response.record", "response", f"{target.code}/{question_id}",
-        changes, target.code, state=state_of("response", after),
-    )
+    after["id"] = store.write_row(after, written, insert=stored is None)
+    store.touch(target["id"], now)
+    _sync(session, Inspection, target["id"], {"updated_at": now})
+    store.append(actor, "response.record", "response", f"{code}/{question_id}", changes, code,
+                 state=state_of("response", after))
     return _as_orm(session, after)
 
 
@@ -129,6 +126,129 @@ _ROW = select(_RESPONSES).where(_RESPONSES.c.inspection_id == bindparam("i"),
                                 _RESPONSES.c.question_id == bindparam("q"))
 _TOUCH = (update(_INSPECTIONS).where(_INSPECTIONS.c.id == bindparam("i"))
           .values(updated_at=bindparam("now")))
+_ROW_COLUMNS = tuple(c.name for c in _RESPONSES.columns)
+_RESPONSE_CLASS = sa_inspect(Response).class_manager
+_TARGET_COLUMNS = ("id", "code", "status", "template_id", "sha256")
+# What the SQLite path reads in one statement: the target, its response row (every column, as
+# r_<name>; NULLs when unanswered) and the audit head.
+_TARGET_ROW_HEAD = (
+    _TARGET.outerjoin(_RESPONSES, and_(_RESPONSES.c.inspection_id == _INSPECTIONS.c.id,
+                                       _RESPONSES.c.question_id == bindparam("q")))
+    .add_columns(*(c.label(f"r_{c.name}") for c in _RESPONSES.columns), *HEAD_COLUMNS)
+)
+_UPDATED_COLUMNS = tuple(name for name in _ROW_COLUMNS
+                         if name not in ("id", "inspection_id", "question_id"))
+_LEAN_READ = LeanStatement(_TARGET_ROW_HEAD)
+_LEAN_INSERT = LeanStatement(sa_insert(_RESPONSES),
+                             [name for name in _ROW_COLUMNS if name != "id"])
+_LEAN_UPDATE = LeanStatement(update(_RESPONSES).where(_RESPONSES.c.id == bindparam("pk")),
+                             _UPDATED_COLUMNS)
+_LEAN_TOUCH = LeanStatement(_TOUCH)
+_LEAN_HEAD = LeanStatement(select(*HEAD_COLUMNS))
+
+
+class _Store(Protocol):
+    """Where ``record_response`` reads and writes: the same steps on either database."""
+
+    def read(self, code: str, question_id: str
+             ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]: ...
+    def reread_head(self) -> None: ...
+    def write_row(self, after: Mapping[str, Any], written: Mapping[str, Any], *,
+                  insert: bool) -> int: ...
+    def touch(self, inspection_id: int, now: Any) -> None: ...
+    def append(self, actor: str, action: str, entity_type: str, entity_id: str,
+               changes: Mapping[str, Any], inspection_code: str, *,
+               state: Mapping[str, Any]) -> None: ...
+
+
+class _SessionStore:
+    """Through the Session: a server (row read ``FOR UPDATE``, ``append_event`` under the
+    advisory lock)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def read(self, code: str, question_id: str
+             ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        target = self.session.execute(_TARGET, {"code": code}).mappings().first()
+        if target is None:
+            return None, None
+        row = self.session.execute(locking(self.session, _ROW),
+                                   {"i": target["id"], "q": question_id}).mappings().first()
+        return dict(target), dict(row) if row is not None else None
+
+    def reread_head(self) -> None:
+        """``append_event`` reads the head itself."""
+
+    def write_row(self, after: Mapping[str, Any], written: Mapping[str, Any], *,
+                  insert: bool) -> int:
+        if insert:
+            inserted = cast(CursorResult[Any], self.session.execute(
+                sa_insert(_RESPONSES), {k: v for k, v in after.items() if k != "id"}))
+            key = inserted.inserted_primary_key
+            assert key is not None  # a single-row INSERT always has one
+            return int(key[0])
+        self.session.execute(update(_RESPONSES).where(_RESPONSES.c.id == after["id"]), written)
+        return int(after["id"])
+
+    def touch(self, inspection_id: int, now: Any) -> None:
+        self.session.execute(_TOUCH, {"i": inspection_id, "now": now})
+
+    def append(self, actor: str, action: str, entity_type: str, entity_id: str,
+               changes: Mapping[str, Any], inspection_code: str, *,
+               state: Mapping[str, Any]) -> None:
+        append_event(self.session, actor, action, entity_type, entity_id, changes,
+                     inspection_code, state=state)
+
+
+class _DriverStore:
+    """SQLite: lean statements on the session's connection, the target, row and head read in
+    one SELECT. ``Workspace.begin`` holds the file (``BEGIN IMMEDIATE``), so the head read
+    here is still the head when the event is appended."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.conn = LeanConnection.of(session)
+        self.head: tuple[int, str] = (0, GENESIS_HASH)
+
+    def read(self, code: str, question_id: str
+             ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        found = _LEAN_READ.first(self.conn, {"code": code, "q": question_id})
+        if found is None:
+            return None, None
+        self._set_head(found)
+        target = {name: found[name] for name in _TARGET_COLUMNS}
+        if found["r_id"] is None:
+            return target, None
+        return target, {name: found[f"r_{name}"] for name in _ROW_COLUMNS}
+
+    def _set_head(self, found: Mapping[str, Any]) -> None:
+        if found["head_seq"] is not None:
+            self.head = (int(found["head_seq"]), str(found["head_hash"]))
+
+    def reread_head(self) -> None:
+        self.session.flush()
+        found = _LEAN_HEAD.first(self.conn, {})
+        assert found is not None  # scalar subqueries: always one row
+        self._set_head(found)
+
+    def write_row(self, after: Mapping[str, Any], written: Mapping[str, Any], *,
+                  insert: bool) -> int:
+        if insert:
+            row_id = _LEAN_INSERT.run(self.conn, after).lastrowid
+            assert row_id is not None  # a single-row INSERT always has one
+            return row_id
+        _LEAN_UPDATE.run(self.conn, {**after, "pk": after["id"]})
+        return int(after["id"])
+
+    def touch(self, inspection_id: int, now: Any) -> None:
+        _LEAN_TOUCH.run(self.conn, {"i": inspection_id, "now": now})
+
+    def append(self, actor: str, action: str, entity_type: str, entity_id: str,
+               changes: Mapping[str, Any], inspection_code: str, *,
+               state: Mapping[str, Any]) -> None:
+        append_event_at(self.session, self.conn, self.head, actor, action, entity_type,
+                        entity_id, changes, inspection_code, state=state)
 
 
 def _template_content(session: Session, template_id: int) -> Any:
@@ -147,6 +267,8 @@ def _unanswered(inspection_id: int, question_id: str) -> dict[str, Any]:
 
 def _sync(session: Session, entity: type[Any], pk: int, values: Mapping[str, Any]) -> Any:
     """Bring a loaded ORM object up to date with a Core write (no SQL); None if not loaded."""
+    if not session.identity_map:  # an autosave's own session has loaded nothing
+        return None
     obj = session.identity_map.get(identity_key(entity, pk))
     if obj is not None:
         for name, value in values.items():
@@ -159,7 +281,10 @@ def _as_orm(session: Session, row: Mapping[str, Any]) -> Response:
     loaded = _sync(session, Response, row["id"], row)
     if isinstance(loaded, Response):
         return loaded
-    response = Response(**row)
+    # As a load builds it: no constructor, whose attribute events record every column as a
+    # change (twice the cost of the rest of this).
+    response = _RESPONSE_CLASS.new_instance()
+    response.__dict__.update(row)
     make_transient_to_detached(response)
     session.add(response)
     return response
