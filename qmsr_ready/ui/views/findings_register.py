@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -85,6 +86,8 @@ class FindingsRegisterView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        # Every row one height (Qt's uniform rows for a table): nothing asks 5,000 rows' sizes.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         # Title takes what the short columns (fitted to content, capped) leave, never under a
         # floor: on 1280x720 at 125 % it used to shrink to "Co…".
@@ -193,10 +196,11 @@ class FindingsRegisterView(QWidget):
                 rows = load_finding_rows(session, scope)
         self._loaded = (self._ctx.workspace, scope) if self._ctx.workspace is not None else None
         today = dt.date.today()
+        # Before the rows arrive: showing the column after them laid the table out twice.
+        self.table.setColumnHidden(COL["Inspection"], not self.all_inspections.isChecked())
         self.model.set_rows(rows, today=today)
         not_closed = [r for r in rows if r.status != FindingStatus.CLOSED]
         self._totals = (sum(r.overdue(today) for r in not_closed), len(not_closed))
-        self.table.setColumnHidden(COL["Inspection"], not self.all_inspections.isChecked())
         self._refill_choices(rows)
         self._update_state()
         self._update_count()
