@@ -35,6 +35,7 @@ from qmsr_ready.core.errors import (
     SchemaMigrationFailed,
     SchemaTooNew,
     WorkspaceReadOnly,
+    WorkspaceReplaced,
 )
 from qmsr_ready.core.migrations import HEAD_REVISION, alembic_config, known_revisions
 from qmsr_ready.core.paths import default_workspace_path
@@ -93,19 +94,53 @@ def translated(path: Path, translate: Translator | None = None) -> Iterator[None
         raise mapped from exc
 
 
-def _make_engine(path: Path, *, read_only: bool) -> Engine:
-    """An engine whose every connection has our pragmas and real (transactional) BEGINs."""
+def _identity(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
 
+
+def _check_identity(path: Path, expected: tuple[int, int]) -> None:
+    """Refuse a connection when ``path`` no longer names the file the workspace was opened on."""
+    try:
+        same = _identity(path) == expected
+    except OSError:
+        same = False
+    if not same:
+        raise WorkspaceReplaced(
+            f"{path}: the workspace file was replaced while open; reopen it."
+        )
+
+
+def _make_engine(path: Path, *, read_only: bool, expected: tuple[int, int] | None = None
+                 ) -> Engine:
+    """An engine whose every connection has our pragmas and real (transactional) BEGINs.
+
+    ``path`` is resolved (no symlink in it) and must exist. Each new connection, made whenever
+    the pool grows (another thread, a connection kept by a worker), first checks that ``path``
+    still names the file it named here (device and inode), and again once SQLite has it open:
+    a file swapped in under that name is refused, never read or written. ``expected`` is the
+    identity of the file the user asked for, when ``path`` is another name of it."""
+    path = Path(os.path.realpath(path))
+    if expected is None:
+        expected = _identity(path)
+    _check_identity(path, expected)
     target = read_only_uri(path) if read_only else str(path)
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(
+        _check_identity(path, expected)
+        conn = sqlite3.connect(
             target,
             uri=read_only,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
             isolation_level=None,
         )
+        try:
+            _check_identity(path, expected)
+        except WorkspaceReplaced:
+            conn.close()
+            raise
+        return conn
 
     engine = create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool)
 
@@ -348,8 +383,9 @@ def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspac
     source = open_path_for(p)
     revision = inspect_workspace_file(p if source == p.resolve() else source)
     _check_known(p, revision)
+    asked = _identity(p)  # the file the user named: every connection must reach this one
     if read_only:
-        engine = _make_engine(source, read_only=True)
+        engine = _make_engine(source, read_only=True, expected=asked)
         try:
             return Workspace(p, engine, read_only=True, lock=None, schema_revision=revision or "",
                              database_file=source)
@@ -360,7 +396,11 @@ def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspac
             engine.dispose()
             raise
     lock = acquire_writer_lock(p)
-    engine = _make_engine(lock.open_path, read_only=False)
+    try:
+        engine = _make_engine(lock.open_path, read_only=False, expected=asked)
+    except BaseException:
+        lock.release()
+        raise
     try:
         revision = _current_revision(engine)  # re-read under the lock
         _check_known(p, revision)

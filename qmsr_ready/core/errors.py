@@ -36,6 +36,10 @@ class WorkspaceReadOnly(QmsrError):  # noqa: N818 (names fixed by the API contra
     """A write was attempted on a workspace opened read-only."""
 
 
+class WorkspaceReplaced(QmsrError):  # noqa: N818 (named like the others)
+    """The open workspace file's name now leads to another file: no new connection is made."""
+
+
 class SchemaTooNew(QmsrError):  # noqa: N818 (names fixed by the API contract)
     """The workspace was written by a newer QMSR Ready than this one."""
 

@@ -12,13 +12,15 @@ so a crashed writer never locks anyone out:
 
 The holder writes who it is, since when and the path it opened into the lock files, so a refused
 second writer can say whom to ask, and a process opening the same file by another name opens the
-holder's path instead (``open_path_for``): SQLite names the ``-wal`` after the path, so a reader
-through a hard link would read the main file only (older data, torn by a checkpoint), and a
-writer through it would checkpoint its own ``-wal`` over the holder's. Lock files are made 0666
-(any user of a shared workspace may lock it) and removed on release while still locked (a taker
-checks it locked the file still at that name). The workspace file itself is never opened here:
-closing any descriptor of a SQLite file drops the process's POSIX locks on it, which SQLite
-relies on.
+holder's path instead (``open_path_for``; only a record that names the same regular file by a
+fully resolved path, in a lock file written by this user or the workspace file's owner: the folder
+is shared, and a record naming a symlink could be re-pointed later): SQLite names the ``-wal``
+after the path, so a reader through a hard link would read the main file only (older data, torn by
+a checkpoint), and a writer through it would checkpoint its own ``-wal`` over the holder's. Lock
+files are made 0666 (any user of a shared workspace may lock it) and removed on release while
+still locked (a taker checks it locked the file still at that name). The workspace file itself is
+never opened here: closing any descriptor of a SQLite file drops the process's POSIX locks on it,
+which SQLite relies on.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import getpass
 import json
 import os
 import socket
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -121,20 +124,43 @@ def identity_lock_path(path: Path) -> Path:
     return folder / _identity_name(st)
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _uid_of(path: Path) -> int | None:
+    """The owner of ``path`` (not following a symlink); ``None`` where there are no owners."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: no POSIX owners to compare
+        return None
     try:
-        sa, sb = a.stat(), b.stat()
+        return os.lstat(path).st_uid
     except OSError:
-        return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+        return -1  # gone: owned by nobody we trust
 
 
-def _recorded_path(record: Holder | None, real: Path) -> Path | None:
-    """The other name of ``real`` a (live or killed) holder opened, if its record names one."""
+def _trusted_record(lock: Path, real: Path) -> bool:
+    """Whether a lock file's record may steer which path we open: it must have been written by
+    this user or by the workspace file's owner. The identity folder is shared by every local
+    user, so anyone may leave a record there naming any path (the file stays theirs)."""
+    mine = _uid_of(lock)
+    if mine is None:  # pragma: no cover - Windows
+        return True
+    return mine in (os.getuid(), _uid_of(real))
+
+
+def _recorded_path(record: Holder | None, real: Path, lock: Path) -> Path | None:
+    """The other name of ``real`` a (live or killed) holder opened, if its record names one we
+    can trust: fully resolved (no symlink anywhere, so nobody can re-point it later), a regular
+    file that is ``real`` itself (same device and inode, not followed), in a lock file written
+    by this user or the workspace's owner. Anything else is ignored and ``real`` is opened."""
     if record is None or not record.path:
         return None
     theirs = Path(record.path)
-    if not theirs.is_absolute() or theirs == real or not _same_file(theirs, real):
+    if not theirs.is_absolute() or theirs == real or os.path.realpath(theirs) != str(theirs):
+        return None
+    try:
+        st, want = os.lstat(theirs), os.stat(real)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (want.st_dev, want.st_ino):
+        return None
+    if not _trusted_record(lock, real):
         return None
     return theirs
 
@@ -148,7 +174,7 @@ def open_path_for(path: Path) -> Path:
         lock = lock_root() / LOCK_DIR_NAME / _identity_name(real.stat())
     except OSError:
         return real
-    return _recorded_path(_read_holder(lock), real) or real
+    return _recorded_path(_read_holder(lock), real, lock) or real
 
 
 def _open(target: Path) -> tuple[int, bool]:
@@ -200,7 +226,8 @@ class WriterLock:
                 record = self._take(target)
                 if target == identity:
                     previous = record
-            self.open_path = _recorded_path(previous, real) or real
+            self.open_path = (_recorded_path(previous, real, identity) if identity else None
+                              ) or real
             me = _me(self.open_path)
             for fd, _target in self._held:
                 _write_record(fd, me)
