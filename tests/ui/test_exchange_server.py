@@ -23,7 +23,7 @@ from qmsr_ready.core.exchange.plan import ExchangePlan
 from qmsr_ready.core.exchange.snapshot import read_mine
 from qmsr_ready.core.server.errors import ServerUnreachable
 from qmsr_ready.ui.context import AppContext
-from qmsr_ready.ui.dialogs import connect_server
+from qmsr_ready.ui.dialogs import connect_server, server_keyring
 from qmsr_ready.ui.dialogs.connect_server import ConnectServerDialog, ServerTarget
 from qmsr_ready.ui.exchange_ops import ExchangeOps
 
@@ -61,7 +61,7 @@ class FakeOpen:
 
 @pytest.fixture
 def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(connect_server, "keyring_backend", lambda: None)
+    monkeypatch.setattr(server_keyring, "keyring_backend", lambda: None)
 
 
 def _fake_open(monkeypatch: pytest.MonkeyPatch, answer: Any) -> FakeOpen:

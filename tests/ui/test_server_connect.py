@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from qmsr_ready.ui.dialogs import connect_server
+from qmsr_ready.ui.dialogs import connect_server, server_jobs, server_keyring
 from qmsr_ready.ui.dialogs.connect_server import ConnectServerDialog, ServerTarget
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -88,14 +88,14 @@ def test_verify_full_without_ca_file_is_refused_in_the_dialog(qtbot, ctx) -> Non
 
 def test_password_goes_to_the_keyring_only(qtbot, ctx, app_settings, monkeypatch) -> None:
     ring = MemoryKeyring()
-    monkeypatch.setattr(connect_server, "keyring_backend", lambda: ring)
+    monkeypatch.setattr(server_keyring, "keyring_backend", lambda: ring)
     opened: list[tuple[str, str]] = []
 
     def fake_open(target: ServerTarget, password: str, actor: str) -> FakeWorkspace:
         opened.append((target.url(), password))
         return FakeWorkspace()
 
-    monkeypatch.setattr(connect_server, "open_server_job", fake_open)
+    monkeypatch.setattr(server_jobs, "open_server_job", fake_open)
     dialog = _dialog(qtbot, ctx)
     assert dialog.remember.isEnabled()
     _fill(dialog)
@@ -122,7 +122,7 @@ def test_password_goes_to_the_keyring_only(qtbot, ctx, app_settings, monkeypatch
 
 
 def test_without_a_keyring_it_says_so_and_asks_each_time(qtbot, ctx, monkeypatch) -> None:
-    monkeypatch.setattr(connect_server, "keyring_backend", lambda: None)
+    monkeypatch.setattr(server_keyring, "keyring_backend", lambda: None)
     dialog = _dialog(qtbot, ctx)
     assert not dialog.remember.isEnabled()
     assert "No system keyring" in dialog.remember.text()
@@ -156,7 +156,7 @@ def test_a_driver_error_is_never_echoed(qtbot, ctx, monkeypatch) -> None:
     def boom(*_args: Any) -> None:
         raise RuntimeError(f"connection string host=x password={SECRET}")
 
-    monkeypatch.setattr(connect_server, "open_server_job", boom)
+    monkeypatch.setattr(server_jobs, "open_server_job", boom)
     dialog = _dialog(qtbot, ctx)
     _fill(dialog)
     dialog.connect_now()
@@ -166,7 +166,7 @@ def test_a_driver_error_is_never_echoed(qtbot, ctx, monkeypatch) -> None:
 
 
 def test_dialog_renders_at_1366x768(qtbot, ctx, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(connect_server, "keyring_backend", lambda: None)
+    monkeypatch.setattr(server_keyring, "keyring_backend", lambda: None)
     dialog = _dialog(qtbot, ctx)
     _fill(dialog)
     dialog.show_problem("Cannot reach the database server db.plant.example:5433 (timeout). "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qmsr_ready.ui.dialogs import connect_server
+from qmsr_ready.ui.dialogs import server_keyring
 from qmsr_ready.ui.dialogs.connect_server import ConnectServerDialog
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -32,7 +32,7 @@ def test_gui_url_goes_through_connect_not_a_file(main_window, tmp_path: Path,
 
 def test_a_url_fills_the_dialog_and_its_password_is_used_not_shown(
         qtbot, ctx, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(connect_server, "keyring_backend", lambda: None)
+    monkeypatch.setattr(server_keyring, "keyring_backend", lambda: None)
     dialog = ConnectServerDialog(ctx)
     qtbot.addWidget(dialog)
     ready = dialog.fill_from_url(

@@ -13,132 +13,71 @@ its owner but never used) offers to create one there.
 
 The same dialog picks the server of File ▸ Merge from server (``purpose="merge"``): it checks the
 login by opening the database read-only and hands back the URL to merge from.
+
+This module is the form; the target and password masking live in ``server_target``, the keyring
+in ``server_keyring``, the worker jobs in ``server_jobs`` (patch them there in tests).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from qmsr_ready.core.errors import NotAWorkspace, QmsrError
-from qmsr_ready.core.server.url import display_location, mask_passwords, url_fields
+from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.server.url import url_fields
+from qmsr_ready.ui.dialogs import server_jobs, server_keyring
+from qmsr_ready.ui.dialogs.server_form import ServerForm
+from qmsr_ready.ui.dialogs.server_jobs import (
+    check_merge_source_job,
+    create_server_job,
+    open_server_job,
+)
+from qmsr_ready.ui.dialogs.server_keyring import (
+    KEYRING_SERVICE,
+    keyring_backend,
+    remember_password,
+    saved_password,
+)
+from qmsr_ready.ui.dialogs.server_target import (
+    DEFAULT_PORT,
+    TLS_MODES,
+    ServerTarget,
+    masked,
+    url_with_password,
+)
 from qmsr_ready.ui.presentation import MARGIN
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace
     from qmsr_ready.ui.context import AppContext
 
+__all__ = [
+    "DEFAULT_PORT",
+    "KEYRING_SERVICE",
+    "TLS_MODES",
+    "ConnectServerDialog",
+    "ServerTarget",
+    "check_merge_source_job",
+    "create_server_job",
+    "empty_message",
+    "keyring_backend",
+    "masked",
+    "open_server_job",
+    "remember_password",
+    "saved_password",
+    "url_with_password",
+]
+
 log = logging.getLogger(__name__)
-
-KEYRING_SERVICE = "qmsr-ready"
-DEFAULT_PORT = 5432
-TLS_MODES = (
-    ("prefer", "Prefer TLS (use it when the server offers it)"),
-    ("require", "Require TLS (encrypted, server not verified)"),
-    ("verify-full", "Verify the server (encrypted, certificate and host name checked)"),
-    ("disable", "No TLS (only on a trusted network)"),
-)
-
-
-@dataclass(frozen=True)
-class ServerTarget:
-    """Where a server workspace is: everything but the password."""
-
-    host: str
-    port: int
-    database: str
-    user: str
-    sslmode: str = "prefer"
-    sslrootcert: str = ""
-
-    def url(self) -> str:
-        """``postgresql+psycopg://USER@HOST:PORT/DB?sslmode=…`` (never with a password)."""
-        from qmsr_ready.core.server.url import build_server_url
-
-        return build_server_url(self.host, self.port, self.database, self.user, self.sslmode,
-                                self.sslrootcert)
-
-    @classmethod
-    def from_url(cls, text: str) -> ServerTarget:
-        """Read a remembered URL back into fields (``BadServerUrl`` if it is not one)."""
-        fields = url_fields(text)
-        return cls(host=str(fields["host"]), port=int(fields["port"]),
-                   database=str(fields["database"]), user=str(fields["user"]),
-                   sslmode=str(fields["sslmode"]), sslrootcert=str(fields["sslrootcert"]))
-
-    @property
-    def keyring_user(self) -> str:
-        """The keyring entry's name: one password per user on one database."""
-        return f"{self.user}@{self.host}:{self.port}/{self.database}"
-
-
-# -- the system keyring (optional) ------------------------------------------------------
-def keyring_backend() -> Any | None:
-    """The platform keyring when one is usable, else None (no package, or no backend)."""
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
-        return None
-    try:
-        backend = keyring.get_keyring()
-    except Exception as exc:  # a broken keyring configuration is "no keyring", not a crash
-        log.info("no usable keyring: %s", type(exc).__name__)
-        return None
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
-        return None
-    return backend
-
-
-def saved_password(target: ServerTarget) -> str | None:
-    backend = keyring_backend()
-    if backend is None:
-        return None
-    try:
-        value = backend.get_password(KEYRING_SERVICE, target.keyring_user)
-    except Exception as exc:
-        log.warning("reading the keyring failed: %s", type(exc).__name__)
-        return None
-    return str(value) if value else None
-
-
-def remember_password(target: ServerTarget, password: str, remember: bool) -> str:
-    """Store (or, unticked, forget) the password; "" or one line saying why it was not."""
-    backend = keyring_backend()
-    if backend is None:
-        return "No system keyring: the password was not saved." if remember else ""
-    try:
-        if remember:
-            backend.set_password(KEYRING_SERVICE, target.keyring_user, password)
-        elif backend.get_password(KEYRING_SERVICE, target.keyring_user) is not None:
-            backend.delete_password(KEYRING_SERVICE, target.keyring_user)
-    except Exception as exc:
-        log.warning("the keyring refused: %s", type(exc).__name__)
-        return "The system keyring refused to save the password; it will be asked next time."
-    return ""
-
-
-def masked(message: str, password: str) -> str:
-    """``message`` with URL passwords and any occurrence of this one replaced."""
-    message = mask_passwords(message)
-    return message.replace(password, "***") if password else message
 
 
 def empty_message(target: ServerTarget) -> str:
@@ -147,62 +86,6 @@ def empty_message(target: ServerTarget) -> str:
             "Ready workspace yet. Create a new, empty one here? Its owner must have run "
             "'qmsr-ready server init URL --editor ROLE' first (or can copy a workspace file in "
             "with 'qmsr-ready copy FILE URL').")
-
-
-def _holds_workspace(ws: Workspace) -> bool:
-    """False for a database at the current schema that was never given a workspace (the state
-    ``server init`` leaves it in): its workspace_info has no workspace_id yet."""
-    return bool(ws.workspace_id)
-
-
-def open_server_job(target: ServerTarget, password: str, actor: str) -> Workspace | None:
-    """Open the server workspace (runs on a worker thread); None when the database holds no
-    workspace yet, so the dialog can offer to create one."""
-    from qmsr_ready.core.db import open_workspace
-
-    try:
-        ws = open_workspace(target.url(), password=password or None, actor=actor)
-    except NotAWorkspace:  # from a server: it has no tables at all
-        return None
-    if not _holds_workspace(ws):
-        ws.close()
-        return None
-    return ws
-
-
-def create_server_job(target: ServerTarget, password: str, actor: str) -> Workspace:
-    """Create a new workspace in the empty database (runs on a worker thread). A role that may
-    not create tables gets core's one line naming the owner's ``server init``."""
-    from qmsr_ready.core.db import open_workspace
-
-    return open_workspace(target.url(), create=True, password=password or None, actor=actor)
-
-
-def check_merge_source_job(target: ServerTarget, password: str) -> str:
-    """Open the database read-only to check the login and that it holds a workspace (runs on a
-    worker thread); the URL to merge from, with the password for the merge's own connection."""
-    from qmsr_ready.core.db import open_workspace
-
-    try:
-        ws = open_workspace(target.url(), read_only=True, password=password or None)
-    except NotAWorkspace:
-        ws = None
-    if ws is not None:
-        holds = _holds_workspace(ws)
-        ws.close()
-        if holds:
-            return url_with_password(target.url(), password)
-    raise QmsrError(f"{display_location(target.url())} holds no QMSR Ready workspace yet; "
-                    "there is nothing to merge from it.")
-
-
-def url_with_password(url: str, password: str) -> str:
-    """``url`` carrying ``password`` (kept in memory only: never shown, logged or remembered)."""
-    from qmsr_ready.core.server.url import parse_server_url
-
-    if not password:
-        return url
-    return parse_server_url(url, password).render_as_string(hide_password=False)
 
 
 class ConnectServerDialog(QDialog):
@@ -234,57 +117,14 @@ class ConnectServerDialog(QDialog):
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.recent = QComboBox()
-        self.recent.setAccessibleName("Recent servers")
-        for url in self._ctx.settings.recent_servers():
-            self.recent.addItem(url, url)
-        self.recent.setEnabled(self.recent.count() > 0)
+        self.has_keyring = server_keyring.keyring_backend() is not None
+        form = ServerForm(self._ctx.settings.recent_servers(), self.has_keyring)
+        self._form = form
+        self.recent, self.host, self.port = form.recent, form.host, form.port
+        self.database, self.user, self.password = form.database, form.user, form.password
+        self.remember, self.tls, self.ca_file = form.remember, form.tls, form.ca_file
+        self.ca_browse = form.ca_browse
         self.recent.activated.connect(self._on_recent_activated)
-        self.host = QLineEdit()
-        self.host.setAccessibleName("Host")
-        self.host.setPlaceholderText("db.example.internal")
-        self.port = QSpinBox()
-        self.port.setRange(1, 65535)
-        self.port.setValue(DEFAULT_PORT)
-        self.port.setAccessibleName("Port")
-        self.database = QLineEdit()
-        self.database.setAccessibleName("Database")
-        self.database.setPlaceholderText("qmsr")
-        self.user = QLineEdit()
-        self.user.setAccessibleName("User")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Password")
-        self.remember = QCheckBox("Remember the password in the system keyring")
-        self.has_keyring = keyring_backend() is not None
-        if not self.has_keyring:
-            self.remember.setEnabled(False)
-            self.remember.setText("No system keyring on this computer: the password is asked "
-                                  "each time")
-        self.tls = QComboBox()
-        self.tls.setAccessibleName("TLS")
-        for mode, label in TLS_MODES:
-            self.tls.addItem(label, mode)
-        self.tls.currentIndexChanged.connect(self._update_ca)
-        self.ca_file = QLineEdit()
-        self.ca_file.setAccessibleName("CA certificate file")
-        self.ca_file.setPlaceholderText("The server's CA certificate (.crt or .pem)")
-        self.ca_browse = QPushButton("Browse…")
-        self.ca_browse.clicked.connect(self._on_ca_browse_clicked)
-        ca_row = QHBoxLayout()
-        ca_row.addWidget(self.ca_file, 1)
-        ca_row.addWidget(self.ca_browse)
-
-        form = QFormLayout()
-        form.addRow("&Recent", self.recent)
-        form.addRow("&Host", self.host)
-        form.addRow("&Port", self.port)
-        form.addRow("&Database", self.database)
-        form.addRow("&User", self.user)
-        form.addRow("Pass&word", self.password)
-        form.addRow("", self.remember)
-        form.addRow("&TLS", self.tls)
-        form.addRow("CA file", ca_row)  # a row of two widgets: no mnemonic buddy
 
         self.problem = QLabel()
         self.problem.setObjectName("connectProblem")
@@ -327,31 +167,15 @@ class ConnectServerDialog(QDialog):
         layout.addWidget(self.local_button)
         layout.addWidget(self.create_button)
         layout.addWidget(self.buttons)
-        self._update_ca()
-
-    def _update_ca(self) -> None:
-        uses_ca = self.tls.currentData() in ("require", "verify-full")
-        self.ca_file.setEnabled(uses_ca)
-        self.ca_browse.setEnabled(uses_ca)
 
     # -- values -----------------------------------------------------------------------------
     def target(self) -> ServerTarget:
-        return ServerTarget(
-            host=self.host.text().strip(), port=self.port.value(),
-            database=self.database.text().strip(), user=self.user.text().strip(),
-            sslmode=str(self.tls.currentData()),
-            sslrootcert=self.ca_file.text().strip() if self.ca_file.isEnabled() else "",
-        )
+        return self._form.target()
 
     def fill(self, target: ServerTarget) -> None:
         """Show a target's fields and its saved password, if the keyring has one."""
-        self.host.setText(target.host)
-        self.port.setValue(target.port)
-        self.database.setText(target.database)
-        self.user.setText(target.user)
-        self.tls.setCurrentIndex(max(0, self.tls.findData(target.sslmode)))
-        self.ca_file.setText(target.sslrootcert)
-        password = saved_password(target)
+        self._form.show_target(target)
+        password = server_keyring.saved_password(target)
         self.password.setText(password or "")
         self.remember.setChecked(password is not None)
 
@@ -393,13 +217,13 @@ class ConnectServerDialog(QDialog):
         password, actor = self.password.text(), self._ctx.actor
         if self.for_merge:
             self._job = self._ctx.workers.start(
-                lambda _progress: check_merge_source_job(target, password),
+                lambda _progress: server_jobs.check_merge_source_job(target, password),
                 on_result=lambda url: self._on_merge_source(target, password, url),
                 on_error=self._on_open_failed,
             )
             return
         self._job = self._ctx.workers.start(
-            lambda _progress: open_server_job(target, password, actor),
+            lambda _progress: server_jobs.open_server_job(target, password, actor),
             on_result=lambda ws: self._on_opened(target, password, ws),
             on_error=self._on_open_failed,
         )
@@ -414,7 +238,7 @@ class ConnectServerDialog(QDialog):
         self._set_busy(True)
         password, actor = self.password.text(), self._ctx.actor
         self._job = self._ctx.workers.start(
-            lambda _progress: create_server_job(target, password, actor),
+            lambda _progress: server_jobs.create_server_job(target, password, actor),
             on_result=lambda ws: self._on_opened(target, password, ws),
             on_error=self._on_open_failed,
         )
@@ -451,7 +275,7 @@ class ConnectServerDialog(QDialog):
         self.accept()
 
     def _remember(self, target: ServerTarget, password: str) -> None:
-        note = remember_password(target, password, self.remember.isChecked())
+        note = server_keyring.remember_password(target, password, self.remember.isChecked())
         if note:
             log.info(note)
         self._ctx.settings.add_recent_server(target.url())
@@ -478,14 +302,6 @@ class ConnectServerDialog(QDialog):
             self.fill(ServerTarget.from_url(str(url)))
         except QmsrError as exc:
             self.show_problem(exc.message)
-
-    def _on_ca_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "CA certificate", self.ca_file.text(),
-            "Certificates (*.crt *.pem *.cer);;All files (*)",
-        )
-        if path:
-            self.ca_file.setText(path)
 
     def _on_local_button_clicked(self) -> None:
         self.wants_local_file = True
