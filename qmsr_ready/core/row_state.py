@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,12 +85,30 @@ def digest(value: Any) -> str:
     return hashlib.sha256(raw).hexdigest()[:_DIGEST_LEN]
 
 
-def _row_state(kind: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
+def _column_digest(table: str, name: str, value: Any) -> str:
     from qmsr_ready.core.verify_data import normalised  # verify_data imports nothing from here
 
+    return digest(normalised(table, name, value))
+
+
+# A save hashes mostly values it hashed before (the result, an empty field, the assessor): short
+# scalars are remembered (typed: True and 1 are different keys), long text is not kept.
+_recent_digest = functools.lru_cache(maxsize=512, typed=True)(_column_digest)
+_REMEMBERED = (str, int, type(None))  # not float: -0.0 == 0.0, yet their JSON differs
+_REMEMBER_LEN = 200
+
+
+def _save_digest(table: str, name: str, value: Any) -> str:
+    if type(value) in _REMEMBERED and not (type(value) is str and len(value) > _REMEMBER_LEN):
+        return _recent_digest(table, name, value)
+    return _column_digest(table, name, value)
+
+
+def _row_state(kind: str, table: str, row: dict[str, Any],
+               column_digest: Callable[[str, str, Any], str] = _column_digest) -> dict[str, Any]:
     skip = _SKIP | _SKIP_BY_KIND.get(kind, frozenset())
     return {
-        name: digest(normalised(table, name, value))
+        name: column_digest(table, name, value)
         for name, value in row.items() if name not in skip
     }
 
@@ -134,7 +152,7 @@ def state_of(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     columns = _column_set(spec.table)
     if row.keys() != columns:
         raise KeyError(f"{kind} state needs the columns {sorted(columns ^ set(row))}")
-    return _row_state(kind, spec.table, dict(row))
+    return _row_state(kind, spec.table, dict(row), _save_digest)
 
 
 @functools.cache
