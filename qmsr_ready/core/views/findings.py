@@ -61,7 +61,7 @@ class FindingListRow:
         dataclass sets each of its twelve fields through ``object.__setattr__``, which was a
         quarter of reading 5,000 findings. Equal to ``FindingListRow(*values)``."""
         row = object.__new__(cls)
-        row.__dict__.update(zip(_FIELD_NAMES, values, strict=True))
+        row.__dict__.update(zip(_FIELD_NAMES, values, strict=False))  # every field, in order
         return row
 
 
@@ -104,10 +104,12 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
     for finding_id, question_id in conn.execute(links).all():
         by_finding[finding_id].append(question_id)
     templates = _templates(session, inspection_code)
-    rows = []
+    rows: list[FindingListRow] = []
+    append, of_values, no_links = rows.append, FindingListRow.of_values, ()
     damaged = False
     # One lookup per (template, linked questions): 5,000 findings link a few hundred questions.
     areas: dict[tuple[int, tuple[str, ...]], str] = {}
+    template_keys = {code: id(template) for code, template in templates.items()}
     for (fid, insp_code, code, title, classification, status, owner, due, severity, likelihood,
          likely_483) in conn.execute(query.order_by(Inspection.code, Finding.code)).all():
         # The damaged-value check in the same pass (a BLOB title, text in a severity): a type
@@ -119,12 +121,12 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
             and type(likely_483) in (bool, int)
         ):
             damaged = True
-        qids = tuple(by_finding.get(fid, ()))
-        template = templates[insp_code]
-        area = areas.get((id(template), qids))
+        qids = tuple(by_finding.get(fid, no_links))
+        area_key = (template_keys[insp_code], qids)
+        area = areas.get(area_key)
         if area is None:
-            area = areas[id(template), qids] = finding_area(template, qids) or NO_AREA
-        rows.append(FindingListRow.of_values((
+            area = areas[area_key] = finding_area(templates[insp_code], qids) or NO_AREA
+        append(of_values((
             insp_code, code, title, classification, status, area, owner, due, severity,
             likelihood, bool(likely_483), qids,
         )))  # fmt: skip

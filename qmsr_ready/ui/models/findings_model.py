@@ -155,9 +155,11 @@ class FindingsTableModel(QAbstractTableModel):
         if column < 0:
             return rows
         key = self._sort_key_of(column)
+        by_code = column == COL["Code"]  # the default order: no key function per row
         return sorted(
             rows,
-            key=lambda r: (key(r), r.inspection_code, r.code),
+            key=(lambda r: (r.code.lower(), r.inspection_code, r.code)) if by_code
+            else lambda r: (key(r), r.inspection_code, r.code),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
 
@@ -189,6 +191,13 @@ class FindingsTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
+
+    def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
+        """Qt's index() asks rowCount() and columnCount() first: two calls into Python for
+        every cell the view draws through the proxy; this answers in one."""
+        if 0 <= row < len(self._rows) and 0 <= column < len(COLUMNS) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if (
