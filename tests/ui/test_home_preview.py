@@ -115,3 +115,37 @@ def test_full_list_keeps_the_preview_column_widths(  # type: ignore[no-untyped-d
     assert _cells(window, "Last export") == [CHANGED_SINCE_EXPORT.text] * 3
     assert [table.columnWidth(c) for c in columns] == before
     ctx.workers.wait()
+
+
+def test_a_full_read_that_refuses_a_damaged_value_drops_the_preview(  # type: ignore[no-untyped-def]
+    qtbot, ctx: AppContext, add_inspection
+) -> None:
+    """The start-up read does not look at every column; when the full read refuses one (a BLOB
+    lead), no preview row stays behind ("…" cells, a count, clickable stale rows): the list is
+    empty, says why, and New inspection follows the open workspace."""
+    import sqlite3
+
+    path = _closed_workspace(ctx, add_inspection)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE inspections SET lead = X'414243' WHERE code = "
+                 "(SELECT code FROM inspections ORDER BY code LIMIT 1 OFFSET 1)")
+    conn.commit()
+    conn.close()
+    window = MainWindow(ctx, deferred=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_home_preview(read_home_fast(path) or [])
+    assert len(_cells(window, "Code")) == 3
+    window.finish_startup()
+    assert window.open_workspace_path(path)
+    window.end_home_preview()
+    home = window.views["home"]
+    assert _cells(window, "Code") == []
+    text = home.count_label.text()  # type: ignore[attr-defined]
+    assert "damaged value" in text
+    assert "inspections.lead" in text
+    assert home.new_button.isEnabled()  # type: ignore[attr-defined]
+    home.filter_edit.setText("x")  # type: ignore[attr-defined]
+    home.filter_edit.setText("")  # type: ignore[attr-defined]
+    assert home.count_label.text() == text  # type: ignore[attr-defined]
+    ctx.workers.wait()

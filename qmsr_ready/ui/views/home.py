@@ -89,6 +89,7 @@ class HomeView(QWidget):
         self._readiness: Job | None = None
         self._dirty = False
         self._preview = False  # showing the start-up lines until the workspace opens
+        self._refusal = ""  # why the full read refused the list (shown instead of the count)
         self.model = InspectionsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -156,6 +157,7 @@ class HomeView(QWidget):
         layout.addWidget(self.table, 1)
         self.count_label = QLabel(page)
         self.count_label.setAccessibleName("Inspection count")
+        self.count_label.setWordWrap(True)  # a refused list says why here, in a sentence or two
         layout.addWidget(self.count_label)
         return page
 
@@ -235,6 +237,7 @@ class HomeView(QWidget):
             return  # the start-up lines stay until the workspace opens or fails to
         self._preview = False
         if self.ctx.workspace is None:
+            self._refusal = ""
             self.model.set_rows([])
             self.pages.setCurrentIndex(0)
             self.count_label.setText("No workspace is open.")
@@ -242,23 +245,42 @@ class HomeView(QWidget):
         from qmsr_ready.core.damaged_rows import refuse_damaged_rows
         from qmsr_ready.core.services.queries import list_inspections
 
-        with self.ctx.read() as session:
-            summaries = list_inspections(session)
-            # a BLOB title or text in a count: one message, like export, not garbled cells
-            refuse_damaged_rows(session, summaries, "The inspection list")
-            rows = [
-                replace(InspectionRow.from_summary(s), export=read_export_state(session, s.code))
-                for s in summaries
-            ]
-        self.model.set_rows(rows)
-        self.pages.setCurrentIndex(0 if rows else 1)
+        self._refusal = ""
         self.start_button.setEnabled(not self.ctx.read_only)
         self.new_button.setEnabled(not self.ctx.read_only)
+        try:
+            with self.ctx.read() as session:
+                summaries = list_inspections(session)
+                # a BLOB title or text in a count: one message, like export, not garbled cells
+                refuse_damaged_rows(session, summaries, "The inspection list")
+                rows = [
+                    replace(InspectionRow.from_summary(s),
+                            export=read_export_state(session, s.code))
+                    for s in summaries
+                ]
+        except Exception as exc:
+            # No row may stay from before (the start-up lines, "…" cells, clickable): the list
+            # is empty and says why; a bug still reaches the error hook after that.
+            self._start_readiness([])
+            self.model.set_rows([])
+            self.pages.setCurrentIndex(0)
+            self._refusal = (exc.message if isinstance(exc, QmsrError)
+                             else "The inspection list could not be read.")
+            self._update_count()
+            if not isinstance(exc, QmsrError):
+                raise
+            log.warning("inspection list refused: %s", exc)
+            return
+        self.model.set_rows(rows)
+        self.pages.setCurrentIndex(0 if rows else 1)
         self._update_count()
         self.set_inspection(self.ctx.current_inspection)
         self._start_readiness([r.code for r in rows if not r.readiness_known])
 
     def _update_count(self, *_args: object) -> None:
+        if self._refusal:
+            self.count_label.setText(self._refusal)
+            return
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         noun = f"inspection{'s' if total != 1 else ''}"
         self.count_label.setText(
