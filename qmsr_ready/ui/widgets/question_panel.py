@@ -2,34 +2,29 @@
 
 The panel only shows and collects; it emits ``changes_committed`` with the fields that changed
 and the runner turns them into undoable commands. Text boxes autosave (see ``autosave_text``).
+
+The guidance block lives in ``question_guide``, the answer inputs' parts in ``answer_inputs``
+(patch ``ask_na_reason`` here: the panel looks it up in this module).
 """
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QSpinBox,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from qmsr_ready.core.fields import RESPONSE
-from qmsr_ready.core.reasons import visible, with_na_reason
+from qmsr_ready.core.reasons import with_na_reason
 from qmsr_ready.core.views.checklist import ChecklistData, QuestionView, ResponseView
 from qmsr_ready.core.vocab import Result
 from qmsr_ready.ui import icons
@@ -40,117 +35,27 @@ from qmsr_ready.ui.presentation import (
     RESULT_SHORTCUTS,
     SPACING,
 )
-from qmsr_ready.ui.widgets.autosave_text import AutosaveTextEdit
-from qmsr_ready.ui.widgets.crosswalk_text import legacy_lines
-from qmsr_ready.ui.widgets.evidence_list import EvidenceListWidget
+from qmsr_ready.ui.widgets.answer_inputs import (
+    MIN_TEXT_LINES,
+    RESULT_ORDER,
+    SAMPLING_FIELDS,
+    ask_na_reason,
+    assessment_inputs,
+)
 from qmsr_ready.ui.widgets.flow_layout import flow_container
-
-MIN_TEXT_LINES = 3  # every text field shows at least this many lines (or scrolls with its box)
+from qmsr_ready.ui.widgets.question_guide import guidance_html, muted, wrapping
 
 if TYPE_CHECKING:
     from qmsr_ready.ui.context import AppContext
 
-RESULT_ORDER = (
-    Result.CONFORMS,
-    Result.MINOR_GAP,
-    Result.MAJOR_GAP,
-    Result.NOT_APPLICABLE,
-    Result.NOT_ASSESSED,
-)
-
-
-def _muted(label: QLabel) -> QLabel:
-    label.setStyleSheet("color: palette(placeholder-text);")
-    return label
-
-
-def _wrapping(text: str = "", selectable: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-    return label
-
-
-def guidance_html(question: QuestionView) -> str:
-    """Guidance, sampling hints, citations and the legacy crosswalk as one block of HTML."""
-
-    def section(title: str, lines: list[str]) -> str:
-        body = "<br>".join(escape(line) for line in lines if line) or "—"
-        return f"<p style='margin:0 0 8px 0'><b>{escape(title)}</b><br>{body}</p>"
-
-    parts = [
-        section("Look at", [question.look_at]),
-        section("Good looks like", [question.good_looks_like]),
-        section("Weak spots", [question.weak_spots]),
-        section("Records to sample", [f"• {r}" for r in question.records_to_sample]),
-        section("Citations", list(question.citations)),
-        section("Legacy QSR section (crosswalk)", legacy_lines(question.legacy)),
-    ]
-    if question.note:
-        parts.append(f"<p style='margin:0'><i>{escape(question.note)}</i></p>")
-    return "".join(parts)
-
-
-def ask_na_reason(parent: QWidget, question_id: str) -> str:
-    """Ask why a question does not apply (always empty to start: an old assessment note is not
-    a reason); the visible reason, or "" when cancelled or left blank."""
-    text, ok = QInputDialog.getMultiLineText(
-        parent,
-        f"{question_id}: not applicable",
-        "Why is this not applicable?\n"
-        "The reason is saved as the first line of the notes and printed in the PDF pack.",
-        "",
-    )
-    return visible(text) if ok else ""
-
-
-def _lines_height(box: QFrame, lines: int) -> int:
-    """Pixel height that shows ``lines`` lines of text in a plain/rich text edit."""
-    metrics = box.fontMetrics()
-    return metrics.lineSpacing() * lines + 2 * box.frameWidth() + 10  # + document margins
-
-
-SAMPLING_FIELDS = ("sample_population", "sample_size")
-
-
-class _SpinOrBlank(QSpinBox):
-    """A count that may be unknown: 0 shows as "—" and means "not recorded".
-
-    The range is the response field spec's, so the box never clamps a value the service
-    accepts; ``typed`` tells a value the user entered from the one last shown, so a box that
-    could not show a stored value (it would clamp it) never saves the clamped number.
-    """
-
-    def __init__(self, field: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        spec = RESPONSE.field(field)
-        self.field = field
-        self.setRange(*spec.int_limits)
-        self.setSpecialValueText("—")
-        self.setAccessibleName(spec.label)
-        self.setMinimumWidth(90)
-        self._shown = 0
-
-    def value_or_none(self) -> int | None:
-        return self.value() or None
-
-    @property
-    def typed(self) -> bool:
-        """True when the box holds something other than what was last shown."""
-        return self.value() != self._shown
-
-    def set_value_silently(self, value: int | None) -> None:
-        self.blockSignals(True)
-        self.setValue(value or 0)
-        self.blockSignals(False)
-        self._shown = self.value()
-
-    def mark_shown(self) -> None:
-        """Treat the current value as shown (it is being saved)."""
-        self._shown = self.value()
+__all__ = [
+    "MIN_TEXT_LINES",
+    "RESULT_ORDER",
+    "SAMPLING_FIELDS",
+    "QuestionPanel",
+    "ask_na_reason",
+    "guidance_html",
+]
 
 
 class QuestionPanel(QWidget):
@@ -165,15 +70,15 @@ class QuestionPanel(QWidget):
         self._response: ResponseView | None = None
         self._editable = True
 
-        self.breadcrumb = _muted(_wrapping(selectable=False))
+        self.breadcrumb = muted(wrapping(selectable=False))
         self.id_label = QLabel()
         self.id_label.setStyleSheet("font-weight: 600;")
-        self.badges = _muted(QLabel())
-        self.text_label = _wrapping()
+        self.badges = muted(QLabel())
+        self.text_label = wrapping()
         font = self.text_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.text_label.setFont(font)
-        self.assessed_label = _muted(QLabel())
+        self.assessed_label = muted(QLabel())
 
         # Result buttons: symbol + word + the key that sets it.
         self.result_group = QButtonGroup(self)
@@ -210,57 +115,19 @@ class QuestionPanel(QWidget):
         guide_layout.addWidget(self.guide_text)
 
         # Assessment inputs (right column).
-        self.notes = AutosaveTextEdit()
-        self.notes.setPlaceholderText("What you saw, asked and were shown — saved as you type")
-        self.notes.setAccessibleName("Notes")
+        answer = assessment_inputs(ctx)
+        self.notes, self.evidence = answer.notes, answer.evidence
+        self.records_reviewed, self.interviewees = answer.records_reviewed, answer.interviewees
+        self.population, self.sample_size = answer.population, answer.sample_size
+        self.inputs_scroll = answer.scroll
         self.notes.committed.connect(lambda text: self._commit({"notes": text}))
-        self.population = _SpinOrBlank("sample_population")
-        self.sample_size = _SpinOrBlank("sample_size")
         self.population.editingFinished.connect(self._on_sampling_edited)
         self.sample_size.editingFinished.connect(self._on_sampling_edited)
-        self.records_reviewed = AutosaveTextEdit()
-        self.records_reviewed.setPlaceholderText("Record IDs reviewed, one per line")
-        self.records_reviewed.setAccessibleName("Records reviewed")
         self.records_reviewed.committed.connect(
             lambda text: self._commit({"records_reviewed": text})
         )
-        self.interviewees = AutosaveTextEdit()
-        self.interviewees.setPlaceholderText("Name — role, one per line")
-        self.interviewees.setAccessibleName("Interviewees")
         self.interviewees.committed.connect(lambda text: self._commit({"interviewees": text}))
-        self.evidence = EvidenceListWidget(ctx)
-        for box in (self.notes, self.records_reviewed, self.interviewees):
-            box.setMinimumHeight(_lines_height(box, MIN_TEXT_LINES))
-
-        sampling_row, sampling_flow = flow_container(None, SPACING)
-        for text, spin in (("Population", self.population), ("Sample size", self.sample_size)):
-            pair = QWidget()
-            pair_layout = QHBoxLayout(pair)
-            pair_layout.setContentsMargins(0, 0, 0, 0)
-            pair_layout.addWidget(QLabel(text))
-            pair_layout.addWidget(spin)
-            sampling_flow.addWidget(pair)
-        inputs = QFormLayout()
-        inputs.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        inputs.setVerticalSpacing(SPACING // 2)
-        inputs.addRow("&Notes", self.notes)
-        inputs.addRow("Sampling", sampling_row)
-        inputs.addRow("&Records reviewed", self.records_reviewed)
-        inputs.addRow("&Interviewees", self.interviewees)
-        inputs.addRow("Evidence (drop files on the list)", self.evidence)
-        input_box = QGroupBox("Assessment")
-        inner = QWidget()
-        inner.setLayout(inputs)
-        # On a short screen the inputs scroll inside their box instead of shrinking below
-        # three lines or pushing the window taller than the screen.
-        self.inputs_scroll = QScrollArea()
-        self.inputs_scroll.setWidget(inner)
-        self.inputs_scroll.setWidgetResizable(True)
-        self.inputs_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.inputs_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        box_layout = QVBoxLayout(input_box)
-        box_layout.setContentsMargins(0, 0, 0, 0)
-        box_layout.addWidget(self.inputs_scroll)
+        input_box = answer.box
 
         columns = QSplitter(Qt.Orientation.Horizontal)
         columns.addWidget(guide_scroll)
