@@ -89,3 +89,20 @@ def test_export_dialog_refuses_one_name_for_both_packs(
     dialog.start()
     assert dialog.job is None
     assert "different file names" in dialog.status.text()
+
+
+def test_export_dialog_refuses_the_workspace_wal_before_starting(
+    qtbot, ctx, add_inspection
+) -> None:
+    from qmsr_ready.ui.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog(ctx, add_inspection(ctx))
+    qtbot.addWidget(dialog)
+    wal = ctx.workspace.path.with_name(ctx.workspace.path.name + "-wal")
+    before = wal.read_bytes() if wal.exists() else None
+    dialog.xlsx_box.path_edit.setText(str(wal))
+    dialog.pdf_box.setChecked(False)
+    dialog.start()
+    assert dialog.job is None
+    assert "write-ahead log" in dialog.status.text()
+    assert (wal.read_bytes() if wal.exists() else None) == before

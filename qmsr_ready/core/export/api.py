@@ -6,14 +6,15 @@ half file at the target), report progress and honour cancel through a ``Progress
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from qmsr_ready.core.errors import ExportFailed, QmsrError
-from qmsr_ready.core.export.atomic import atomic_target
+from qmsr_ready.core.export.atomic import atomic_targets
 from qmsr_ready.core.export.options import ExportOptions
-from qmsr_ready.core.export.progress import NullProgress, Progress
+from qmsr_ready.core.export.progress import NullProgress, Progress, check
 from qmsr_ready.core.report.model import ReadinessReport
 
 Renderer = Callable[[ReadinessReport, Path, ExportOptions, Progress], None]
@@ -26,9 +27,7 @@ def export_xlsx(
     options: ExportOptions | None = None,
 ) -> Path:
     """Write the Excel readiness pack to ``path`` and return it."""
-    from qmsr_ready.core.export.xlsx.writer import write_workbook
-
-    return _export(write_workbook, report, path, progress, options)
+    return _export("xlsx", report, path, progress, options)
 
 
 def export_pdf(
@@ -38,13 +37,39 @@ def export_pdf(
     options: ExportOptions | None = None,
 ) -> Path:
     """Write the PDF readiness pack to ``path`` and return it."""
+    return _export("pdf", report, path, progress, options)
+
+
+def renderer(kind: str) -> Renderer:
+    """The renderer of a pack kind ("xlsx" or "pdf"), imported when first needed."""
+    if kind == "xlsx":
+        from qmsr_ready.core.export.xlsx.writer import write_workbook
+
+        return write_workbook
     from qmsr_ready.core.export.pdf.writer import write_pdf
 
-    return _export(write_pdf, report, path, progress, options)
+    return write_pdf
+
+
+def write_packs(
+    report: ReadinessReport,
+    targets: Mapping[str, Path],
+    progress: Progress,
+    options: Mapping[str, ExportOptions],
+    workspace: Path | None = None,
+) -> None:
+    """Render each pack (kind -> target) into a temporary file beside its target, then move
+    them all into place together: a cancel or error in the last one replaces none of them."""
+    kinds = list(targets)
+    with atomic_targets([targets[k] for k in kinds], workspace) as temps:
+        for kind, tmp in zip(kinds, temps, strict=True):
+            check(progress)
+            render, opts = renderer(kind), options.get(kind) or ExportOptions()
+            _guard(functools.partial(render, report, tmp, opts, progress), targets[kind])
 
 
 def _export(
-    render: Renderer,
+    kind: str,
     report: ReadinessReport,
     path: str | os.PathLike[str],
     progress: Progress | None,
@@ -52,9 +77,8 @@ def _export(
 ) -> Path:
     """Render into a temporary file beside ``path`` and move it into place only when done."""
     target = Path(path)
-    with atomic_target(target) as tmp:
-        _guard(lambda: render(report, tmp, options or ExportOptions(),
-                              progress or NullProgress()), target)
+    write_packs(report, {kind: target}, progress or NullProgress(),
+                {kind: options or ExportOptions()})
     return target
 
 

@@ -1,9 +1,11 @@
 """One export, written once: the steps the CLI and the export dialog both take.
 
-Refuse nothing to export, a folder or one file for both packs; build the report once; write each
-requested pack atomically (``export_xlsx`` / ``export_pdf``, progress and cancel included); hash
-what was written; record the packs as sent in the audit trail (``core.exchange.exports``), which
-never fails the export: a pack that could not be recorded is named in ``ExportOutcome.problem``.
+Refuse nothing to export, a folder, one file for both packs, the workspace or its companions and
+a file of the wrong kind (``check_targets``); build the report once; write every requested pack
+to a temporary file and move them into place together (progress and cancel included: a stop
+replaces nothing); hash what was written; record the packs as sent in the audit trail
+(``core.exchange.exports``), which never fails the export: a pack that could not be recorded
+is named in ``ExportOutcome.problem``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qmsr_ready.core.errors import InvalidInput, QmsrError
-from qmsr_ready.core.export.api import export_pdf, export_xlsx
+from qmsr_ready.core.export.api import write_packs
+from qmsr_ready.core.export.atomic import real_path, refused_message
 from qmsr_ready.core.export.options import ExportOptions
-from qmsr_ready.core.export.progress import NullProgress, Progress, check
+from qmsr_ready.core.export.progress import NullProgress, Progress
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace
@@ -28,7 +31,8 @@ if TYPE_CHECKING:
 KINDS = ("xlsx", "pdf")
 NOTHING_TO_EXPORT = "Nothing to export: choose the Excel workbook, the PDF or both."
 SAME_FILE = "The workbook and the PDF name the same file; they need different file names."
-_WRITERS = {"xlsx": export_xlsx, "pdf": export_pdf}
+SUFFIXES = {"xlsx": ".xlsx", "pdf": ".pdf"}
+_NAMES = {"xlsx": "Excel workbook", "pdf": "PDF report"}
 
 
 def folder_given(text: str) -> str:
@@ -49,13 +53,58 @@ def pack_target(text: str | os.PathLike[str]) -> Path:
     return path
 
 
-def check_targets(xlsx: Path | None, pdf: Path | None) -> None:
-    """Refuse nothing chosen and one file named for both packs (``InvalidInput``)."""
+def check_targets(
+    xlsx: Path | None, pdf: Path | None,
+    workspace: Workspace | str | os.PathLike[str] | None = None,
+) -> None:
+    """Refuse a choice of targets before anything is built (``InvalidInput``, one line).
+
+    The one check the CLI and the export dialog share: nothing chosen; one file named for both
+    packs; a target that is, or links to, the workspace or one of its companions (-wal, -shm,
+    -journal, .lock, its backups: replacing the -wal loses saved changes, the lock lets a
+    second writer in); a target whose name does not end in the pack's own suffix.
+    """
     if xlsx is None and pdf is None:
         raise InvalidInput(NOTHING_TO_EXPORT)
     if xlsx is not None and pdf is not None and \
             xlsx.expanduser().resolve() == pdf.expanduser().resolve():
         raise InvalidInput(SAME_FILE)
+    files = workspace_files(workspace)
+    for kind, path in (("xlsx", xlsx), ("pdf", pdf)):
+        if path is None:
+            continue
+        path = path.expanduser()
+        for ws_file in files or (None,):
+            message = refused_message(path, ws_file)
+            if message:
+                raise InvalidInput(message)
+        suffix = SUFFIXES[kind]
+        for name in {path.name, real_path(path).name}:
+            if not name.lower().endswith(suffix) or name.lower() == suffix:
+                raise InvalidInput(
+                    f"Cannot export the {_NAMES[kind]} to {name}: its file name must end in "
+                    f"{suffix}. Choose a name like {Path(name).stem or 'pack'}{suffix}."
+                )
+
+
+def workspace_files(source: Workspace | str | os.PathLike[str] | None) -> tuple[Path, ...]:
+    """The files a workspace is kept in (as opened, and the file SQLite has open), so their
+    companions can be told apart; none for a server database."""
+    from qmsr_ready.core.db import Workspace
+    from qmsr_ready.core.server.url import is_server_url
+
+    if source is None:
+        return ()
+    if isinstance(source, Workspace):
+        if source.is_server:
+            return ()
+        files = [source.path]
+        if source.database_file is not None:
+            files.append(source.database_file)
+        return tuple(files)
+    if is_server_url(source):
+        return ()
+    return (Path(source).expanduser(),)
 
 
 @dataclass(frozen=True)
@@ -106,18 +155,15 @@ def run_export(
 
     targets = {kind: None if path is None else pack_target(path)
                for kind, path in (("xlsx", xlsx), ("pdf", pdf))}
-    check_targets(targets["xlsx"], targets["pdf"])
+    check_targets(targets["xlsx"], targets["pdf"], source)
     progress = progress or NullProgress()
     report = _build(source, code)
-    written = []
-    for kind in KINDS:
-        target = targets[kind]
-        if target is None:
-            continue
-        check(progress)
-        path = _WRITERS[kind](report, target, progress, _options_for(options, kind))
-        written.append(WrittenPack(kind, path.resolve(), path.stat().st_size, _sha256(path)))
-    files = tuple(written)
+    chosen = {kind: path for kind, path in targets.items() if path is not None}
+    files_of = workspace_files(source)
+    write_packs(report, chosen, progress, {k: _options_for(options, k) for k in chosen},
+                files_of[0] if files_of else None)
+    files = tuple(WrittenPack(kind, path.resolve(), path.stat().st_size, _sha256(path))
+                  for kind, path in chosen.items())
     problem = _record(source, report.inspection.code, files, default_actor(actor),
                       report.audit.head_hash)
     return ExportOutcome(report, files, readiness_verdict(report), problem)

@@ -183,7 +183,7 @@ class ExportDialog(QDialog):
                     sections=box.sections(), gaps_only=self.gaps_only.isChecked(),
                     logo_path=Path(logo) if logo else None,
                 )
-            check_targets(targets["xlsx"], targets["pdf"])
+            check_targets(targets["xlsx"], targets["pdf"], workspace)
         except QmsrError as exc:  # the same refusals, worded once, as the CLI's
             self.status.setText(exc.message)
             return
