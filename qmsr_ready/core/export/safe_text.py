@@ -14,10 +14,12 @@ from typing import Any
 
 from openpyxl.cell.cell import Cell
 
+from qmsr_ready.core.fields.spec import NOT_XML
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot carry
-# Everything XML 1.0 cannot carry, lone surrogates and U+FFFE/U+FFFF included.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Everything XML 1.0 cannot carry, lone surrogates and U+FFFE/U+FFFF included: the one rule the
+# field spec's canonical form also applies, so what a cell drops an import does not see as a change.
+_NOT_XML = NOT_XML
 _BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 
 
@@ -37,16 +39,18 @@ def write_text(cell: Cell, value: Any) -> None:
 
 
 def clean_for_cell(value: Any) -> Any:
-    """Drop control characters openpyxl refuses and turn CR/CRLF into LF.
+    """Drop what XML 1.0 cannot carry and turn CR/CRLF into LF.
 
-    XML readers turn a raw CR into LF anyway, so normalising here keeps the row fingerprints in
-    the metadata sheet equal to what an import reads back.
+    Control characters, U+FFFE/U+FFFF and lone surrogates would make a workbook that saves
+    "successfully" and that no program opens. XML readers turn a raw CR into LF anyway, so
+    normalising here keeps the row fingerprints in the metadata sheet equal to what an import
+    reads back.
     """
     if not isinstance(value, str):
         return value
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
 
 
 def clean_for_property(value: str, max_len: int = 250) -> str:

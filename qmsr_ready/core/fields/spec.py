@@ -21,7 +21,10 @@ from typing import Any
 
 from qmsr_ready.core.fields import messages
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook cannot carry
+# What XML 1.0, so a workbook cell or document property, cannot carry: control characters other
+# than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF. A pack drops them from every cell and
+# the import's canonical form drops them too, so stored text holding one compares unchanged.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ID_SPLIT = re.compile(r"[;,\s]+")
 LONG_TEXT = 32_767  # Excel's cell limit: a longer text could not go out in a pack and come back
 SHORT_TEXT = 255  # names, titles, references: one line
@@ -147,11 +150,11 @@ class EntitySpec:
 
 
 def clean_text(value: str) -> str:
-    """NFC, LF line ends, no control characters: what a workbook round trip can keep."""
+    """NFC, LF line ends, nothing XML cannot carry: what a workbook round trip can keep."""
     value = unicodedata.normalize("NFC", value)
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+    return NOT_XML.sub("", value) if NOT_XML.search(value) else value
 
 
 def _text(spec: FieldSpec, value: Any) -> str:

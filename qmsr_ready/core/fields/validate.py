@@ -19,6 +19,9 @@ from qmsr_ready.core.fields import messages
 from qmsr_ready.core.fields.spec import MAX_COUNT, FieldKind, FieldSpec
 
 E = TypeVar("E", bound=Enum)
+# Not characters at all (Unicode noncharacters XML 1.0 also excludes): a paste that carries one
+# would make a workbook nothing opens, so entry refuses them with a message.
+_NONCHARACTERS = ("\ufffe", "\uffff")
 
 
 def field_value(spec: FieldSpec, value: Any) -> Any:
@@ -93,6 +96,13 @@ def _check_encodable(value: str, what: str) -> None:
             f"{what} contains a character that is not valid text (position {exc.start + 1}); "
             "retype or paste it again."
         ) from exc
+    for bad in _NONCHARACTERS:
+        if bad in value:
+            raise InvalidInput(
+                f"{what} contains the character U+{ord(bad):04X} (position "
+                f"{value.index(bad) + 1}), which is not text and which no spreadsheet can "
+                "hold; remove it and save again."
+            )
 
 
 def text_value(value: Any, what: str, *, required: bool = False, max_len: int | None = None) -> str:
