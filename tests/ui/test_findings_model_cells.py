@@ -10,7 +10,13 @@ from PySide6.QtCore import Qt
 
 from qmsr_ready.core.views.findings import FindingListRow
 from qmsr_ready.core.vocab import Classification, FindingStatus
-from qmsr_ready.ui.models.findings_model import COL, FindingsTableModel, RowRole, SortRole
+from qmsr_ready.ui.models.findings_model import (
+    COL,
+    FindingsFilterProxy,
+    FindingsTableModel,
+    RowRole,
+    SortRole,
+)
 from qmsr_ready.ui.presentation import CLASSIFICATION_LOOK, FINDING_STATUS_LOOK, OVERDUE
 
 TODAY = dt.date(2026, 6, 15)
@@ -89,3 +95,24 @@ def test_a_row_made_from_values_is_the_same_row() -> None:
     assert fast == made
     assert hash(fast) == hash(made)
     assert repr(fast) == repr(made)
+
+
+def test_the_proxy_asks_nothing_of_python_without_a_filter(qapp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With no filter set Qt passes every row itself (an overridden filterAcceptsRow was called
+    for each of 5,000 rows on every reload); a filter asks each row once."""
+    asked: list[str] = []
+    real = FindingsFilterProxy.accepts
+    monkeypatch.setattr(FindingsFilterProxy, "accepts",
+                        lambda self, row: asked.append(row.code) or real(self, row))
+    model = FindingsTableModel(today=TODAY)
+    proxy = FindingsFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows([_row(n, status="closed" if n % 2 else "open") for n in range(1, 41)])
+    assert proxy.rowCount() == 40
+    assert asked == []
+    proxy.set_filters(status="open")
+    assert proxy.rowCount() == 20
+    assert len(asked) == 40
+    proxy.set_filters(status="")
+    assert proxy.rowCount() == 40
+    assert len(asked) == 40
