@@ -88,7 +88,7 @@ def test_a_row_changed_in_the_workspace_since_the_export_is_named(pack: Pack) ->
     check = _check(pack)
     assert [(d.kind, d.text.split(":")[0]) for d in check.differences] == [
         ("changed_here", "MO-05-Q01 Result changed in the workspace")]
-    assert any("audit events recorded on inspection" in n for n in check.notes)
+    assert any("audit event recorded on inspection" in n for n in check.notes)
 
 
 def test_a_pack_of_another_workspace_differs(pack: Pack, tmp_path: Path,
@@ -132,3 +132,91 @@ def test_a_file_that_is_not_a_workbook_is_bad_input(
     assert err.count("\n") == 1
     assert "bogus.xlsx" in err
     assert out == ""
+
+
+def _set_meta(values: dict[str, str | None]):  # type: ignore[no-untyped-def]
+    """An edit setting ``_meta`` info values (``None`` clears one)."""
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        for row in wb["_meta"].iter_rows(min_row=2):
+            if row[0].value == "info" and row[3].value in values:
+                row[4].value = values[row[3].value]
+    return change
+
+
+def _record_the_export(pack: Pack) -> None:
+    """Record the pack as sent, as an export does (its own event, after the pinned head)."""
+    from openpyxl import load_workbook
+
+    from qmsr_ready.core.exchange.exports import record_export
+
+    wb = load_workbook(pack.xlsx, read_only=True)
+    info = {r[3]: r[4] for r in wb["_meta"].iter_rows(min_row=2, values_only=True)
+            if r[0] == "info"}
+    wb.close()
+    with open_workspace(pack.workspace) as ws, ws.begin() as s:
+        record_export(s, ACTOR, INSPECTION, "xlsx", pack.xlsx, imp_data.sha256(pack.xlsx),
+                      built_from=str(info["audit_head"]))
+
+
+def test_the_exports_own_event_is_not_counted_and_one_event_is_singular(
+        pack: Pack, capsys: pytest.CaptureFixture[str]) -> None:
+    _record_the_export(pack)
+    check = _check(pack)
+    assert check.matches
+    assert not [n for n in check.notes if "since the export" in n]
+    with open_workspace(pack.workspace) as ws, ws.begin() as s:
+        record_response(s, ACTOR, inspection_code=INSPECTION, question_id="MO-05-Q01",
+                        notes="a note added later")
+    notes = [n for n in _check(pack).notes if "since the export" in n]
+    assert notes == [f"1 audit event recorded on inspection {INSPECTION} since the export"]
+
+
+def test_a_sign_off_since_the_export_is_a_difference(
+        pack: Pack, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pack of an inspection still in progress does not match it signed off: the status and
+    the signature are what a reader of the pack relies on, though no sheet row changed."""
+    from qmsr_ready.core.services.inspections import reopen_inspection, sign_off
+
+    _record_the_export(pack)
+    with open_workspace(pack.workspace) as ws, ws.begin() as s:
+        sign_off(s, ACTOR, INSPECTION, name="QA Lead", meaning="Approved")
+    check = _check(pack)
+    [diff] = check.differences
+    assert diff.kind == "changed_here"
+    assert diff.where == INSPECTION
+    assert "signed off by QA Lead (Approved) in the workspace since the export" in diff.text
+    assert "status 'in_progress' → 'signed_off'" in diff.text
+    code, out, _err = _verify(capsys, str(pack.workspace), "--against", str(pack.xlsx))
+    assert code == 1
+    assert "PACK DIFFERS" in out
+    assert "signed off by QA Lead" in out
+    with open_workspace(pack.workspace) as ws, ws.begin() as s:
+        reopen_inspection(s, ACTOR, INSPECTION, reason="one more answer")
+    texts = [d.text for d in _check(pack).differences]  # back in progress, yet signed meanwhile
+    assert len(texts) == 2
+    assert "reopened (one more answer) in the workspace since the export" in texts[1]
+
+
+@pytest.mark.parametrize("cleared", [
+    {"audit_head": None, "audit_event_count": None}, {"audit_head": None},
+    {"audit_event_count": "0"}])
+def test_a_current_pack_without_its_pin_was_edited(
+        pack: Pack, tmp_path: Path, cleared: dict[str, str | None],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    edited = imp_data.edit(pack.xlsx, tmp_path / "nohead.xlsx", _set_meta(cleared))
+    check = _check(pack, edited)
+    [diff] = check.differences
+    assert diff.kind == "chain"
+    assert "does not pin the audit trail's state" in diff.text
+    assert "edited" in diff.text
+    assert not [n for n in check.notes if "older QMSR Ready" in n]
+    code, _out, _err = _verify(capsys, str(pack.workspace), "--against", str(edited))
+    assert code == 1
+
+
+def test_a_pack_from_before_head_pinning_may_lack_the_pin(pack: Pack, tmp_path: Path) -> None:
+    edited = imp_data.edit(pack.xlsx, tmp_path / "old.xlsx", _set_meta(
+        {"audit_head": None, "audit_event_count": None, "app_version": "0.0.9"}))
+    check = _check(pack, edited)
+    assert check.matches
+    assert any("exported by an older QMSR Ready" in n for n in check.notes)

@@ -6,7 +6,10 @@ written. What differs is said per row and field, by who changed it since the exp
 the workbook, changed in the workspace, or both; rows added or deleted on either side; a pack of
 another workspace, inspection or template. The audit head the pack pinned is looked up in the
 workspace's trail: a trail that no longer holds it was rewritten or shortened after the export,
-which a chain recomputed end to end cannot hide from a pack kept elsewhere.
+which a chain recomputed end to end cannot hide from a pack kept elsewhere; a pack written by a
+version that pins the head but holding no pin was edited. A sign-off, reopening or status change
+recorded since the export is a difference too (no sheet row holds it, but a pack of work in
+progress is not the signed-off record); the export's own audit event is not counted.
 
 A file that is not a readable pack raises ``ImportRefused`` (bad input); every other outcome is
 a ``PackCheck``.
@@ -15,6 +18,7 @@ a ``PackCheck``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.exchange.errors import ImportRefused
+from qmsr_ready.core.exchange.exports import EXPORT_KINDS
 from qmsr_ready.core.exchange.fields import RESPONSE, EntitySpec
 from qmsr_ready.core.exchange.plan import Outcome, RowPlan, RowStatus
 from qmsr_ready.core.exchange.snapshot import read_mine
@@ -156,18 +161,46 @@ def _read(pkg: CheckedPackage) -> tuple[PackMeta, dict[str, SheetRead], list[str
     return meta, reads, problems
 
 
+# The first QMSR Ready whose every pack pins the audit head (``_meta`` audit_head and
+# audit_event_count): a pack it wrote without them was edited, not made by an older version.
+PIN_SINCE = (0, 1, 0)
+_EXPORT_ACTIONS = tuple(f"export.{kind}" for kind in EXPORT_KINDS)
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    m = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", text.strip())
+    return None if m is None else tuple(int(g or 0) for g in m.groups())
+
+
+def _predates_pinning(meta: PackMeta) -> bool:
+    """Whether the pack's writer predates head pinning (a pack without ``app_version`` is not
+    one we wrote as it stands: every version records it)."""
+    version = _version(meta.get("app_version"))
+    return version is not None and version < PIN_SINCE
+
+
+def _events(n: int) -> str:
+    return f"{n} audit event{'s' if n != 1 else ''}"
+
+
 def _chain(session: Session, meta: PackMeta, code: str, notes: list[str]) -> list[Difference]:
     """Is the head the pack pinned still in the trail, and what was recorded since?"""
     head, count = meta.get("audit_head"), meta.get("audit_event_count")
-    if not head or not count.isdigit():
-        notes.append("the pack does not pin the audit trail's state (exported by an older "
-                     "QMSR Ready): only its rows were compared")
-        return []
+    if not head or not count.isdigit() or int(count) == 0:
+        if _predates_pinning(meta):
+            notes.append("the pack does not pin the audit trail's state (exported by an older "
+                         "QMSR Ready): only its rows were compared")
+            return []
+        version = meta.get("app_version") or "?"
+        return [Difference(
+            "chain", "pack",
+            f"the pack does not pin the audit trail's state, though QMSR Ready {version} "
+            "pins it in every pack: its _meta sheet was edited (audit_head or "
+            "audit_event_count cleared), so what it was exported from cannot be checked",
+        )]
     if meta.get("audit_verified") == "no":
         notes.append("the workspace's audit trail was already broken when the pack was exported")
     seq = int(count)
-    if seq == 0:
-        return []
     stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
     if stored != head:
         why = ("holds no event" if stored is None else "holds another event")
@@ -176,11 +209,43 @@ def _chain(session: Session, meta: PackMeta, code: str, notes: list[str]) -> lis
             f"the pack was exported at event {seq} (head {head[:12]}…), and the trail now "
             f"{why} there: the workspace's history was rewritten or shortened after the export",
         )]
+    # An export records itself after the head it pinned: that event changed nothing the pack
+    # shows, nor does any later export.
     since = session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.seq > seq, AuditEvent.inspection_code == code))
+        AuditEvent.seq > seq, AuditEvent.inspection_code == code,
+        AuditEvent.action.not_in(_EXPORT_ACTIONS)))
     if since:
-        notes.append(f"{since} audit events recorded on inspection {code} since the export")
-    return []
+        notes.append(f"{_events(since)} recorded on inspection {code} since the export")
+    return _status_changes(session, seq, code) if since else []
+
+
+def _status_changes(session: Session, seq: int, code: str) -> list[Difference]:
+    """The inspection's status changes and sign-offs since the export: the pack's readers rely
+    on them (a pack of work in progress is not the signed-off record), though no row of its
+    sheets holds them."""
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.seq > seq, AuditEvent.inspection_code == code,
+        AuditEvent.entity_type == "inspection", AuditEvent.entity_id == code,
+    ).order_by(AuditEvent.seq)).all()
+    out: list[Difference] = []
+    for event in events:
+        changes = event.changes if isinstance(event.changes, dict) else {}
+        status = changes.get("status")
+        if not (isinstance(status, list) and len(status) == 2):
+            continue
+
+        def new(name: str, changes: dict[str, Any] = changes) -> str:
+            pair = changes.get(name)
+            return str(pair[1]) if isinstance(pair, list) and len(pair) == 2 else ""
+
+        what = {"inspection.sign_off": f"signed off by {new('signed_by')} ({new('meaning')})",
+                "inspection.reopen": f"reopened ({new('reason')})"}.get(event.action,
+                                                                      "status changed")
+        out.append(Difference(
+            "changed_here", code,
+            f"{what} in the workspace since the export: status {status[0]!r} → {status[1]!r}",
+        ))
+    return out
 
 
 def _row_differences(plans: list[RowPlan]) -> list[Difference]:
