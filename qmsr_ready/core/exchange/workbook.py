@@ -222,6 +222,11 @@ def _current_fingerprints(session: Session, code: str, generated_at: str
 # -- rows -----------------------------------------------------------------------------------
 
 
+# Outcomes that would write the workbook's value: only then is a cell outside the field's range
+# refused (a date stored before the range existed comes back unchanged without a word).
+_TAKES = (Outcome.CLEAN_UPDATE, Outcome.CONFLICT)
+
+
 def _plan_sheet(
     spec: EntitySpec, read: SheetRead, meta: PackMeta, mine: Side, base_of: Base, code: str,
     problems: list[str],
@@ -237,6 +242,7 @@ def _plan_sheet(
         theirs_title = _cell_text(row, title_col)
         if not row.key:
             if spec in NEWABLE:
+                problems.extend(row.out_of_range.values())
                 plans.append(RowPlan(
                     spec.entity, "", RowStatus.NEW, theirs_title,
                     new_row_fields(spec, row.values, row.cells), **where,
@@ -252,6 +258,8 @@ def _plan_sheet(
             mine_row = ours[row.key]
             fields = compare_row(spec, mine_row, row.values, base_of(spec, read, row, mine_row),
                                  row.cells)
+            problems.extend(row.out_of_range[fp.spec.name] for fp in fields
+                            if fp.spec.name in row.out_of_range and fp.outcome in _TAKES)
             if spec is RESPONSE:
                 _check_response(row, fields, mine_row, problems)
             plans.append(RowPlan(spec.entity, row.key, RowStatus.MATCHED,

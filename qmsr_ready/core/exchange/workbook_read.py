@@ -8,7 +8,6 @@ sees all of them at once, and a formula without a saved value is named, never ca
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,9 +16,10 @@ from openpyxl.utils import get_column_letter
 
 from qmsr_ready.core.exchange.fields import CellValueError, EntitySpec, FieldKind, FieldSpec
 from qmsr_ready.core.exchange.workbook_safety import FormulaCell
+from qmsr_ready.core.fields.spec import DATE_MAX as _DATE_MAX
+from qmsr_ready.core.fields.spec import DATE_MIN as _DATE_MIN
 
-DATE_MIN = dt.date(2000, 1, 1)  # a due date outside these is a typing slip (5 → 1900-01-05)
-DATE_MAX = dt.date(2099, 12, 31)
+DATE_MIN, DATE_MAX = _DATE_MIN, _DATE_MAX  # the field spec's date range, kept under old names
 
 
 @dataclass
@@ -31,6 +31,9 @@ class SheetRow:
     values: dict[str, Any]  # field name -> canonical value
     cells: dict[str, str]  # field name -> "Checklist!H12"
     raw: tuple[Any, ...]  # the row's cells as read (for format 1 fingerprints)
+    # field name -> "Checklist!N2: Due date 2206-05-31 is out of range (...)": a problem only
+    # if the import would take the value (a date stored earlier may come back unchanged)
+    out_of_range: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,6 +121,7 @@ def read_sheet(
                                     f"{fs.label!r} column")
         values: dict[str, Any] = {}
         cells: dict[str, str] = {}
+        out_of_range: dict[str, str] = {}
         for fs, col in columns:
             ref = f"{letters[col]}{r}"
             cells[fs.name] = f"{sheet}!{ref}"
@@ -132,21 +136,22 @@ def read_sheet(
                 read.formula_values.append(f"{sheet}!{ref}")
             value = raw[col] if col < len(raw) else None
             try:
-                values[fs.name] = canonical_cell(fs, value)
+                values[fs.name] = fs.canonical(value)
             except CellValueError as exc:
                 problems.append(f"{sheet}!{ref}: {exc}")
-        read.rows.append(SheetRow(r, key, values, cells, tuple(raw)))
+                continue
+            if fs.kind is FieldKind.DATE and fs.date_problem(values[fs.name]):
+                out_of_range[fs.name] = f"{sheet}!{ref}: {fs.date_problem(values[fs.name])}"
+        read.rows.append(SheetRow(r, key, values, cells, tuple(raw), out_of_range))
     return read
 
 
 def canonical_cell(fs: FieldSpec, value: Any) -> Any:
-    """``fs.canonical`` plus the limits only a typed cell needs (a sane date range)."""
+    """``fs.canonical`` plus the spec's date range (a cell taken as it stands; ``read_sheet``
+    leaves the range to the plan, which refuses it only for a value the import would take)."""
     result = fs.canonical(value)
-    if fs.kind is FieldKind.DATE and result is not None and not DATE_MIN <= result <= DATE_MAX:
-        raise CellValueError(
-            f"{fs.label} {result.isoformat()} is out of range ({DATE_MIN.isoformat()} to "
-            f"{DATE_MAX.isoformat()})"
-        )
+    if fs.kind is FieldKind.DATE and fs.date_problem(result):
+        raise CellValueError(fs.date_problem(result))
     return result
 
 

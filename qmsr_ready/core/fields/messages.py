@@ -6,6 +6,7 @@ cell problems into a list, so the builders return the sentence without it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 
@@ -40,3 +41,7 @@ def not_in_list(what: str, value: object, allowed: Iterable[str]) -> str:
 def not_listed(what: str, value: str, allowed: Iterable[str]) -> str:
     """The workbook wording: a cell holds a label people chose from a drop-down."""
     return f"{what} {value!r} is not in the list; choose one of: {', '.join(allowed)}"
+
+
+def date_out_of_range(what: str, value: dt.date, low: dt.date, high: dt.date) -> str:
+    return f"{what} {value.isoformat()} is out of range ({low.isoformat()} to {high.isoformat()})"

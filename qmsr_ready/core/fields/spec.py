@@ -29,6 +29,11 @@ _ID_SPLIT = re.compile(r"[;,\s]+")
 LONG_TEXT = 32_767  # Excel's cell limit: a longer text could not go out in a pack and come back
 SHORT_TEXT = 255  # names, titles, references: one line
 MAX_COUNT = 1_000_000_000  # a sample or population beyond this is a typing slip (and overflows SQL)
+# The dates a DATE field accepts, wherever it is typed (a service, a date editor, a workbook
+# cell): outside them is a typing slip (5 read as 1900-01-05, 2026 typed 2206), and Excel and
+# LibreOffice disagree on days before 1900-03-01.
+DATE_MIN = dt.date(1990, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
 
 
 class FieldKind(StrEnum):
@@ -100,6 +105,17 @@ class FieldSpec:
         low = self.low if self.low is not None else 0
         high = self.high if self.high is not None else MAX_COUNT
         return low, high
+
+    @property
+    def date_limits(self) -> tuple[dt.date, dt.date]:
+        """The inclusive range a DATE field accepts (a date editor's minimum and maximum)."""
+        return DATE_MIN, DATE_MAX
+
+    def date_problem(self, value: dt.date | None) -> str:
+        """Why a canonical DATE value is outside ``date_limits`` ("" when it is not)."""
+        if value is None or DATE_MIN <= value <= DATE_MAX:
+            return ""
+        return messages.date_out_of_range(self.label, value, DATE_MIN, DATE_MAX)
 
     def to_service(self, value: Any) -> Any:
         """The canonical value as the service keyword takes it."""
@@ -210,6 +226,10 @@ def _date(spec: FieldSpec, value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, dt.time) and value == dt.time(0, 0):
+        # Serial 0 in a date cell: openpyxl reads it as a time of day; it is the epoch day of
+        # the 1900 date system as LibreOffice and openpyxl count (outside the range: a problem).
+        return dt.date(1899, 12, 30)
     if isinstance(value, str):
         text = value.strip()
         try:

@@ -46,7 +46,11 @@ def field_value(spec: FieldSpec, value: Any) -> Any:
     if spec.kind is FieldKind.BOOL:
         return bool_value(value, what)
     if spec.kind is FieldKind.DATE:
-        return date_value(value, what)
+        day = date_value(value, what)
+        problem = spec.date_problem(day)
+        if problem:
+            raise InvalidInput(problem + ".")
+        return day
     if spec.kind is FieldKind.IDS:
         return ids_value(value, what)
     raise InvalidInput(f"{what} cannot be set here.")  # DATETIME: the service reads times itself

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.fields import FINDING
 from qmsr_ready.core.views.checklist import load_finding_evidence
 from qmsr_ready.core.views.undo import finding_values
 from qmsr_ready.core.vocab import Classification, FindingStatus
@@ -122,6 +123,7 @@ class FindingEditor(QDialog):
         self.due_date.setCalendarPopup(True)
         self.due_date.setDisplayFormat("yyyy-MM-dd")
         self.due_date.setAccessibleName("Due date")
+        self._due_limits(None)
         self.has_due.toggled.connect(self.due_date.setEnabled)
 
         risk_row = QHBoxLayout()
@@ -245,11 +247,21 @@ class FindingEditor(QDialog):
         self.has_due.setChecked(due is not None)
         self.due_date.setEnabled(due is not None)
         start = due or dt.date.today() + dt.timedelta(days=30)
+        self._due_limits(due)
         self.due_date.setDate(QDate(start.year, start.month, start.day))
         self.question_ids.setText(", ".join(values.get("question_ids") or ()))
         for name in TEXT_BOXES:
             self.boxes[name].setPlainText(values[name])
         self._update_risk()
+
+    def _due_limits(self, stored: dt.date | None) -> None:
+        """The spec's date range; widened to a date stored before the range existed, so opening
+        the finding shows it as stored and does not move it (only a change is checked)."""
+        low, high = FINDING.field("due_date").date_limits
+        if stored is not None:
+            low, high = max(min(low, stored), dt.date(100, 1, 1)), max(high, stored)  # Qt's floor
+        self.due_date.setMinimumDate(QDate(low.year, low.month, low.day))
+        self.due_date.setMaximumDate(QDate(high.year, high.month, high.day))
 
     def values(self) -> dict[str, Any]:
         """The form as service field values."""

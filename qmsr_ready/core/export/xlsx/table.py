@@ -48,6 +48,9 @@ class SheetContext:
     progress: Progress
 
 
+FIRST_SERIAL_DATE = dt.date(1900, 3, 1)  # the first day Excel and LibreOffice number alike
+
+
 def excel_value(value: Any) -> Any:
     """Convert a report value to something a cell holds (Excel has no time zones)."""
     if type(value) is str:  # most cells: skip the type checks below
@@ -56,6 +59,11 @@ def excel_value(value: Any) -> Any:
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value.replace(microsecond=0)
+    if isinstance(value, dt.date) and value < FIRST_SERIAL_DATE:
+        # Excel counts 1900-02-29 and LibreOffice does not, so serial days before March 1900
+        # read back a day apart (and 1899-12-31 as a time of day): such a date goes out as its
+        # ISO text, which every reader and the import take back exactly.
+        return value.isoformat()
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, (tuple, list)):
