@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 
 from qmsr_ready.core.views.findings import FindingListRow
 from qmsr_ready.core.vocab import Classification, FindingStatus
@@ -116,3 +116,28 @@ def test_the_proxy_asks_nothing_of_python_without_a_filter(qapp, monkeypatch) ->
     proxy.set_filters(status="")
     assert proxy.rowCount() == 40
     assert len(asked) == 40
+
+
+def _multi(model, index, role):  # type: ignore[no-untyped-def]
+    item = QModelRoleData(int(role))
+    item.setData("left over from the cell before")  # a delegate reuses its span
+    model.multiData(index, QModelRoleDataSpan(item))
+    return item.data()
+
+
+def test_multi_data_answers_what_data_does(qapp) -> None:  # type: ignore[no-untyped-def]
+    """A delegate asks all of a cell's roles at once (multiData); through the proxy too."""
+    late = TODAY - dt.timedelta(days=3)
+    model = _model([_row(1, due=late, likely_483=True), _row(2, status="closed", due=late),
+                    _row(3)])
+    proxy = FindingsFilterProxy()
+    proxy.setSourceModel(model)
+    roles = [Role.DisplayRole, Role.ForegroundRole, Role.BackgroundRole, Role.FontRole,
+             Role.TextAlignmentRole, Role.DecorationRole, Role.CheckStateRole, Role.ToolTipRole,
+             RowRole, SortRole]
+    for m in (model, proxy):
+        for r in range(m.rowCount()):
+            for c in range(m.columnCount()):
+                index = m.index(r, c)
+                for role in roles:
+                    assert _multi(m, index, role) == m.data(index, role), (r, c, role)
