@@ -9,7 +9,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import CursorResult, Table, and_, bindparam, select, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -127,7 +127,8 @@ _ROW = select(_RESPONSES).where(_RESPONSES.c.inspection_id == bindparam("i"),
 _TOUCH = (update(_INSPECTIONS).where(_INSPECTIONS.c.id == bindparam("i"))
           .values(updated_at=bindparam("now")))
 _ROW_COLUMNS = tuple(c.name for c in _RESPONSES.columns)
-_RESPONSE_CLASS = sa_inspect(Response).class_manager
+_RESPONSE_MAPPER = sa_inspect(Response)
+_RESPONSE_CLASS = _RESPONSE_MAPPER.class_manager
 _TARGET_COLUMNS = ("id", "code", "status", "template_id", "sha256")
 # What the SQLite path reads in one statement: the target, its response row (every column, as
 # r_<name>; NULLs when unanswered) and the audit head.
@@ -282,7 +283,10 @@ def _as_orm(session: Session, row: Mapping[str, Any]) -> Response:
     if isinstance(loaded, Response):
         return loaded
     # As a load builds it: no constructor, whose attribute events record every column as a
-    # change (twice the cost of the rest of this).
+    # change (twice the cost of the rest of this). A load configures the mappers first; a
+    # process whose first ORM work is this save must do it here, or the instance has no state.
+    if not _RESPONSE_MAPPER.configured:
+        configure_mappers()
     response = _RESPONSE_CLASS.new_instance()
     response.__dict__.update(row)
     make_transient_to_detached(response)
