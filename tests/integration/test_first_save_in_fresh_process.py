@@ -38,6 +38,9 @@ def test_the_first_orm_work_of_a_process_can_be_a_save(tmp_path: Path) -> None:
         services.start_inspection(s, "W", site_code=site, code="MI-1",
                                   template=TemplateSnapshot.from_content(fnd_template_content()),
                                   inspection_type="baseline_surveillance")
+    with open_workspace(path) as ws, ws.begin() as s:  # in progress: the save loads no Inspection
+        services.record_response(s, "W", inspection_code="MI-1", question_id="MO-01-Q02",
+                                 notes="first")
     done = subprocess.run([sys.executable, "-c", _SAVE, str(path)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
