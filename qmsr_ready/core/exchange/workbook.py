@@ -11,6 +11,7 @@ fingerprint tells a clean update from a conflict.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
@@ -48,6 +49,7 @@ from qmsr_ready.core.export.progress import NullProgress, Progress
 from qmsr_ready.core.export.xlsx import checklist, findings
 from qmsr_ready.core.export.xlsx.meta import META_SHEET, fingerprint
 from qmsr_ready.core.export.xlsx.table import excel_value
+from qmsr_ready.core.fields.spec import LONG_TEXT, cut_by_spreadsheet
 from qmsr_ready.core.models import Inspection
 from qmsr_ready.core.services.responses import check_response_values
 
@@ -260,11 +262,12 @@ def _plan_sheet(
                                  row.cells)
             problems.extend(row.out_of_range[fp.spec.name] for fp in fields
                             if fp.spec.name in row.out_of_range and fp.outcome in _TAKES)
+            fields, cut_note = _keep_cut_text(fields)
             if spec is RESPONSE:
                 _check_response(row, fields, mine_row, problems)
             plans.append(RowPlan(spec.entity, row.key, RowStatus.MATCHED,
                                  mine.titles.get((spec.entity, row.key), theirs_title),
-                                 fields, **where))
+                                 fields, **where, note=cut_note))
         elif row.key in exported:
             plans.append(RowPlan(spec.entity, row.key, RowStatus.REMOVED_HERE, theirs_title,
                                  **where, note="deleted in this workspace after the export"))
@@ -280,6 +283,19 @@ def _plan_sheet(
                 sheet=spec.sheet, row=meta_row.row, note="row deleted from the workbook",
             ))
     return plans
+
+
+def _keep_cut_text(fields: tuple[FieldPlan, ...]) -> tuple[tuple[FieldPlan, ...], str]:
+    """A text cell the spreadsheet program cut at its cell limit is not a change: the field
+    keeps the workspace's text and the row says why."""
+    cut = [fp.spec.label for fp in fields
+           if fp.outcome in _TAKES and cut_by_spreadsheet(fp.mine, fp.theirs)]
+    if not cut:
+        return fields, ""
+    kept = tuple(dataclasses.replace(fp, outcome=Outcome.WORKSPACE_ONLY)
+                 if fp.spec.label in cut else fp for fp in fields)
+    return kept, (f"{', '.join(cut)}: this cell was cut by the spreadsheet program at its "
+                  f"{LONG_TEXT:,}-character limit; the workspace keeps the full text")
 
 
 def _new_row_note(spec: EntitySpec, row: SheetRow, ours: Mapping[str, Mapping[str, Any]],

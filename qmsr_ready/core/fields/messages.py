@@ -14,7 +14,12 @@ def empty(what: str) -> str:
     return f"{what} must not be empty"
 
 
-def too_long(what: str, length: int, limit: int) -> str:
+def too_long(what: str, length: int, limit: int, *, counted_as_cells: bool = False) -> str:
+    """``counted_as_cells``: ``length`` is in UTF-16 units and differs from what people count."""
+    if counted_as_cells:
+        return (f"{what} is too long ({length:,} characters as a spreadsheet counts them, where "
+                f"an emoji or other symbol outside the basic set counts as two; at most "
+                f"{limit:,})")
     return f"{what} is too long ({length:,} characters; at most {limit:,})"
 
 

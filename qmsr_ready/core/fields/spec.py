@@ -26,7 +26,9 @@ from qmsr_ready.core.fields import messages
 # the import's canonical form drops them too, so stored text holding one compares unchanged.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ID_SPLIT = re.compile(r"[;,\s]+")
-LONG_TEXT = 32_767  # Excel's cell limit: a longer text could not go out in a pack and come back
+# Excel's cell limit, in UTF-16 code units as Excel and LibreOffice count (an emoji is two): a
+# longer text could not go out in a pack and come back whole. Every text limit counts that way.
+LONG_TEXT = 32_767
 SHORT_TEXT = 255  # names, titles, references: one line
 MAX_COUNT = 1_000_000_000  # a sample or population beyond this is a typing slip (and overflows SQL)
 # The dates a DATE field accepts, wherever it is typed (a service, a date editor, a workbook
@@ -165,6 +167,29 @@ class EntitySpec:
 # -- canonical forms ------------------------------------------------------------------------
 
 
+def cell_length(text: str) -> int:
+    """How long ``text`` is as a spreadsheet counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def length_problem(what: str, text: str, limit: int | None) -> str:
+    """Why ``text`` is over ``limit`` (counted as a spreadsheet counts), or ""."""
+    if limit is None or len(text) <= limit // 2:  # even all emoji would fit: no encoding
+        return ""
+    units = cell_length(text)
+    if units <= limit:
+        return ""
+    return messages.too_long(what, units, limit, counted_as_cells=units != len(text))
+
+
+def cut_by_spreadsheet(mine: Any, theirs: Any) -> bool:
+    """Whether ``theirs`` is ``mine`` cut at a spreadsheet's cell limit (LibreOffice keeps the
+    first 32,767 UTF-16 units of a longer text when it saves, without a word)."""
+    return (isinstance(mine, str) and isinstance(theirs, str) and len(theirs) < len(mine)
+            and cell_length(theirs) >= LONG_TEXT - 1 and cell_length(mine) > LONG_TEXT
+            and mine.startswith(theirs))
+
+
 def clean_text(value: str) -> str:
     """NFC, LF line ends, nothing XML cannot carry: what a workbook round trip can keep."""
     value = unicodedata.normalize("NFC", value)
@@ -190,8 +215,9 @@ def _text(spec: FieldSpec, value: Any) -> str:
         raise CellValueError(f"{spec.label} must be text, not {type(value).__name__}")
     if spec.required and not text.strip():
         raise CellValueError(messages.empty(spec.label))
-    if spec.max_len is not None and len(text) > spec.max_len:
-        raise CellValueError(messages.too_long(spec.label, len(text), spec.max_len))
+    problem = length_problem(spec.label, text, spec.max_len)
+    if problem:
+        raise CellValueError(problem)
     return text
 
 

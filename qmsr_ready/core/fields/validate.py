@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from qmsr_ready.core.errors import InvalidInput
 from qmsr_ready.core.fields import messages
-from qmsr_ready.core.fields.spec import MAX_COUNT, FieldKind, FieldSpec
+from qmsr_ready.core.fields.spec import MAX_COUNT, FieldKind, FieldSpec, length_problem
 
 E = TypeVar("E", bound=Enum)
 # Not characters at all (Unicode noncharacters XML 1.0 also excludes): a paste that carries one
@@ -119,8 +119,9 @@ def text_value(value: Any, what: str, *, required: bool = False, max_len: int | 
     text = text.strip() if required else text
     if required and not text:
         raise InvalidInput(messages.empty(what) + ".")
-    if max_len is not None and len(text) > max_len:
-        raise InvalidInput(messages.too_long(what, len(text), max_len) + ".")
+    problem = length_problem(what, text, max_len)
+    if problem:
+        raise InvalidInput(problem + ".")
     return text
 
 
