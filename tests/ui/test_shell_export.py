@@ -106,3 +106,16 @@ def test_export_dialog_refuses_the_workspace_wal_before_starting(
     assert dialog.job is None
     assert "write-ahead log" in dialog.status.text()
     assert (wal.read_bytes() if wal.exists() else None) == before
+
+
+def test_export_dialog_says_what_changed_since_compares_with(
+    qtbot, ctx, add_inspection, tmp_path: Path
+) -> None:
+    from qmsr_ready.core.export.run import run_export
+    from qmsr_ready.ui.dialogs.export_dialog import ExportDialog
+
+    code = add_inspection(ctx)
+    run_export(ctx.workspace, code, pdf=tmp_path / "pack.pdf", actor=ctx.actor)
+    dialog = ExportDialog(ctx, code)
+    qtbot.addWidget(dialog)
+    assert "newest pack sent, workbook or PDF" in dialog.last_sent.toolTip()

@@ -12,15 +12,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.audit import GENESIS_HASH, append_event
 from qmsr_ready.core.errors import InvalidInput
-from qmsr_ready.core.models import AuditEvent
+from qmsr_ready.core.inspection_day.views import TARGET_KEY
+from qmsr_ready.core.models import AuditEvent, Inspection, Site
 from qmsr_ready.core.services._common import get_inspection
 
 EXPORT_KINDS = ("xlsx", "pdf")
+PACK_SETTINGS = (TARGET_KEY,)  # workspace settings a pack prints (audited as "workspace" rows)
 _PREFIX = "export."
 
 
@@ -86,11 +88,14 @@ def last_export(
 
 
 def changed_since_export(session: Session, inspection_code: str) -> bool:
-    """Whether the inspection has changes no recorded pack carries yet.
+    """Whether the inspection has changes the newest recorded pack (either kind) lacks.
 
-    False when it was never exported (nothing was sent, so nothing sent is stale; the GUI
-    tells that case apart with ``last_export() is None``). Counted from the audit head the pack
-    was built from; a head no longer in the trail (history rewritten) counts as changed.
+    Counts every change a pack prints: the inspection's own events, its site's (name, FEI,
+    address and the profile that decides which questions apply and the verdict) and the
+    workspace settings the pack shows (the request-log target). False when it was never
+    exported (nothing was sent, so nothing sent is stale; the GUI tells that case apart with
+    ``last_export() is None``). Counted from the audit head the pack was built from; a head no
+    longer in the trail (history rewritten) counts as changed.
     """
     last = last_export(session, inspection_code)
     if last is None:
@@ -102,9 +107,17 @@ def changed_since_export(session: Session, inspection_code: str) -> bool:
         if found is None:
             return True
         base = found
+    site_code = session.scalars(
+        select(Site.code).join(Inspection, Inspection.site_id == Site.id)
+        .where(Inspection.code == inspection_code)).first()
+    printed = [AuditEvent.inspection_code == inspection_code,
+               and_(AuditEvent.entity_type == "workspace",
+                    AuditEvent.entity_id.in_(PACK_SETTINGS))]
+    if site_code is not None:
+        printed.append(and_(AuditEvent.entity_type == "site", AuditEvent.entity_id == site_code))
     later = session.scalars(
         select(AuditEvent.seq).where(
-            AuditEvent.inspection_code == inspection_code,
+            or_(*printed),
             AuditEvent.seq > base,
             AuditEvent.action.not_in([f"{_PREFIX}{k}" for k in EXPORT_KINDS]),
         ).limit(1)

@@ -38,6 +38,7 @@ from qmsr_ready.ui.errors import show_error
 from qmsr_ready.ui.icons import icon
 from qmsr_ready.ui.models.inspections_model import (
     CHANGED_SINCE_EXPORT,
+    EXPORT_MARK_MEANS,
     EXPORT_UP_TO_DATE,
     read_export_state,
 )
@@ -245,6 +246,7 @@ class ExportDialog(QDialog):
             return
         look = CHANGED_SINCE_EXPORT if state.changed else EXPORT_UP_TO_DATE
         self.last_sent.setText(f"Last sent: {state.sent_text}   ·   {look.text}")
+        self.last_sent.setToolTip(EXPORT_MARK_MEANS)
 
     def _on_job_error(self, exc: BaseException) -> None:
         self._finish()

@@ -51,6 +51,11 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 # The "changed since last export" mark (home list, status bar, Export dialog): symbol and words.
 CHANGED_SINCE_EXPORT = StatusLook("●", "Changed since last export", ORANGE, "warning")
 EXPORT_UP_TO_DATE = StatusLook("✓", "Up to date with last export", BLUISH_GREEN, "conforms")
+# What the mark compares with, said wherever it is shown (one wording).
+EXPORT_MARK_MEANS = (
+    "Compared with the newest pack sent, workbook or PDF: any change since then to the "
+    "inspection, its site (name, profile) or the request target marks it as changed."
+)
 
 
 # A computed readiness: the percentage and the verdict that gates it.
@@ -213,7 +218,7 @@ class InspectionsModel(RowTableModel):
                 if row.export is None:
                     return "No pack of this inspection has been exported yet."
                 return f"{row.export_look.text if row.export_look else ''}\n" \
-                       f"Last sent: {row.export.sent_text}"
+                       f"Last sent: {row.export.sent_text}\n{EXPORT_MARK_MEANS}"
         return None
 
     @staticmethod
