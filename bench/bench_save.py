@@ -1,8 +1,11 @@
 """Response save latency: the app's audited save against a bare sqlite3 UPDATE, same pragmas.
 
-One save is what the checklist's undo command runs: ``record_response`` in its own transaction
-(read the row and the audit head, write the row, the inspection's ``updated_at``, a
-hash-chained audit event and the stored head, commit with ``synchronous=FULL``).
+One save is what the checklist runner's autosave runs: ``execute`` of its undoable
+``RecordResponseCommand`` on the app's own ``AppContext`` (the write transaction, the stale
+check against what the editor showed, ``save_response``: read the row and the audit head, write
+the row, the inspection's ``updated_at``, a hash-chained audit event and the stored head, commit
+with ``synchronous=FULL``; then the command goes on the undo stack). Only the runner's repaint
+of its one row, after the commit, is left out.
 The baseline updates the same row of the same file with plain ``sqlite3`` and the app's pragmas
 (WAL, ``synchronous=FULL``, foreign keys), one transaction per save: the issue names a bare
 insert-and-commit; a one-row UPDATE by index costs the same (p50 0.20 ms each side by side on a
@@ -29,6 +32,10 @@ from gen_scale_workspace import scale_template
 from qmsr_ready.core import services
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.template_content import TemplateSnapshot, iter_questions
+from qmsr_ready.core.vocab import Result
+from qmsr_ready.ui.commands.base import execute
+from qmsr_ready.ui.commands.responses import RecordResponseCommand
+from qmsr_ready.ui.context import AppContext
 
 SAVES = 150  # per template and side; p95 is the 8th slowest
 RESULTS = ("conforms", "minor_gap")
@@ -40,6 +47,13 @@ def _bare(path: Path) -> sqlite3.Connection:
                    "synchronous=FULL"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
+
+
+class _Settings:
+    """The one setting a save reads: who the audit event names."""
+
+    def display_name(self) -> str:
+        return "Bench"
 
 
 def measure(folder: Path, questions_per_element: int
@@ -60,6 +74,9 @@ def measure(folder: Path, questions_per_element: int
                 inspection_type="baseline_surveillance", title="Save bench",
             ).code
         qids = [ref.question_id for ref in iter_questions(content)]
+        ctx = AppContext(_Settings(), None)  # type: ignore[arg-type]  # no worker runs
+        ctx.workspace = ws
+        shown = dict.fromkeys(qids, Result.NOT_ASSESSED.value)  # what the editor shows
         conn = _bare(path)
         # The third job writes a copy: sharing the WAL would change when it is checkpointed,
         # and so what the baseline's fsync costs.
@@ -74,9 +91,10 @@ def measure(folder: Path, questions_per_element: int
                 qid, result = qids[n % len(qids)], RESULTS[(n // len(qids)) % 2]
 
                 def save(qid: str = qid, result: str = result) -> None:
-                    with ws.begin() as s:
-                        services.record_response(s, "Bench", inspection_code=code,
-                                                 question_id=qid, result=result)
+                    error = execute(ctx, RecordResponseCommand(
+                        ctx, code, qid, {"result": result}, base={"result": shown[qid]}))
+                    assert error is None, error
+                    shown[qid] = result
 
                 def bare_save(qid: str = qid, n: int = n) -> None:
                     conn.execute("BEGIN IMMEDIATE")
@@ -112,6 +130,8 @@ def measure(folder: Path, questions_per_element: int
         finally:
             conn.close()
             other.close()
+            ctx.undo_stack.clear()
+            ctx.workspace = None
     return ours, bare, writes
 
 

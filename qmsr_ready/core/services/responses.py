@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol, cast
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from qmsr_ready.core.audit import GENESIS_HASH, HEAD_COLUMNS, append_event, append_event_at
+from qmsr_ready.core.changes import refuse_if_stale
 from qmsr_ready.core.errors import InvalidInput
 from qmsr_ready.core.fields import RESPONSE
 from qmsr_ready.core.lean_sql import LeanConnection, LeanStatement
@@ -67,10 +69,69 @@ def record_response(
     once and run on the session's own connection (``lean_sql``); a server runs the same steps
     through the Session, the row read ``FOR UPDATE`` and the head under the advisory lock.
     """
+    given = {"result": result, "notes": notes, "sample_population": sample_population,
+             "sample_size": sample_size, "records_reviewed": records_reviewed,
+             "interviewees": interviewees}
+    stored, after, _ = _save(session, actor, inspection_code, question_id,
+                             {name: value for name, value in given.items() if value is not UNSET},
+                             None, expected_revision)
+    if after is None:  # nothing changed
+        return _as_orm(session, stored) if stored["id"] is not None else Response(**stored)
+    return _as_orm(session, after)
+
+
+@dataclass(frozen=True)
+class SavedResponse:
+    """What ``save_response`` found and left: the editable fields (``RESPONSE.editable_fields``)
+    as stored before the save (blanks when unanswered) and after it, and the revision before."""
+
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    revision: int
+
+
+def save_response(
+    session: Session,
+    actor: str,
+    *,
+    inspection_code: str,
+    question_id: str,
+    values: Mapping[str, Any],
+    base: Mapping[str, Any] | None = None,
+    expected_revision: int | None = None,
+) -> SavedResponse:
+    """The checklist's undoable save: ``record_response`` of ``values``, first refused with
+    ``RevisionConflict`` when a field it sets is no longer what the editor showed (``base``,
+    ``changes.refuse_if_stale``), and saying what was stored before and after.
+
+    The same single read of the row serves the check, the save and both answers, so the
+    runner's autosave costs what ``record_response`` costs (no ORM reads around it, no
+    ``Response`` object built).
+    """
+    stored, after, revision = _save(session, actor, inspection_code, question_id,
+                                    values, base, expected_revision)
+    final = stored if after is None else after
+    return SavedResponse(before={name: stored[name] for name in _RESTORABLE},
+                         after={name: final[name] for name in _RESTORABLE}, revision=revision)
+
+
+def _save(session: Session, actor: str, inspection_code: str, question_id: str,
+          given: Mapping[str, Any], base: Mapping[str, Any] | None,
+          expected_revision: int | None
+          ) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
+    """The steps of a save: the row as stored (every column; unanswered: the blank row, id
+    None), the row as written (None when nothing changed) and the revision read."""
     session.flush()  # a response changed through the ORM earlier in this session is read as stored
     store: _Store = (_DriverStore(session) if session.get_bind().dialect.name == "sqlite"
                      else _SessionStore(session))
     target, stored = store.read(inspection_code, question_id)
+    current_revision = stored["revision"] if stored else 0
+    if base is not None:  # before anything else, as the editor's own check always was
+        refuse_if_stale(session, what=f"The response to {question_id}",
+                        inspection_code=inspection_code,
+                        entity_id=f"{inspection_code}/{question_id}",
+                        current=stored or _BLANK, base=base, fields=given,
+                        revision=current_revision)
     if target is None or target["status"] == InspectionStatus.SIGNED_OFF:
         writable_inspection(session, inspection_code)  # raises NotFound / InspectionLocked
     assert target is not None
@@ -78,16 +139,13 @@ def record_response(
                                                          target["template_id"]))
     if template.question(question_id) is None:
         question_ref(writable_inspection(session, inspection_code), question_id)  # raises
-    given = {"result": result, "notes": notes, "sample_population": sample_population,
-             "sample_size": sample_size, "records_reviewed": records_reviewed,
-             "interviewees": interviewees}
     # Limits, vocabulary and wording come from the RESPONSE spec (the workbook reads it too).
     values: dict[str, Any] = {name: field_value(RESPONSE.field(name), value)
-                              for name, value in given.items() if value is not UNSET}
+                              for name, value in given.items()}
     code = target["code"]
     check_revision(session, what=f"The response to {question_id}",
                    inspection_code=code, entity_id=f"{code}/{question_id}",
-                   current=stored["revision"] if stored else 0, expected=expected_revision)
+                   current=current_revision, expected=expected_revision)
     problem = check_response_values(question_id, values, stored)
     if problem:
         raise InvalidInput(problem)
@@ -95,7 +153,7 @@ def record_response(
     changes = {name: [before[name], new] for name, new in values.items()
                if _comparable(before[name]) != _comparable(new)}
     if not changes:
-        return _as_orm(session, before) if stored else Response(**before)
+        return before, None, current_revision
     now = utcnow()
     written = {name: pair[1] for name, pair in changes.items()}
     written.update(revision=before["revision"] + 1, assessed_by=actor, assessed_at=now)
@@ -110,7 +168,7 @@ def record_response(
     _sync(session, Inspection, target["id"], {"updated_at": now})
     store.append(actor, "response.record", "response", f"{code}/{question_id}", changes, code,
                  state=state_of("response", after))
-    return _as_orm(session, after)
+    return before, after, current_revision
 
 
 _RESPONSES = cast(Table, Response.__table__)
@@ -258,11 +316,14 @@ def _template_content(session: Session, template_id: int) -> Any:
                            .where(_TEMPLATES.c.id == template_id)).scalar_one()
 
 
+_BLANK = {  # the editable fields of a question never answered
+    "result": Result.NOT_ASSESSED.value, "notes": "", "sample_population": None,
+    "sample_size": None, "records_reviewed": "", "interviewees": ""}
+
+
 def _unanswered(inspection_id: int, question_id: str) -> dict[str, Any]:
     """The row a first answer starts from (every column, so its state can be hashed)."""
-    return {"id": None, "inspection_id": inspection_id, "question_id": question_id,
-            "result": Result.NOT_ASSESSED.value, "notes": "", "sample_population": None,
-            "sample_size": None, "records_reviewed": "", "interviewees": "",
+    return {"id": None, "inspection_id": inspection_id, "question_id": question_id, **_BLANK,
             "assessed_by": "", "assessed_at": None, "revision": 0}
 
 

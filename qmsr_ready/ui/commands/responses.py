@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from qmsr_ready.core.changes import refuse_if_stale, response_revision
 from qmsr_ready.core.services import responses as response_service
 from qmsr_ready.core.services.inspection_undo import back_to_planned
-from qmsr_ready.core.views.undo import RESPONSE_FIELDS, response_values
+from qmsr_ready.core.views.undo import RESPONSE_FIELDS
 from qmsr_ready.core.vocab import Result
 from qmsr_ready.ui.commands.base import ErrorSink, ServiceCommand
 
@@ -57,48 +56,41 @@ class RecordResponseCommand(ServiceCommand):
         self._after: dict[str, Any] | None = None
 
     def apply(self, session: Session) -> None:
-        before, revision = self._stored(session)
         if self.old_values is None:
-            self.old_values = {name: before[name] for name in self.new_values}
             base, expected = (None, self.expected_revision) if (
                 self.expected_revision is not None) else (self.base, None)
         else:  # a redo: nobody may have changed the fields since the undo put them back
             base, expected = self._after, None
-        self._record(session, self.new_values, before, revision, base, expected)
+        saved = self._record(session, self.new_values, base, expected)
+        if self.old_values is None:
+            self.old_values = {name: saved.before[name] for name in self.new_values}
 
     def revert(self, session: Session) -> None:
         if self.old_values is not None:
-            before, revision = self._stored(session)
-            self._record(session, self.old_values, before, revision, self._after, None)
+            self._record(session, self.old_values, self._after, None)
             # Undoing the first answer also undoes the planned -> in progress move it made.
             back_to_planned(session, self._ctx.actor, self._inspection_code)
-
-    def _stored(self, session: Session) -> tuple[dict[str, Any], int]:
-        code, qid = self._inspection_code, self.question_id
-        return response_values(session, code, qid), response_revision(session, code, qid)
 
     def _write(self) -> AbstractContextManager[Session]:
         # Names the question, so the runner updates that one row instead of reloading.
         return self._ctx.write(self.kind, self._inspection_code, self.question_id)
 
-    def _record(self, session: Session, values: dict[str, Any], before: dict[str, Any],
-                revision: int, base: dict[str, Any] | None, expected: int | None) -> None:
-        refuse_if_stale(
-            session, what=f"The response to {self.question_id}",
-            inspection_code=self._inspection_code,
-            entity_id=f"{self._inspection_code}/{self.question_id}",
-            current=before, base=base, fields=values, revision=revision,
-        )
-        response_service.record_response(
+    def _record(self, session: Session, values: dict[str, Any], base: dict[str, Any] | None,
+                expected: int | None) -> response_service.SavedResponse:
+        # One read of the row serves the stale check (against what the editor showed), the save
+        # and what was stored before and after it.
+        saved = response_service.save_response(
             session,
             self._ctx.actor,
             inspection_code=self._inspection_code,
             question_id=self.question_id,
-            expected_revision=revision if expected is None else expected,
-            **values,
+            values=values,
+            base=base,
+            expected_revision=expected,
         )
         # As stored (cleaned), so the next undo or redo compares like with like.
-        self._after = response_values(session, self._inspection_code, self.question_id, values)
+        self._after = {name: saved.after[name] for name in values}
+        return saved
 
     def id(self) -> int:
         # Consecutive autosaves of one question's notes merge into one undo step.
