@@ -115,9 +115,7 @@ class FieldSpec:
 
     def date_problem(self, value: dt.date | None) -> str:
         """Why a canonical DATE value is outside ``date_limits`` ("" when it is not)."""
-        if value is None or DATE_MIN <= value <= DATE_MAX:
-            return ""
-        return messages.date_out_of_range(self.label, value, DATE_MIN, DATE_MAX)
+        return date_range_problem(self.label, value)
 
     def to_service(self, value: Any) -> Any:
         """The canonical value as the service keyword takes it."""
@@ -361,3 +359,11 @@ def value_hash(value: Any) -> str:
         value = list(value)
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def date_range_problem(label: str, value: dt.date | None) -> str:
+    """Why a date is outside DATE_MIN..DATE_MAX ("" when it is not): the one range every date
+    the app stores keeps to (spec fields, and the planned dates of an inspection)."""
+    if value is None or DATE_MIN <= value <= DATE_MAX:
+        return ""
+    return messages.date_out_of_range(label, value, DATE_MIN, DATE_MAX)

@@ -16,7 +16,13 @@ from typing import Any, TypeVar
 
 from qmsr_ready.core.errors import InvalidInput
 from qmsr_ready.core.fields import messages
-from qmsr_ready.core.fields.spec import MAX_COUNT, FieldKind, FieldSpec, length_problem
+from qmsr_ready.core.fields.spec import (
+    MAX_COUNT,
+    FieldKind,
+    FieldSpec,
+    date_range_problem,
+    length_problem,
+)
 
 E = TypeVar("E", bound=Enum)
 # Not characters at all (Unicode noncharacters XML 1.0 also excludes): a paste that carries one
@@ -163,6 +169,15 @@ def date_value(value: Any, what: str) -> dt.date | None:
         except ValueError:
             raise InvalidInput(f"{what} must be a date like 2026-05-31, not {value!r}.") from None
     raise InvalidInput(f"{what} must be a date, not {value!r}.")
+
+
+def ranged_date_value(value: Any, what: str) -> dt.date | None:
+    """A date within the app's one date range (``date_range_problem``), or None."""
+    day = date_value(value, what)
+    problem = date_range_problem(what, day)
+    if problem:
+        raise InvalidInput(problem + ".")
+    return day
 
 
 def bool_value(value: Any, what: str) -> bool:

@@ -21,6 +21,7 @@ from qmsr_ready.core.fields.validate import int_value as int_value
 from qmsr_ready.core.fields.validate import lines_value as lines_value
 from qmsr_ready.core.fields.validate import names_value as names_value
 from qmsr_ready.core.fields.validate import optional_int as optional_int
+from qmsr_ready.core.fields.validate import ranged_date_value as ranged_date_value
 from qmsr_ready.core.fields.validate import text_value as text_value
 from qmsr_ready.core.models import Inspection, Site
 from qmsr_ready.core.template_content import typed_template

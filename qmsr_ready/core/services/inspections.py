@@ -23,11 +23,11 @@ from qmsr_ready.core.reasons import has_visible_text
 from qmsr_ready.core.services._common import (
     apply_changes,
     choice,
-    date_value,
     get_inspection,
     get_site,
     names_value,
     next_code,
+    ranged_date_value,
     text_value,
     unknown_fields,
     writable_inspection,
@@ -123,8 +123,8 @@ def start_inspection(
     """
     site = get_site(session, site_code)
     itype = choice(inspection_type, InspectionType, "inspection type")
-    start = date_value(planned_start, "Planned start")
-    end = date_value(planned_end, "Planned end")
+    start = ranged_date_value(planned_start, "Planned start")
+    end = ranged_date_value(planned_end, "Planned end")
     _check_dates(start, end)
     title = text_value(title, "Title", max_len=255).strip()
     if not title:  # an untitled row is unreadable in every list and pack
@@ -208,7 +208,7 @@ def update_inspection(session: Session, actor: str, code: str, **fields: Any) ->
         elif name == "scope_notes":
             values[name] = text_value(value, "Scope notes")
         elif name in ("planned_start", "planned_end"):
-            values[name] = date_value(value, name.replace("_", " ").capitalize())
+            values[name] = ranged_date_value(value, name.replace("_", " ").capitalize())
         elif name == "team":
             values[name] = names_value(value, "Team")
         elif name == "inspection_type":

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from qmsr_ready.core.fields.spec import DATE_MAX, DATE_MIN
 from qmsr_ready.ui.commands.base import execute
 from qmsr_ready.ui.commands.inspections import CreateInspectionCommand
 from qmsr_ready.ui.context import AppContext
@@ -62,6 +63,8 @@ class DetailsPage(QWizardPage):
         for edit in (self.start_edit, self.end_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDateRange(QDate(DATE_MIN.year, DATE_MIN.month, DATE_MIN.day),
+                              QDate(DATE_MAX.year, DATE_MAX.month, DATE_MAX.day))
         labelled(form, "T&itle:", self.title_edit)
         labelled(form, "&Lead:", self.lead_edit)
         labelled(form, "T&eam:", self.team_edit)
