@@ -19,14 +19,21 @@ from sqlalchemy.orm import Session
 
 from qmsr_ready.core.damaged_rows import refuse_damaged_rows
 from qmsr_ready.core.finding_rules import finding_area, is_overdue
-from qmsr_ready.core.models import ChecklistTemplate, Finding, FindingQuestion, Inspection
+from qmsr_ready.core.models import (
+    ChecklistTemplate,
+    Finding,
+    FindingQuestion,
+    Inspection,
+    local_today,
+)
 from qmsr_ready.core.template_content import typed_by_sha256
 from qmsr_ready.core.template_model import TypedTemplate
 from qmsr_ready.core.vocab import InspectionStatus
 
 NO_AREA = "—"
 
-__all__ = ["NO_AREA", "FindingListRow", "inspection_locked", "load_finding_rows"]
+# local_today: the day overdue is judged against (one clock, frozen by the tests' fixed_now)
+__all__ = ["NO_AREA", "FindingListRow", "inspection_locked", "load_finding_rows", "local_today"]
 
 
 @dataclass(frozen=True)

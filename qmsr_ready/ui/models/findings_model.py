@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from qmsr_ready.core.views.findings import NO_AREA, FindingListRow, load_finding_rows
+from qmsr_ready.core.views.findings import NO_AREA, FindingListRow, load_finding_rows, local_today
 from qmsr_ready.core.vocab import Classification, FindingStatus
 from qmsr_ready.ui.presentation import (
     CLASSIFICATION_LOOK,
@@ -123,7 +123,7 @@ class FindingsTableModel(QAbstractTableModel):
         self._rows: list[FindingListRow] = []
         self._lines: list[_Line | None] = []
         self._looks = _Looks()
-        self._today = today or dt.date.today()
+        self._today = today or local_today()
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
         # The filtering proxy's test (None: every row passes); answered under AcceptRole.
         self.accept: Callable[[FindingListRow], bool] | None = None
@@ -134,7 +134,8 @@ class FindingsTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[FindingListRow], today: dt.date | None = None) -> None:
         """Replace the rows; unchanged keys with changed content emit dataChanged only."""
-        if today is not None and today != self._today:
+        new_day = today is not None and today != self._today
+        if new_day:
             self._today = today
             self._lines = [None] * len(self._rows)  # overdue may have changed
         rows = self._sorted(list(rows))
@@ -142,7 +143,10 @@ class FindingsTableModel(QAbstractTableModel):
             (a.inspection_code, a.code) == (b.inspection_code, b.code)
             for a, b in zip(self._rows, rows, strict=True)
         ):
-            changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
+            # A new day changes every row's overdue flag (cell, tint, "Overdue only"): all of
+            # them are told, or the view and the proxy's filter kept yesterday's.
+            changed = (list(range(len(rows))) if new_day else
+                       [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b])
             self._rows = rows
             for i in changed:
                 self._lines[i] = None
@@ -188,6 +192,13 @@ class FindingsTableModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> FindingListRow:
         return self._rows[row]
+
+    def row_of(self, inspection_code: str, code: str) -> int:
+        """The model row of one finding, -1 when it is not loaded."""
+        for i, row in enumerate(self._rows):
+            if row.code == code and row.inspection_code == inspection_code:
+                return i
+        return -1
 
     def rows(self) -> list[FindingListRow]:
         return list(self._rows)
@@ -427,7 +438,7 @@ class FindingsFilterProxy(QSortFilterProxyModel):
             return False
         if self._overdue_only:
             model = self.sourceModel()
-            today = model.today if isinstance(model, FindingsTableModel) else dt.date.today()
+            today = model.today if isinstance(model, FindingsTableModel) else local_today()
             if not row.overdue(today):
                 return False
         if self._needle:

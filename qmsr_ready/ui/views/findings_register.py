@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from qmsr_ready.core.errors import QmsrError
-from qmsr_ready.core.views.findings import inspection_locked
+from qmsr_ready.core.views.findings import inspection_locked, local_today
 from qmsr_ready.core.vocab import Classification, FindingStatus
 from qmsr_ready.ui.dialogs.finding_editor import FindingEditor
 from qmsr_ready.ui.models.findings_model import (
@@ -176,9 +176,25 @@ class FindingsRegisterView(QWidget):
         and the New button follow the code, the rows already shown are not read again)."""
         self._code = code
         if self._loaded is not None and self._loaded == (self._ctx.workspace, self._scope()):
+            self._catch_up_with_today()
             self._update_state()
             return
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._catch_up_with_today()
+        super().showEvent(event)
+
+    def _catch_up_with_today(self) -> None:
+        """Left open past midnight, rows due yesterday are overdue now: a scope already loaded
+        is not read again, so the day the rows were judged against moves on here (flags, tint,
+        totals and "Overdue only"), from the rows already held."""
+        today = local_today()
+        if self._loaded is None or today == self.model.today:
+            return
+        rows = self.model.rows()
+        self._set_rows(rows, today)  # every row's dataChanged: the proxy re-filters them
+        self._update_count()
 
     def _scope(self) -> str:
         return "" if self.all_inspections.isChecked() else self._code
@@ -195,15 +211,26 @@ class FindingsRegisterView(QWidget):
             with self._ctx.read() as session:
                 rows = load_finding_rows(session, scope)
         self._loaded = (self._ctx.workspace, scope) if self._ctx.workspace is not None else None
-        today = dt.date.today()
         # Before the rows arrive: showing the column after them laid the table out twice.
         self.table.setColumnHidden(COL["Inspection"], not self.all_inspections.isChecked())
-        self.model.set_rows(rows, today=today)
-        not_closed = [r for r in rows if r.status != FindingStatus.CLOSED]
-        self._totals = (sum(r.overdue(today) for r in not_closed), len(not_closed))
+        self._set_rows(rows, local_today())
         self._refill_choices(rows)
         self._update_state()
         self._update_count()
+
+    def _set_rows(self, rows: list[FindingListRow], today: dt.date) -> None:
+        """Hand the rows to the model, keeping the selected finding selected: a reset (a finding
+        raised or undone, a row moved by the sort column's edit) dropped the selection."""
+        selected = self.selected_row()
+        self.model.set_rows(rows, today=today)
+        if selected is not None:
+            now = self.selected_row()
+            if now is None or (now.inspection_code, now.code) != (
+                selected.inspection_code, selected.code
+            ):
+                self.select_finding(selected.inspection_code, selected.code)
+        not_closed = [r for r in rows if r.status != FindingStatus.CLOSED]
+        self._totals = (sum(r.overdue(today) for r in not_closed), len(not_closed))
 
     def _on_ctx_data_changed(self, kind: str, code: str) -> None:
         if kind not in _RELOAD_KINDS:
@@ -282,12 +309,15 @@ class FindingsRegisterView(QWidget):
         return row if isinstance(row, FindingListRow) else None
 
     def select_finding(self, inspection_code: str, finding_code: str) -> bool:
-        for proxy_row in range(self.proxy.rowCount()):
-            row = self.proxy.index(proxy_row, 0).data(RowRole)
-            if row.inspection_code == inspection_code and row.code == finding_code:
-                self.table.selectRow(proxy_row)
-                return True
-        return False
+        """Select one finding's row; False when it is not loaded or filtered out."""
+        source_row = self.model.row_of(inspection_code, finding_code)
+        if source_row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        return True
 
     def open_selected(self) -> FindingEditor | None:
         row = self.selected_row()
