@@ -103,7 +103,7 @@ def _after_first_paint(ctx: AppContext, window: MainWindow, options: GuiOptions)
         _open_initial_workspace(window, options)
     finally:
         window.end_home_preview()
-        freeze_start_up_heap()
+        freeze_start_up_heap(ctx)
 
 
 # Young objects the collector lets pile up before it looks (CPython's default is 700): a read of
@@ -111,17 +111,40 @@ def _after_first_paint(ctx: AppContext, window: MainWindow, options: GuiOptions)
 YOUNG_GENERATION_THRESHOLD = 20_000
 
 
-def freeze_start_up_heap() -> None:
+def freeze_start_up_heap(ctx: AppContext | None = None) -> None:
     """Keep what start-up made (modules, Qt wrappers, the open workspace) out of full collections.
 
     Those objects live as long as the app; a full collection walked all of them (~40 ms, and
     with the large workspace one fell on every other open of the findings register). Objects
     made later are collected as before, the young ones in fewer, larger batches;
     ``bench_gui_scale`` calls this at the same point.
+
+    The open workspace does not live as long as the app: with ``ctx``, replacing or closing it
+    thaws the heap (a frozen object is never collected: the first workspace, its engine and its
+    register rows stayed for the session, ~1 MB and a file handle per later File > Open), and
+    once the swap is over the heap is collected and frozen again, the new workspace with it.
     """
     gc.freeze()
     _young, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)
+    if ctx is not None:
+        ctx.workspace_about_to_change.connect(lambda: _thaw_until_swapped(ctx))
+
+
+def _thaw_until_swapped(ctx: AppContext) -> None:
+    """Unfreeze before the workspace goes; freeze again after the swap (next event loop turn:
+    the previous workspace is closed and let go of by then, so the collection frees it)."""
+    from PySide6.QtCore import QTimer
+
+    if gc.get_freeze_count() == 0:
+        return  # a swap is already under way: one refreeze is scheduled
+    gc.unfreeze()
+    QTimer.singleShot(0, ctx, _collect_and_freeze)
+
+
+def _collect_and_freeze() -> None:
+    gc.collect()
+    gc.freeze()
 
 
 def _show_home_preview(window: MainWindow, options: GuiOptions) -> None:

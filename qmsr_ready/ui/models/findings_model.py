@@ -134,9 +134,9 @@ class FindingsTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[FindingListRow], today: dt.date | None = None) -> None:
         """Replace the rows; unchanged keys with changed content emit dataChanged only."""
-        new_day = today is not None and today != self._today
-        if new_day:
-            self._today = today
+        new_day = False
+        if today is not None and today != self._today:
+            new_day, self._today = True, today
             self._lines = [None] * len(self._rows)  # overdue may have changed
         rows = self._sorted(list(rows))
         if len(rows) == len(self._rows) and all(
