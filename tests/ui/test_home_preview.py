@@ -5,11 +5,14 @@ a damaged file shows nothing early (the full open decides)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from qmsr_ready import app as app_module
+from qmsr_ready.core.errors import Cancelled, QmsrError
+from qmsr_ready.core.report.verdict import Verdict, VerdictLevel
 from qmsr_ready.core.views.home_fast import read_home_fast
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.main_window import MainWindow
@@ -105,7 +108,7 @@ def test_full_list_keeps_the_preview_column_widths(  # type: ignore[no-untyped-d
     window.show()
     window.show_home_preview(read_home_fast(path) or [])
     table = window.views["home"].table  # type: ignore[attr-defined]
-    columns = [COLUMNS.index("Progress"), COLUMNS.index("Last export")]
+    columns = [COLUMNS.index("Progress"), COLUMNS.index("Readiness"), COLUMNS.index("Last export")]
     before = [table.columnWidth(c) for c in columns]
     window.finish_startup()
     assert window.open_workspace_path(path)
@@ -114,7 +117,30 @@ def test_full_list_keeps_the_preview_column_widths(  # type: ignore[no-untyped-d
         qapp.processEvents()
     assert _cells(window, "Last export") == [CHANGED_SINCE_EXPORT.text] * 3
     assert [table.columnWidth(c) for c in columns] == before
+    # Readiness arrives last, from a worker: the widest verdict a cell can show keeps its room.
     ctx.workers.wait()
+    qapp.processEvents()
+    home = window.views["home"]
+    widest = Verdict(VerdictLevel.NOT_ASSESSED, ("nothing answered",))
+    home.model.set_readiness(dict.fromkeys(_cells(window, "Code"), (100.0, widest)))  # type: ignore[attr-defined]
+    home.reload()  # type: ignore[attr-defined]  # the next read (an edit) measures the cells
+    for _ in range(3):
+        qapp.processEvents()
+    assert set(_cells(window, "Readiness")) == {"○ 100% Not assessed"}
+    assert [table.columnWidth(c) for c in columns] == before
+
+
+def test_a_cancelled_readiness_is_not_logged_as_a_failure(  # type: ignore[no-untyped-def]
+    qtbot, ctx: AppContext, caplog
+) -> None:
+    view = home_module.HomeView(ctx)
+    qtbot.addWidget(view)
+    with caplog.at_level(logging.WARNING):
+        view._on_readiness_failed(Cancelled())
+    assert caplog.records == []
+    with caplog.at_level(logging.WARNING):
+        view._on_readiness_failed(QmsrError("The file is damaged."))
+    assert "readiness computation failed: The file is damaged." in caplog.text
 
 
 def test_a_full_read_that_refuses_a_damaged_value_drops_the_preview(  # type: ignore[no-untyped-def]

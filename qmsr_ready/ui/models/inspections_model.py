@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from qmsr_ready.core.report.scoring import format_percent
-from qmsr_ready.core.report.verdict import Verdict
+from qmsr_ready.core.report.verdict import Verdict, VerdictLevel
 
 # read from core; re-exported for the views that import them from here
 from qmsr_ready.core.views.home import ExportState as ExportState
@@ -25,6 +25,7 @@ from qmsr_ready.core.vocab import InspectionType
 from qmsr_ready.ui.icons import icon
 from qmsr_ready.ui.models.row_table import RowTableModel
 from qmsr_ready.ui.presentation import (
+    BAND_LOOK,
     BLUISH_GREEN,
     DATE_FORMAT,
     ORANGE,
@@ -60,6 +61,19 @@ EXPORT_MARK_MEANS = (
 
 # A computed readiness: the percentage and the verdict that gates it.
 Readiness = tuple[float | None, Verdict | None]
+
+
+def readiness_text(look: StatusLook, readiness: float | None) -> str:
+    """A Readiness cell: the verdict's (or band's) symbol, the percentage and its word."""
+    return f"{look.symbol} {format_percent(readiness)} {look.label}"
+
+
+# Every text a Readiness cell can show at its widest (100 %): the home view keeps room for the
+# widest while the start-up list shows "…", so the column does not widen when readiness arrives.
+READINESS_TEXTS: tuple[str, ...] = tuple(
+    readiness_text(look, 100.0)
+    for look in (*map(verdict_look, VerdictLevel), *BAND_LOOK.values())
+)
 
 
 def _readiness_look(row: InspectionRow) -> StatusLook:
@@ -244,8 +258,7 @@ class InspectionsModel(RowTableModel):
         if column == "Readiness":
             if not row.readiness_known:
                 return "…"
-            look = _readiness_look(row)
-            return f"{look.symbol} {format_percent(row.readiness)} {look.label}"
+            return readiness_text(_readiness_look(row), row.readiness)
         if column == "Last export":
             return row.export_look.text if row.export_look else "Never exported"
         return str(row.open_findings)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.errors import Cancelled, QmsrError
 from qmsr_ready.core.paths import user_data_dir
 from qmsr_ready.ui.context import AppContext
 from qmsr_ready.ui.errors import show_error
@@ -33,6 +33,7 @@ from qmsr_ready.ui.models.inspections_model import (
     CODE_ROLE,
     COLUMNS,
     EXPORT_UP_TO_DATE,
+    READINESS_TEXTS,
     SORT_ROLE,
     InspectionRow,
     InspectionsModel,
@@ -40,7 +41,7 @@ from qmsr_ready.ui.models.inspections_model import (
     read_export_state,
 )
 from qmsr_ready.ui.presentation import MARGIN, SPACING
-from qmsr_ready.ui.widgets.column_fit import ColumnFitter
+from qmsr_ready.ui.widgets.column_fit import ColumnFitter, text_width
 from qmsr_ready.ui.workers import Job, JobProgress
 
 if TYPE_CHECKING:
@@ -143,14 +144,19 @@ class HomeView(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         # The long texts (Title, Site) share the width; the rest fit their content, capped.
-        # Progress and Last export show "…" in the start-up preview: their room is kept for the
-        # full text, so the columns do not widen when the full list replaces the preview.
+        # Progress, Readiness and Last export show "…" in the start-up preview (Readiness until
+        # its worker is done): their room is kept for the widest full text, so the columns do
+        # not widen when the full list or the readiness replaces the "…".
+        def widest(text: str) -> int:
+            return text_width(self.table.font(), text)
+
         self.column_fit = ColumnFitter(
             self.table, [COLUMNS.index("Title"), COLUMNS.index("Site")], cap_chars=32,
             reserve={COLUMNS.index("Progress"): "888/888 (100%)",
+                     COLUMNS.index("Readiness"): max(READINESS_TEXTS, key=widest),
                      COLUMNS.index("Last export"): max(
                          (CHANGED_SINCE_EXPORT.text, EXPORT_UP_TO_DATE.text, "Never exported"),
-                         key=self.table.fontMetrics().horizontalAdvance)},
+                         key=widest)},
         )
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table.activated.connect(self._on_table_activated)
@@ -299,6 +305,8 @@ class HomeView(QWidget):
         )
 
     def _on_readiness_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            return  # a newer list asked for readiness again: not a failure
         log.warning("readiness computation failed: %s", exc)
 
     def _on_ctx_data_changed(self, kind: str, code: str) -> None:

@@ -12,10 +12,19 @@ view, never narrows it, so the columns do not jump about; a reload measures afre
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
+
+
+def text_width(font: QFont, text: str) -> int:
+    """What a delegate lays ``text`` out in: the fractional advance rounded up (the whole-pixel
+    ``QFontMetrics.horizontalAdvance`` rounds to nearest, a pixel short of the cell's own hint,
+    and the column then widened by that pixel when the real text arrived)."""
+    return math.ceil(QFontMetricsF(font).horizontalAdvance(text))
 
 
 class ColumnFitter(QObject):
@@ -41,13 +50,14 @@ class ColumnFitter(QObject):
         self.fixed = dict(fixed or {})  # column -> width in characters (a chosen width)
         # column -> the widest text it will show: room kept for it while placeholder cells
         # ("…") stand in, so the column does not widen when the real text arrives
-        metrics = table.fontMetrics()
+        # the delegate's text margins, and the grid line QTableView.sizeHintForColumn adds
         margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
-        self.reserved = {c: metrics.horizontalAdvance(text) + margin
+        margin += 1 if table.showGrid() else 0
+        self.reserved = {c: text_width(table.font(), text) + margin
                          for c, text in (reserve or {}).items()}
         # column -> the few words its cells can show (a status, a class): sized from the widest
         # word, its cells never measured (measuring is a delegate size hint per cell on screen)
-        self.known = {c: max(map(metrics.horizontalAdvance, words), default=0) + margin
+        self.known = {c: max((text_width(table.font(), w) for w in words), default=0) + margin
                       for c, words in (vocabulary or {}).items()}
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
