@@ -1,7 +1,8 @@
 """Response save latency: the app's audited save against a bare sqlite3 UPDATE, same pragmas.
 
 One save is what the checklist runner's autosave runs: ``execute`` of its undoable
-``RecordResponseCommand`` on the app's own ``AppContext`` (the write transaction, the stale
+``RecordResponseCommand`` on the app's own ``AppContext`` (the write transaction, on a file a
+``WriteConnection`` with no ORM Session (``Workspace.write_connection``), the stale
 check against what the editor showed, ``save_response``: read the row and the audit head, write
 the row, the inspection's ``updated_at``, a hash-chained audit event and the stored head, commit
 with ``synchronous=FULL``; then the command goes on the undo stack). Only the runner's repaint

@@ -21,7 +21,7 @@ import os
 import sqlite3
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, bindparam, case, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -34,6 +34,9 @@ from qmsr_ready.core.lean_sql import LeanConnection, LeanStatement
 from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
 from qmsr_ready.core.row_state import STATE_KEY, entity_state
 from qmsr_ready.core.template_content import canonical_json
+
+if TYPE_CHECKING:
+    from qmsr_ready.core.db import WriteConnection
 
 GENESIS_HASH = "0" * 64
 HEAD_SEQ_KEY = "audit_head_seq"
@@ -214,7 +217,7 @@ def append_event(
 
 
 def append_event_at(
-    session: Session,
+    owner: Session | WriteConnection,
     conn: LeanConnection,
     head: tuple[int, str],
     actor: str,
@@ -231,7 +234,8 @@ def append_event_at(
     The caller read ``head`` (seq, hash) in this write transaction after its last write that
     appends events, and the transaction holds the file (``BEGIN IMMEDIATE``), so no other
     writer can append in between. The event and the head go through lean statements on the
-    session's own connection: the same rows, values and hash as ``append_event``.
+    transaction's own connection (``owner``: a Session, or a ``db.WriteConnection`` with no
+    Session): the same rows, values and hash as ``append_event``.
     """
     seq, prev_hash = head[0] + 1, head[1]
     values = _event_values(seq, prev_hash, actor, action, entity_type, entity_id, changes,
@@ -239,10 +243,11 @@ def append_event_at(
     _LEAN_INSERT_EVENT.run(conn, values)
     if _LEAN_SET_HEAD.run(conn, {"head_seq": str(seq),
                                  "head_hash": values["hash"]}).rowcount == 2:
-        _sync_head_rows(session, {HEAD_SEQ_KEY: str(seq), HEAD_HASH_KEY: values["hash"]})
+        if isinstance(owner, Session):  # a WriteConnection has no loaded rows to keep current
+            _sync_head_rows(owner, {HEAD_SEQ_KEY: str(seq), HEAD_HASH_KEY: values["hash"]})
     else:  # the first event of a workspace creates the head rows
-        _set_head(session, seq, values["hash"])
-    _appended(session, prev_hash, values["hash"], seq)
+        _set_head(owner if isinstance(owner, Session) else owner.session(), seq, values["hash"])
+    _appended(owner, prev_hash, values["hash"], seq)
     return str(values["hash"])
 
 
@@ -276,7 +281,8 @@ def _event_values(
     return values
 
 
-def _appended(session: Session, prev_hash: str, new_hash: str, seq: int) -> None:
+def _appended(session: Session | WriteConnection, prev_hash: str, new_hash: str,
+              seq: int) -> None:
     _extend_cache(session, prev_hash, new_hash, seq)
     carry_clean(session, prev_hash, new_hash)  # a validated write damages no stored value
 
@@ -287,12 +293,14 @@ _LEAN_INSERT_EVENT = LeanStatement(_INSERT_EVENT, _EVENT_COLUMNS)
 _LEAN_SET_HEAD = LeanStatement(_SET_HEAD)
 
 
-def _chain_cache(session: Session) -> MutableMapping[str, ChainReport] | None:
+def _chain_cache(session: Session | WriteConnection
+                 ) -> MutableMapping[str, ChainReport] | None:
     cache = session.info.get(CHAIN_CACHE_KEY)
     return cache if isinstance(cache, MutableMapping) else None
 
 
-def _extend_cache(session: Session, prev_hash: str, new_hash: str, seq: int) -> None:
+def _extend_cache(session: Session | WriteConnection, prev_hash: str, new_hash: str,
+                  seq: int) -> None:
     """An event this process appends to a verified head leaves a verified head.
 
     If the transaction rolls back, the entry names a head that is never stored, so it is

@@ -23,13 +23,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, Table, Text, event, text
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.models import Base
+
+if TYPE_CHECKING:
+    from qmsr_ready.core.db import WriteConnection
 
 # Tables an inspection owns directly (the rows a report of it reads).
 _SKIP_TABLES = frozenset({"audit_events"})  # the chain walk reads these values itself
@@ -154,10 +157,11 @@ def find_damaged_cached(session: Session, inspection_code: str) -> list[DamagedV
     return damaged
 
 
-def carry_clean(session: Session, prev_head: str, new_head: str) -> None:
+def carry_clean(session: Session | WriteConnection, prev_head: str, new_head: str) -> None:
     """An event appended by the services keeps clean what was clean (their values are
     validated); the carried head is stamped once the transaction commits (a head that is
-    rolled back is never stored, so never looked up)."""
+    rolled back is never stored, so never looked up). ``session`` may be a Session-less
+    ``db.WriteConnection`` (the response autosave on a file): the same, after its commit."""
     heads = _CLEAN.get(_workspace_key(session))
     if not heads:
         return
@@ -168,13 +172,15 @@ def carry_clean(session: Session, prev_head: str, new_head: str) -> None:
         codes = heads[prev_head][1]
     else:
         return
-    if not event.contains(session, "after_commit", _stamp_carried):
+    if not isinstance(session, Session):  # its info goes with it when it rolls back
+        session.after_commit(_stamp_carried)
+    elif not event.contains(session, "after_commit", _stamp_carried):
         event.listen(session, "after_commit", _stamp_carried)
         event.listen(session, "after_rollback", _drop_carried)
     session.info[_PENDING] = (heads, new_head, codes)
 
 
-def _stamp_carried(session: Session) -> None:
+def _stamp_carried(session: Session | WriteConnection) -> None:
     """After the commit: the files now hold the carried head (checkpoint included)."""
     heads, head, codes = session.info.pop(_PENDING, (None, "", frozenset()))
     if heads is not None:
@@ -193,7 +199,7 @@ def _remember(heads: dict[str, tuple[Stamp, frozenset[str]]], head: str, stamp: 
         heads.pop(next(iter(heads)))
 
 
-def _file_stamp(session: Session) -> Stamp:
+def _file_stamp(session: Session | WriteConnection) -> Stamp:
     """What any commit to a workspace file changes: the size, time and identity of the database
     and its ``-wal``, and the ``-wal`` header (its salt changes when a writer restarts the log,
     which keeps its size). None for a server, whose writers all append events."""
@@ -216,7 +222,7 @@ def _file_stamp(session: Session) -> Stamp:
     return tuple(parts)
 
 
-def _workspace_key(session: Session) -> Any:
+def _workspace_key(session: Session | WriteConnection) -> Any:
     """What every session of one open workspace shares: reads and writes use different
     engine objects (write transactions carry an option) over the same pool."""
     return session.get_bind().engine.pool

@@ -8,9 +8,11 @@ once per dialect; running it is one ``sqlite3`` call with positional parameters,
 passed through the same bind and result processors of the column types SQLAlchemy would use, so
 what is stored and read back is exactly what a Session would store and read.
 
-It runs in the caller's transaction on the session's own connection (the one ``Workspace.begin``
-opened with ``BEGIN IMMEDIATE``), so it commits or rolls back with everything else. SQLite only:
-a server keeps the Session path and its row locks.
+It runs in the caller's transaction on its own connection: a Session's (the one
+``Workspace.begin`` opened with ``BEGIN IMMEDIATE``), or a ``db.WriteConnection``'s, which the
+runner's autosave uses so as to run no ORM Session at all (``Workspace.write_connection``); it
+commits or rolls back with everything else. SQLite only: a server keeps the Session path and its
+row locks.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 if TYPE_CHECKING:
-    from qmsr_ready.core.db import Workspace
+    from qmsr_ready.core.db import Workspace, WriteConnection
     from qmsr_ready.core.library import Catalogue
     from qmsr_ready.core.views import Session  # typing only: SQLAlchemy loads after first paint
     from qmsr_ready.ui.settings import AppSettings
@@ -131,6 +131,23 @@ class AppContext(QObject):
             raise RuntimeError("no workspace is open")
         with self.workspace.begin() as session:
             yield session
+        self._announce(kind, inspection_code, question_id)
+
+    @contextmanager
+    def write_lean(
+        self, kind: str, inspection_code: str = "", question_id: str = ""
+    ) -> Iterator[Session | WriteConnection]:
+        """``write`` for a step that runs without an ORM Session where it can: on a file a
+        ``WriteConnection`` (``Workspace.write_transaction``; the response autosave), on a
+        server a Session."""
+        if self.workspace is None:
+            raise RuntimeError("no workspace is open")
+        with self.workspace.write_transaction() as owner:
+            yield owner
+        self._announce(kind, inspection_code, question_id)
+
+    def _announce(self, kind: str, inspection_code: str, question_id: str) -> None:
+        """After a write committed: ``response_recorded`` first when it names one response."""
         if question_id:
             self.response_recorded.emit(inspection_code, question_id)
         self.data_changed.emit(kind, inspection_code)

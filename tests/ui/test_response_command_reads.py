@@ -78,3 +78,36 @@ def test_answer_undo_and_redo_each_read_the_row_once(qtbot, ctx: AppContext) -> 
     with ctx.read() as s:
         assert response_values(s, code, QID, ["result", "notes"]) == {"result": "conforms",
                                                                       "notes": "seen"}
+
+
+def test_the_autosave_on_a_file_begins_no_orm_session(qtbot, ctx: AppContext) -> None:
+    """On a file the autosave and its redo run on a WriteConnection (issue 9 item 5: the
+    Session's transaction was a third of a save's Python); the runner is told which row."""
+    from sqlalchemy.orm import Session
+
+    code = _inspection(ctx)
+    assert execute(ctx, RecordResponseCommand(ctx, code, "MO-01-Q02", {"result": "conforms"},
+                                              base={"result": "not_assessed"})) is None
+    begun: list[object] = []
+    recorded: list[tuple[str, str]] = []
+    ctx.response_recorded.connect(lambda c, q: recorded.append((c, q)))
+
+    def on_begin(session, _transaction, _connection) -> None:  # type: ignore[no-untyped-def]
+        begun.append(session)
+
+    command = RecordResponseCommand(ctx, code, QID, {"notes": "typed"}, base={"notes": ""})
+    event.listen(Session, "after_begin", on_begin)
+    try:
+        assert execute(ctx, command) is None
+        assert begun == []
+        ctx.undo_stack.undo()  # through the ORM (it may move the inspection back to planned)
+        assert command.last_error is None
+        begun.clear()
+        ctx.undo_stack.redo()
+        assert command.last_error is None
+        assert begun == []
+    finally:
+        event.remove(Session, "after_begin", on_begin)
+    assert recorded == [(code, QID)] * 3
+    with ctx.read() as s:
+        assert response_values(s, code, QID, ["notes"]) == {"notes": "typed"}

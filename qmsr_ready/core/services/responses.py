@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from sqlalchemy import CursorResult, Table, and_, bindparam, select, update
 from sqlalchemy import insert as sa_insert
@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from qmsr_ready.core.audit import GENESIS_HASH, HEAD_COLUMNS, append_event, append_event_at
-from qmsr_ready.core.changes import refuse_if_stale
+from qmsr_ready.core.changes import refuse_if_stale, stale_fields
 from qmsr_ready.core.errors import InvalidInput
 from qmsr_ready.core.fields import RESPONSE
 from qmsr_ready.core.lean_sql import LeanConnection, LeanStatement
@@ -34,6 +34,9 @@ from qmsr_ready.core.services.inspections import mark_in_progress
 from qmsr_ready.core.services.revisions import check_revision, locking
 from qmsr_ready.core.template_content import typed_by_sha256
 from qmsr_ready.core.vocab import InspectionStatus, Result
+
+if TYPE_CHECKING:
+    from qmsr_ready.core.db import WriteConnection
 
 
 def get_response(session: Session, inspection_id: int, question_id: str) -> Response | None:
@@ -91,7 +94,7 @@ class SavedResponse:
 
 
 def save_response(
-    session: Session,
+    session: Session | WriteConnection,
     actor: str,
     *,
     inspection_code: str,
@@ -106,7 +109,10 @@ def save_response(
 
     The same single read of the row serves the check, the save and both answers, so the
     runner's autosave costs what ``record_response`` costs (no ORM reads around it, no
-    ``Response`` object built).
+    ``Response`` object built). ``session`` may be a ``db.WriteConnection``
+    (``Workspace.write_transaction`` on a file): the save then runs with no ORM Session at all,
+    unless it needs one (a planned inspection's first answer, a refusal), which joins the same
+    transaction.
     """
     stored, after, revision = _save(session, actor, inspection_code, question_id,
                                     values, base, expected_revision)
@@ -115,37 +121,45 @@ def save_response(
                          after={name: final[name] for name in _RESTORABLE}, revision=revision)
 
 
-def _save(session: Session, actor: str, inspection_code: str, question_id: str,
-          given: Mapping[str, Any], base: Mapping[str, Any] | None,
+def _save(owner: Session | WriteConnection, actor: str, inspection_code: str,
+          question_id: str, given: Mapping[str, Any], base: Mapping[str, Any] | None,
           expected_revision: int | None
           ) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
     """The steps of a save: the row as stored (every column; unanswered: the blank row, id
-    None), the row as written (None when nothing changed) and the revision read."""
-    session.flush()  # a response changed through the ORM earlier in this session is read as stored
-    store: _Store = (_DriverStore(session) if session.get_bind().dialect.name == "sqlite"
-                     else _SessionStore(session))
+    None), the row as written (None when nothing changed) and the revision read.
+
+    ``owner`` is the transaction: a Session, or a ``WriteConnection`` (SQLite, no Session).
+    A step only the ORM runs (moving a planned inspection on, naming who changed a row in a
+    refusal) asks ``_orm(owner)``, which joins a Session to the writer's transaction."""
+    session = _joined(owner)
+    if session is not None:
+        session.flush()  # a response changed through the ORM earlier is read as stored
+    store: _Store = (_SessionStore(owner) if isinstance(owner, Session)
+                     and owner.get_bind().dialect.name != "sqlite" else _DriverStore(owner))
     target, stored = store.read(inspection_code, question_id)
     current_revision = stored["revision"] if stored else 0
-    if base is not None:  # before anything else, as the editor's own check always was
-        refuse_if_stale(session, what=f"The response to {question_id}",
+    # before anything else, as the editor's own check always was
+    if base is not None and stale_fields(stored or _BLANK, base, given):
+        refuse_if_stale(_orm(owner), what=f"The response to {question_id}",
                         inspection_code=inspection_code,
                         entity_id=f"{inspection_code}/{question_id}",
                         current=stored or _BLANK, base=base, fields=given,
                         revision=current_revision)
     if target is None or target["status"] == InspectionStatus.SIGNED_OFF:
-        writable_inspection(session, inspection_code)  # raises NotFound / InspectionLocked
+        writable_inspection(_orm(owner), inspection_code)  # raises NotFound / InspectionLocked
     assert target is not None
-    template = typed_by_sha256(target["sha256"], partial(_template_content, session,
+    template = typed_by_sha256(target["sha256"], partial(store.template_content,
                                                          target["template_id"]))
     if template.question(question_id) is None:
-        question_ref(writable_inspection(session, inspection_code), question_id)  # raises
+        question_ref(writable_inspection(_orm(owner), inspection_code), question_id)  # raises
     # Limits, vocabulary and wording come from the RESPONSE spec (the workbook reads it too).
     values: dict[str, Any] = {name: field_value(RESPONSE.field(name), value)
                               for name, value in given.items()}
     code = target["code"]
-    check_revision(session, what=f"The response to {question_id}",
-                   inspection_code=code, entity_id=f"{code}/{question_id}",
-                   current=current_revision, expected=expected_revision)
+    if expected_revision is not None and expected_revision != current_revision:
+        check_revision(_orm(owner), what=f"The response to {question_id}",
+                       inspection_code=code, entity_id=f"{code}/{question_id}",
+                       current=current_revision, expected=expected_revision)
     problem = check_response_values(question_id, values, stored)
     if problem:
         raise InvalidInput(problem)
@@ -158,6 +172,7 @@ def _save(session: Session, actor: str, inspection_code: str, question_id: str,
     written = {name: pair[1] for name, pair in changes.items()}
     written.update(revision=before["revision"] + 1, assessed_by=actor, assessed_at=now)
     if target["status"] == InspectionStatus.PLANNED:
+        session = _orm(owner)
         insp = session.get(Inspection, target["id"])
         assert insp is not None
         mark_in_progress(session, actor, insp)  # its own event: the head moves
@@ -165,7 +180,8 @@ def _save(session: Session, actor: str, inspection_code: str, question_id: str,
     after = {**before, **written}
     after["id"] = store.write_row(after, written, insert=stored is None)
     store.touch(target["id"], now)
-    _sync(session, Inspection, target["id"], {"updated_at": now})
+    if session is not None:
+        _sync(session, Inspection, target["id"], {"updated_at": now})
     store.append(actor, "response.record", "response", f"{code}/{question_id}", changes, code,
                  state=state_of("response", after))
     return before, after, current_revision
@@ -204,6 +220,9 @@ _LEAN_UPDATE = LeanStatement(update(_RESPONSES).where(_RESPONSES.c.id == bindpar
                              _UPDATED_COLUMNS)
 _LEAN_TOUCH = LeanStatement(_TOUCH)
 _LEAN_HEAD = LeanStatement(select(*HEAD_COLUMNS))
+# The template snapshot's content, read only when its hash was not parsed before.
+_CONTENT = select(_TEMPLATES.c.content).where(_TEMPLATES.c.id == bindparam("t"))
+_LEAN_CONTENT = LeanStatement(_CONTENT)
 
 
 class _Store(Protocol):
@@ -212,6 +231,7 @@ class _Store(Protocol):
     def read(self, code: str, question_id: str
              ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]: ...
     def reread_head(self) -> None: ...
+    def template_content(self, template_id: int) -> Any: ...
     def write_row(self, after: Mapping[str, Any], written: Mapping[str, Any], *,
                   insert: bool) -> int: ...
     def touch(self, inspection_id: int, now: Any) -> None: ...
@@ -239,6 +259,9 @@ class _SessionStore:
     def reread_head(self) -> None:
         """``append_event`` reads the head itself."""
 
+    def template_content(self, template_id: int) -> Any:
+        return self.session.execute(_CONTENT, {"t": template_id}).scalar_one()
+
     def write_row(self, after: Mapping[str, Any], written: Mapping[str, Any], *,
                   insert: bool) -> int:
         if insert:
@@ -261,13 +284,14 @@ class _SessionStore:
 
 
 class _DriverStore:
-    """SQLite: lean statements on the session's connection, the target, row and head read in
-    one SELECT. ``Workspace.begin`` holds the file (``BEGIN IMMEDIATE``), so the head read
-    here is still the head when the event is appended."""
+    """SQLite: lean statements on the transaction's connection (a Session's, or a
+    ``WriteConnection``'s with no Session), the target, row and head read in one SELECT. The
+    transaction holds the file (``BEGIN IMMEDIATE``), so the head read here is still the head
+    when the event is appended."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.conn = LeanConnection.of(session)
+    def __init__(self, owner: Session | WriteConnection) -> None:
+        self.owner = owner
+        self.conn = LeanConnection.of(owner) if isinstance(owner, Session) else owner.lean
         self.head: tuple[int, str] = (0, GENESIS_HASH)
 
     def read(self, code: str, question_id: str
@@ -286,10 +310,17 @@ class _DriverStore:
             self.head = (int(found["head_seq"]), str(found["head_hash"]))
 
     def reread_head(self) -> None:
-        self.session.flush()
+        session = _joined(self.owner)
+        if session is not None:
+            session.flush()
         found = _LEAN_HEAD.first(self.conn, {})
         assert found is not None  # scalar subqueries: always one row
         self._set_head(found)
+
+    def template_content(self, template_id: int) -> Any:
+        found = _LEAN_CONTENT.first(self.conn, {"t": template_id})
+        assert found is not None  # an inspection's template row is never deleted
+        return found["content"]
 
     def write_row(self, after: Mapping[str, Any], written: Mapping[str, Any], *,
                   insert: bool) -> int:
@@ -306,14 +337,20 @@ class _DriverStore:
     def append(self, actor: str, action: str, entity_type: str, entity_id: str,
                changes: Mapping[str, Any], inspection_code: str, *,
                state: Mapping[str, Any]) -> None:
-        append_event_at(self.session, self.conn, self.head, actor, action, entity_type,
-                        entity_id, changes, inspection_code, state=state)
+        # once a Session joined a writer's transaction, its events go through it (one owner
+        # of the pending clean-head stamp, damaged.carry_clean)
+        append_event_at(_joined(self.owner) or self.owner, self.conn, self.head, actor,
+                        action, entity_type, entity_id, changes, inspection_code, state=state)
 
 
-def _template_content(session: Session, template_id: int) -> Any:
-    """The template snapshot's content, read only when its hash was not parsed before."""
-    return session.execute(select(_TEMPLATES.c.content)
-                           .where(_TEMPLATES.c.id == template_id)).scalar_one()
+def _joined(owner: Session | WriteConnection) -> Session | None:
+    """The transaction's Session: ``owner`` itself, or the one joined to a writer (if any)."""
+    return owner if isinstance(owner, Session) else owner.joined
+
+
+def _orm(owner: Session | WriteConnection) -> Session:
+    """A Session in the transaction (joined to a writer's on first use)."""
+    return owner if isinstance(owner, Session) else owner.session()
 
 
 _BLANK = {  # the editable fields of a question never answered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
@@ -15,6 +16,7 @@ from qmsr_ready.ui.commands.base import ErrorSink, ServiceCommand
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from qmsr_ready.core.db import WriteConnection
     from qmsr_ready.core.views import Session
     from qmsr_ready.ui.context import AppContext
 
@@ -55,7 +57,23 @@ class RecordResponseCommand(ServiceCommand):
         self.expected_revision = expected_revision
         self._after: dict[str, Any] | None = None
 
+    def run_in_transaction(self, step: Callable[[Session], None]) -> None:
+        # The autosave (and its redo) runs in ``ctx.write_lean``: on a file, with no ORM
+        # Session (save_response's lean statements on a WriteConnection; a planned
+        # inspection's first answer or a refusal joins a Session to the same transaction).
+        # Undo, which may move the inspection back to planned through the ORM, and a read-only
+        # workspace's refusal go the way of every command.
+        if self._ctx.read_only or step != self.apply:
+            super().run_in_transaction(step)
+            return
+        with self._ctx.write_lean(self.kind, self._inspection_code,
+                                  self.question_id) as owner:
+            self._apply(owner)
+
     def apply(self, session: Session) -> None:
+        self._apply(session)
+
+    def _apply(self, session: Session | WriteConnection) -> None:
         if self.old_values is None:
             base, expected = (None, self.expected_revision) if (
                 self.expected_revision is not None) else (self.base, None)
@@ -75,8 +93,9 @@ class RecordResponseCommand(ServiceCommand):
         # Names the question, so the runner updates that one row instead of reloading.
         return self._ctx.write(self.kind, self._inspection_code, self.question_id)
 
-    def _record(self, session: Session, values: dict[str, Any], base: dict[str, Any] | None,
-                expected: int | None) -> response_service.SavedResponse:
+    def _record(self, session: Session | WriteConnection, values: dict[str, Any],
+                base: dict[str, Any] | None, expected: int | None
+                ) -> response_service.SavedResponse:
         # One read of the row serves the stale check (against what the editor showed), the save
         # and what was stored before and after it.
         saved = response_service.save_response(
