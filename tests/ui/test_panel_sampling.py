@@ -53,7 +53,7 @@ def test_the_boxes_take_the_field_specs_range(qtbot, views_env) -> None:
     for spin, field in ((view.panel.population, "sample_population"),
                         (view.panel.sample_size, "sample_size")):
         low, high = RESPONSE.field(field).int_limits
-        assert (spin.minimum(), spin.maximum()) == (low, high)
+        assert (spin.minimum() + 1, spin.maximum()) == (low, high)  # the minimum is the blank
 
 
 def test_large_stored_numbers_are_shown_whole_and_not_rewritten(qtbot, views_env) -> None:
@@ -127,3 +127,14 @@ def test_a_number_typed_but_not_finished_survives_an_outside_write(qtbot, views_
                                  sample_population=500)
     assert _stored(views_env) == (500, 12)
     assert (view.panel.population.value(), view.panel.sample_size.value()) == (500, 12)
+
+
+def test_a_stored_zero_shows_and_saves_as_zero_in_the_runner(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    with views_env.ctx.workspace.begin() as s:
+        services.record_response(s, "Importer", inspection_code=views_env.code, question_id=QID,
+                                 result="conforms", sample_population=0, sample_size=0)
+    view = _runner(qtbot, views_env)
+    assert (view.panel.population.text(), view.panel.sample_size.text()) == ("0", "0")
+    _type(view.panel.population, 30)
+    _type(view.panel.sample_size, 0)
+    assert _stored(views_env) == (30, 0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -69,26 +70,44 @@ def lines_height(box: QFrame, lines: int) -> int:
 SAMPLING_FIELDS = ("sample_population", "sample_size")
 
 
-class SpinOrBlank(QSpinBox):
-    """A count that may be unknown: 0 shows as "—" and means "not recorded".
+BLANK_COUNT = "—"  # a count not recorded (what the packs leave empty)
 
-    The range is the response field spec's, so the box never clamps a value the service
-    accepts; ``typed`` tells a value the user entered from the one last shown, so a box that
-    could not show a stored value (it would clamp it) never saves the clamped number.
+
+class SpinOrBlank(QSpinBox):
+    """A count that may be unknown: "—" (one below the spec's lowest count) is "not recorded".
+
+    0 is a real count ("0 complaints in the period, 0 sampled"), so the blank is its own value
+    below the range: the box shows and saves 0 as 0, as the packs print it. Emptying the box
+    (or typing "—") makes it blank. The range above the blank is the response field spec's, so
+    the box never clamps a value the service accepts; ``typed`` tells a value the user entered
+    from the one last shown, so a box that could not show a stored value (it would clamp it)
+    never saves the clamped number.
     """
 
     def __init__(self, field: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         spec = RESPONSE.field(field)
         self.field = field
-        self.setRange(*spec.int_limits)
-        self.setSpecialValueText("—")
+        low, high = spec.int_limits
+        self.setRange(low - 1, high)  # the minimum is the blank
+        self.setSpecialValueText(BLANK_COUNT)
         self.setAccessibleName(spec.label)
         self.setMinimumWidth(90)
-        self._shown = 0
+        self._shown = self.minimum()
 
     def value_or_none(self) -> int | None:
-        return self.value() or None
+        value = self.value()
+        return None if value == self.minimum() else value
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        if text.strip() in ("", BLANK_COUNT):  # an emptied box is a blank count, not an error
+            return QValidator.State.Acceptable, text, pos
+        return super().validate(text, pos)
+
+    def valueFromText(self, text: str) -> int:
+        if text.strip() in ("", BLANK_COUNT):
+            return self.minimum()
+        return super().valueFromText(text)
 
     @property
     def typed(self) -> bool:
@@ -97,7 +116,7 @@ class SpinOrBlank(QSpinBox):
 
     def set_value_silently(self, value: int | None) -> None:
         self.blockSignals(True)
-        self.setValue(value or 0)
+        self.setValue(self.minimum() if value is None else value)
         self.blockSignals(False)
         self._shown = self.value()
 
