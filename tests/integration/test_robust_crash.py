@@ -92,11 +92,17 @@ def _run_round(path: Path, round_no: int, rng: random.Random) -> list[list[str]]
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    started.wait(timeout=120)  # the first write is acknowledged: the child is really writing
+    for _ in range(600):  # until the first write is acknowledged (or the writer died at once)
+        if started.wait(timeout=0.2) or child.poll() is not None:
+            break
     threading.Event().wait(rng.uniform(0.0, 1.0))
     child.send_signal(signal.SIGKILL)
     child.wait()
     reader.join(timeout=30)
+    if not acks:  # say why the writer never got going instead of a bare assertion
+        assert child.stderr is not None
+        raise AssertionError(f"the writer never acknowledged a write; its stderr:\n"
+                             f"{child.stderr.read()[-4000:]}")
     return acks
 
 
@@ -138,7 +144,6 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
     total = 0
     for round_no in range(ROUNDS):
         acks = _run_round(path, round_no, rng)
-        assert acks, "the writer never acknowledged a write"
         _check(path, acks)
         total += len(acks)
     assert total >= ROUNDS
