@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from views_fixtures import ACTOR, ViewsEnv, views_env_for
 
 from qmsr_ready.core import services
 from qmsr_ready.core.models import local_today
+from qmsr_ready.core.vocab import Classification, FindingStatus
 from qmsr_ready.ui.commands.base import execute
 from qmsr_ready.ui.commands.findings import (
     RaiseFindingCommand,
@@ -20,6 +22,7 @@ from qmsr_ready.ui.commands.findings import (
     UpdateFindingCommand,
 )
 from qmsr_ready.ui.models.findings_model import COL
+from qmsr_ready.ui.presentation import CLASSIFICATION_LOOK, FINDING_STATUS_LOOK, OVERDUE
 from qmsr_ready.ui.views.findings_register import FindingsRegisterView
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -142,3 +145,22 @@ def test_selection_follows_a_row_its_edit_moves(qtbot, views_env) -> None:
     assert view.table.currentIndex().row() == view.proxy.mapFromSource(
         view.model.index(2, 0)
     ).row()
+
+
+def test_short_columns_whole_on_a_1366_window(qtbot, views_env) -> None:
+    """The bold "⚠ Overdue" due date and the longest status and class words are never cut;
+    Title takes what they leave (QA 3 item 6: "2026-11-28 ⚠ O…", "Awaiting verific…")."""
+    _seed(views_env, "Complaint files incomplete " * 4)
+    view = _register(qtbot, views_env)
+    view.resize(1366 - 150, 600)  # the window less the navigation bar
+    view.column_fit.fit()
+    bold = view.table.font()
+    bold.setBold(True)
+    due = QFontMetrics(bold).horizontalAdvance(f"2026-11-28  {OVERDUE.text}")
+    status = view.table.fontMetrics().horizontalAdvance(
+        FINDING_STATUS_LOOK[FindingStatus.AWAITING_VERIFICATION].text)
+    klass = view.table.fontMetrics().horizontalAdvance(
+        CLASSIFICATION_LOOK[Classification.OFI].text)
+    assert view.table.columnWidth(COL["Due"]) > due
+    assert view.table.columnWidth(COL["Status"]) > status
+    assert view.table.columnWidth(COL["Class"]) > klass

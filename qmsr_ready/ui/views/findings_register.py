@@ -98,7 +98,10 @@ class FindingsRegisterView(QWidget):
             self.table, [COL["Title"]], floor_chars=24, cap_chars=22,
             vocabulary={COL["Class"]: [look.text for look in CLASSIFICATION_LOOK.values()],
                         COL["Status"]: [look.text for look in FINDING_STATUS_LOOK.values()],
-                        COL["Risk"]: ["25"], COL["483"]: ["Yes"]},
+                        COL["Risk"]: ["25"], COL["483"]: ["Yes"],
+                        # every due date is this wide; an overdue one is bold, with its mark
+                        COL["Due"]: [f"0000-00-00  {OVERDUE.text}"]},
+            bold=[COL["Due"]],
         )
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         open_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)

@@ -40,6 +40,7 @@ class ColumnFitter(QObject):
         fixed: dict[int, int] | None = None,
         reserve: dict[int, str] | None = None,
         vocabulary: dict[int, Iterable[str]] | None = None,
+        bold: Iterable[int] = (),
     ) -> None:
         super().__init__(table)
         self.table = table
@@ -57,8 +58,17 @@ class ColumnFitter(QObject):
                          for c, text in (reserve or {}).items()}
         # column -> the few words its cells can show (a status, a class): sized from the widest
         # word, its cells never measured (measuring is a delegate size hint per cell on screen)
-        self.known = {c: max((text_width(table.font(), w) for w in words), default=0) + margin
-                      for c, words in (vocabulary or {}).items()}
+        # Its words are short and whole words say what a cell means ("Awaiting verification",
+        # "⚠ Overdue"): such a column is never capped, the stretching columns take what is left.
+        # ``bold``: columns whose cells may be bold (an overdue due date), measured in bold.
+        bold_font = QFont(table.font())
+        bold_font.setBold(True)
+        bold = frozenset(bold)
+        self.known = {
+            c: max((text_width(bold_font if c in bold else table.font(), w) for w in words),
+                   default=0) + margin
+            for c, words in (vocabulary or {}).items()
+        }
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -98,7 +108,8 @@ class ColumnFitter(QObject):
             measured = self.table.sizeHintForColumn(column)
         wanted = max(header.sectionSizeHint(column), measured, self.reserved.get(column, 0)) + 4
         wanted = self._widest[column] = max(wanted, self._widest.get(column, 0))
-        return min(wanted, self.cap) if column not in self.stretch else wanted
+        return min(wanted, self.cap) if column not in self.stretch and column not in self.known \
+            else wanted
 
     def fit(self) -> None:
         header = self.table.horizontalHeader()
