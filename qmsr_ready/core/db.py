@@ -252,6 +252,7 @@ class WriteConnection:
             assert transaction is not None  # begun in session()
             transaction.commit()
             session.commit()  # nothing left to write: its after_commit listeners run now
+            session.close()
         for run in self._after_commit:
             run(self)
 

@@ -7,6 +7,7 @@ refusal naming who changed the row)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from qmsr_ready.core import audit, damaged, services
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.db import WriteConnection, open_workspace
-from qmsr_ready.core.errors import RevisionConflict, WorkspaceReadOnly
+from qmsr_ready.core.errors import RevisionConflict, WorkspaceReadOnly, WorkspaceReplaced
 from qmsr_ready.core.report.build import build_report
 from qmsr_ready.core.services.responses import save_response
 from qmsr_ready.core.views.undo import response_values
@@ -132,6 +133,25 @@ def test_a_planned_inspections_first_answer_joins_a_session_in_the_same_transact
     assert _values(ws, code)["result"] == "conforms"
 
 
+def test_a_joined_session_carries_the_clean_scan_past_its_commit(
+        fnd_inspection, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws, code = fnd_inspection
+    if ws.is_server:
+        pytest.skip("a server writes through begin()")
+    with ws.session() as s:
+        build_report(s, code)
+    scans: list[str | None] = []
+    real_scan = damaged.find_damaged
+    monkeypatch.setattr(damaged, "find_damaged",
+                        lambda s, c=None, limit=50: scans.append(c) or real_scan(s, c, limit))
+    with ws.write_connection() as w:
+        _save(w, code, {"result": "conforms"})  # planned: both events through the joined Session
+        assert w.joined is not None
+    with ws.session() as s:
+        build_report(s, code)
+    assert scans == []
+
+
 def test_a_stale_save_is_refused_naming_who_changed_the_row(started) -> None:
     ws, code = started
     with ws.begin() as s:
@@ -151,6 +171,16 @@ def test_read_only_is_refused_before_anything_runs(started) -> None:
             pass
         with pytest.raises(WorkspaceReadOnly):
             ro.write_transaction().__enter__()
+
+
+def test_a_file_replaced_under_its_name_is_refused(started, tmp_path: Path) -> None:
+    ws, _code = started
+    other = tmp_path / "other.qmsr"
+    open_workspace(other, create=True).close()
+    ws.engine.dispose()  # the next write needs a new connection, as a new thread's would
+    os.replace(other, ws.path)
+    with pytest.raises(WorkspaceReplaced, match="replaced while open"), ws.write_connection():
+        pass
 
 
 def test_a_busy_file_fails_as_begin_fails_and_saves_again_after(started) -> None:
