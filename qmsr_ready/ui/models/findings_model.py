@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
@@ -253,22 +254,26 @@ class FindingsTableModel(QAbstractTableModel):
         due = f"\n{OVERDUE.text}: due {row.due_date}" if line.overdue else ""  # tooltip
         return f"{row.code} {row.title}{due}"
 
-    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
+    def multiData(self, index: AnyIndex,
+                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:  # noqa: N803
         """Every role a delegate asks for a cell in one call (see ``fill_roles``)."""
         r = index.row()
         if index.isValid() and 0 <= r < len(self._rows):
             self.fill_roles(r, index.column(), roleDataSpan)
         else:
-            for i in range(len(roleDataSpan)):
-                roleDataSpan[i].clearData()
+            span: Any = roleDataSpan  # the stubs give the span neither len() nor indexing
+            for i in range(len(span)):
+                span[i].clearData()
 
-    def fill_roles(self, r: int, column: int, span: QModelRoleDataSpan) -> None:
+    def fill_roles(self, r: int, column: int,
+                   roles: QModelRoleDataSpan | QModelRoleData) -> None:
         """What ``data`` answers for each role in ``span``, from the row's line in one pass.
 
         Why: a delegate asks seven roles per cell it paints or measures; through the proxy each
         was two calls into Python (the source index, then data), most of a cell's cost."""
         line = self._lines[r] or self._line(r)
         looks = self._looks
+        span: Any = roles  # the stubs give the span neither len() nor indexing
         for i in range(len(span)):
             item = span[i]
             role = item.role()
@@ -364,7 +369,7 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         self._needle = ""
         self._filtering = False
 
-    def setSourceModel(self, model: QAbstractItemModel | None) -> None:
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
         super().setSourceModel(model)
         self._hand_over_test()
 
@@ -408,7 +413,8 @@ class FindingsFilterProxy(QSortFilterProxyModel):
             self.beginFilterChange()
             self.endFilterChange()
 
-    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
+    def multiData(self, index: AnyIndex,
+                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:  # noqa: N803
         """A cell's roles from the source in one call (Qt's default asks data() per role)."""
         model = self.sourceModel()
         source = self.mapToSource(index) if index.isValid() else QModelIndex()
