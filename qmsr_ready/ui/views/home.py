@@ -42,6 +42,7 @@ from qmsr_ready.ui.models.inspections_model import (
 )
 from qmsr_ready.ui.presentation import MARGIN, SPACING
 from qmsr_ready.ui.widgets.column_fit import ColumnFitter, text_width
+from qmsr_ready.ui.widgets.elide_middle import ElideMiddleDelegate
 from qmsr_ready.ui.workers import Job, JobProgress
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ class HomeView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        site = COLUMNS.index("Site")  # sites of one company differ at the end, not the start
+        self.table.setItemDelegateForColumn(site, ElideMiddleDelegate(self.table))
         self.table.verticalHeader().hide()
         # The long texts (Title, Site) share the width; the rest fit their content, capped.
         # Progress, Readiness and Last export show "…" in the start-up preview (Readiness until
