@@ -117,6 +117,9 @@ def save_response(
     stored, after, revision = _save(session, actor, inspection_code, question_id,
                                     values, base, expected_revision)
     final = stored if after is None else after
+    loaded = _joined(session)
+    if after is not None and loaded is not None:  # a Response it loaded is what was written
+        _sync(loaded, Response, after["id"], after)  # (QA 4 item 1), as record_response's is
     return SavedResponse(before={name: stored[name] for name in _RESTORABLE},
                          after={name: final[name] for name in _RESTORABLE}, revision=revision)
 
@@ -138,13 +141,6 @@ def _save(owner: Session | WriteConnection, actor: str, inspection_code: str,
                      and owner.get_bind().dialect.name != "sqlite" else _DriverStore(owner))
     target, stored = store.read(inspection_code, question_id)
     current_revision = stored["revision"] if stored else 0
-    # before anything else, as the editor's own check always was
-    if base is not None and stale_fields(stored or _BLANK, base, given):
-        refuse_if_stale(_orm(owner), what=f"The response to {question_id}",
-                        inspection_code=inspection_code,
-                        entity_id=f"{inspection_code}/{question_id}",
-                        current=stored or _BLANK, base=base, fields=given,
-                        revision=current_revision)
     if target is None or target["status"] == InspectionStatus.SIGNED_OFF:
         writable_inspection(_orm(owner), inspection_code)  # raises NotFound / InspectionLocked
     assert target is not None
@@ -155,6 +151,14 @@ def _save(owner: Session | WriteConnection, actor: str, inspection_code: str,
     # Limits, vocabulary and wording come from the RESPONSE spec (the workbook reads it too).
     values: dict[str, Any] = {name: field_value(RESPONSE.field(name), value)
                               for name, value in given.items()}
+    # A stale editor is a conflict only once its edit could be saved at all: no such inspection
+    # or question, or an invalid value, is refused for itself (QA 4 item 3).
+    if base is not None and stale_fields(stored or _BLANK, base, given):
+        refuse_if_stale(_orm(owner), what=f"The response to {question_id}",
+                        inspection_code=inspection_code,
+                        entity_id=f"{inspection_code}/{question_id}",
+                        current=stored or _BLANK, base=base, fields=given,
+                        revision=current_revision)
     code = target["code"]
     if expected_revision is not None and expected_revision != current_revision:
         check_revision(_orm(owner), what=f"The response to {question_id}",
