@@ -22,11 +22,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import PoolProxiedConnection, QueuePool
+from sqlalchemy.pool import QueuePool
 
 from qmsr_ready import __version__
 from qmsr_ready.core.db_errors import translate_error
@@ -38,7 +37,6 @@ from qmsr_ready.core.errors import (
     WorkspaceReadOnly,
     WorkspaceReplaced,
 )
-from qmsr_ready.core.lean_sql import LeanConnection
 from qmsr_ready.core.migrations import HEAD_REVISION, alembic_config, known_revisions
 from qmsr_ready.core.paths import default_workspace_path
 from qmsr_ready.core.server.url import is_server_url
@@ -49,6 +47,12 @@ from qmsr_ready.core.workspace_file import (
     read_only_uri,
 )
 from qmsr_ready.core.workspace_lock import WriterLock, acquire_writer_lock, open_path_for
+from qmsr_ready.core.write_connection import (
+    BEGUN_OPTION,
+    WriteConnection,
+    begin_on_driver,
+    open_write_connection,
+)
 
 __all__ = [
     "APPLICATION_ID",
@@ -63,9 +67,6 @@ WORKSPACE_SUFFIX = ".qmsr"
 # the execution option of write transactions: BEGIN IMMEDIATE on a file, the advisory lock on
 # a server (server.engine)
 IMMEDIATE_OPTION = _IMMEDIATE_OPTION = "qmsr_begin_immediate"
-# the execution option of a Connection joined to a transaction already begun on its driver
-# connection (WriteConnection.session): its "begin" runs no BEGIN
-_BEGUN_OPTION = "qmsr_begun"
 
 
 class _GuardedSession(Session):
@@ -168,107 +169,12 @@ def _make_engine(path: Path, *, read_only: bool, expected: tuple[int, int] | Non
         # failure is raised as that would raise it (a locked, busy or read-only file gives the
         # same ``OperationalError``, and so the same translated message).
         options = conn.get_execution_options()
-        if options.get(_BEGUN_OPTION):
+        if options.get(BEGUN_OPTION):
             return
-        _begin_on_driver(conn.connection.driver_connection, conn.dialect,
-                         immediate=bool(options.get(_IMMEDIATE_OPTION)))
+        begin_on_driver(conn.connection.driver_connection, conn.dialect,
+                        immediate=bool(options.get(_IMMEDIATE_OPTION)))
 
     return engine
-
-
-def _begin_on_driver(raw: sqlite3.Connection, dialect: Dialect, *, immediate: bool) -> None:
-    """BEGIN (IMMEDIATE) on the sqlite3 connection; a failure raised as SQLAlchemy's
-    ``exec_driver_sql`` raised it (a locked, busy or read-only file gives the same
-    ``OperationalError``, and so the same translated message)."""
-    sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
-    try:
-        raw.execute(sql)
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, (), exc, sqlite3.Error, dialect=dialect) from exc
-
-
-class WriteConnection:
-    """One write transaction on a workspace file without an ORM Session (issue 9 item 5).
-
-    ``Workspace.write_connection`` checks a connection out of the workspace's pool (a new one
-    gets the pragmas and the file-identity check, as for a Session), runs ``BEGIN IMMEDIATE`` on
-    it and hands out this: ``lean`` runs ``lean_sql`` statements in the transaction, ``info``
-    holds what a write Session's ``info`` holds (the workspace's path, files, chain cache; this
-    transaction's own entries too) and ``get_bind()`` is the engine, as a Session answers.
-
-    A step the lean path does not cover (a planned inspection's first answer moves it to in
-    progress through the ORM, a refusal says who changed the row) asks for ``session()``: an
-    ORM Session joined to this same transaction on this same connection, flushed before the
-    commit. Code run after the commit (``after_commit``) gets this object, as a Session's
-    ``after_commit`` listeners get the Session.
-    """
-
-    def __init__(self, engine: Engine, proxied: PoolProxiedConnection,
-                 info: dict[str, Any]) -> None:
-        raw = proxied.driver_connection
-        if not isinstance(raw, sqlite3.Connection):  # pragma: no cover - a programming error
-            raise TypeError("a WriteConnection runs on SQLite only")
-        self.engine = engine
-        self.lean = LeanConnection(raw, engine.dialect)
-        self.info = info
-        self._proxied = proxied
-        self._conn: Connection | None = None
-        self._session: Session | None = None
-        self._after_commit: list[Callable[[WriteConnection], None]] = []
-
-    def get_bind(self) -> Engine:
-        """The workspace's engine (its dialect and pool), as ``Session.get_bind`` answers."""
-        return self.engine
-
-    @property
-    def joined(self) -> Session | None:
-        """The Session ``session()`` joined to this transaction, if one was asked for."""
-        return self._session
-
-    def session(self) -> Session:
-        """An ORM Session in this transaction (made on first use, then the same one)."""
-        if self._session is None:
-            conn = Connection(self.engine, connection=self._proxied)
-            conn.execution_options(**{_BEGUN_OPTION: True})  # BEGIN IMMEDIATE already ran
-            conn.begin()
-            self._conn = conn
-            self._session = Session(bind=conn, expire_on_commit=False, info=self.info,
-                                    join_transaction_mode="rollback_only")
-        return self._session
-
-    def after_commit(self, run: Callable[[WriteConnection], None]) -> None:
-        """Run ``run(self)`` once the transaction has committed (once, however often asked);
-        never when it rolls back."""
-        if run not in self._after_commit:
-            self._after_commit.append(run)
-
-    def _commit(self) -> None:
-        session, conn = self._session, self._conn
-        if session is None or conn is None:
-            self.lean.raw.execute("COMMIT")
-        else:
-            session.flush()
-            transaction = conn.get_transaction()
-            assert transaction is not None  # begun in session()
-            transaction.commit()
-            session.commit()  # nothing left to write: its after_commit listeners run now
-            session.close()
-        for run in self._after_commit:
-            run(self)
-
-    def _rollback(self) -> None:
-        if self._session is not None:
-            self._session.close()
-        if self._conn is not None:
-            self._conn.rollback()
-        elif self.lean.raw.in_transaction:
-            self.lean.raw.execute("ROLLBACK")
-
-    def _release(self) -> None:
-        if self._conn is not None:
-            self._conn.close()  # returns the checked-out connection to the pool
-        else:
-            self._proxied.close()
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -429,20 +335,9 @@ class Workspace:
         if self.read_only:
             raise WorkspaceReadOnly(f"{self.path.name} is open read-only; changes cannot be "
                                     "saved.")
-        with translated(self.path, self._translate):
-            proxied = self.engine.raw_connection()
-            writer = WriteConnection(self.engine, proxied, dict(self._info))
-            try:
-                _begin_on_driver(writer.lean.raw, self.engine.dialect, immediate=True)
-                try:
-                    yield writer
-                    writer._commit()
-                except BaseException:
-                    with contextlib.suppress(Exception):  # the error that got here is the news
-                        writer._rollback()
-                    raise
-            finally:
-                writer._release()
+        with translated(self.path, self._translate), \
+                open_write_connection(self.engine, self._info) as writer:
+            yield writer
 
     def write_transaction(self) -> contextlib.AbstractContextManager[Session | WriteConnection]:
         """The cheapest write transaction for a step that runs on either: a

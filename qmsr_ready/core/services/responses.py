@@ -36,7 +36,7 @@ from qmsr_ready.core.template_content import typed_by_sha256
 from qmsr_ready.core.vocab import InspectionStatus, Result
 
 if TYPE_CHECKING:
-    from qmsr_ready.core.db import WriteConnection
+    from qmsr_ready.core.write_connection import WriteConnection
 
 
 def get_response(session: Session, inspection_id: int, question_id: str) -> Response | None:
@@ -109,7 +109,7 @@ def save_response(
 
     The same single read of the row serves the check, the save and both answers, so the
     runner's autosave costs what ``record_response`` costs (no ORM reads around it, no
-    ``Response`` object built). ``session`` may be a ``db.WriteConnection``
+    ``Response`` object built). ``session`` may be a ``WriteConnection``
     (``Workspace.write_transaction`` on a file): the save then runs with no ORM Session at all,
     unless it needs one (a planned inspection's first answer, a refusal), which joins the same
     transaction.

@@ -1,0 +1,145 @@
+"""A write transaction on a workspace file without an ORM Session (issue 9 item 5).
+
+``Workspace.write_connection`` (``db``) runs ``open_write_connection`` here: one pooled
+connection, ``BEGIN IMMEDIATE`` on its sqlite3 connection, a ``WriteConnection`` for the lean
+statements (``lean_sql``) and a Session joined to the same transaction only for a step the ORM
+runs; committed on success, rolled back on error, the connection back in the pool either way.
+The checks around it (read-only, the file's identity, translated errors) stay with the
+``Workspace``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
+
+from qmsr_ready.core.lean_sql import LeanConnection
+
+__all__ = ["BEGUN_OPTION", "WriteConnection", "begin_on_driver", "open_write_connection"]
+
+# the execution option of a Connection joined to a transaction already begun on its driver
+# connection (WriteConnection.session): its "begin" runs no BEGIN
+BEGUN_OPTION = "qmsr_begun"
+
+
+def begin_on_driver(raw: sqlite3.Connection, dialect: Dialect, *, immediate: bool) -> None:
+    """BEGIN (IMMEDIATE) on the sqlite3 connection; a failure raised as SQLAlchemy's
+    ``exec_driver_sql`` raised it (a locked, busy or read-only file gives the same
+    ``OperationalError``, and so the same translated message)."""
+    sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+    try:
+        raw.execute(sql)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, (), exc, sqlite3.Error, dialect=dialect) from exc
+
+
+class WriteConnection:
+    """One write transaction on a workspace file without an ORM Session.
+
+    ``open_write_connection`` checks a connection out of the workspace's pool (a new one gets
+    the pragmas and the file-identity check, as for a Session), runs ``BEGIN IMMEDIATE`` on it
+    and hands out this: ``lean`` runs ``lean_sql`` statements in the transaction, ``info``
+    holds what a write Session's ``info`` holds (the workspace's path, files, chain cache; this
+    transaction's own entries too) and ``get_bind()`` is the engine, as a Session answers.
+
+    A step the lean path does not cover (a planned inspection's first answer moves it to in
+    progress through the ORM, a refusal says who changed the row) asks for ``session()``: an
+    ORM Session joined to this same transaction on this same connection, flushed before the
+    commit. Code run after the commit (``after_commit``) gets this object, as a Session's
+    ``after_commit`` listeners get the Session.
+    """
+
+    def __init__(self, engine: Engine, proxied: PoolProxiedConnection,
+                 info: dict[str, Any]) -> None:
+        raw = proxied.driver_connection
+        if not isinstance(raw, sqlite3.Connection):  # pragma: no cover - a programming error
+            raise TypeError("a WriteConnection runs on SQLite only")
+        self.engine = engine
+        self.lean = LeanConnection(raw, engine.dialect)
+        self.info = info
+        self._proxied = proxied
+        self._conn: Connection | None = None
+        self._session: Session | None = None
+        self._after_commit: list[Callable[[WriteConnection], None]] = []
+
+    def get_bind(self) -> Engine:
+        """The workspace's engine (its dialect and pool), as ``Session.get_bind`` answers."""
+        return self.engine
+
+    @property
+    def joined(self) -> Session | None:
+        """The Session ``session()`` joined to this transaction, if one was asked for."""
+        return self._session
+
+    def session(self) -> Session:
+        """An ORM Session in this transaction (made on first use, then the same one)."""
+        if self._session is None:
+            conn = Connection(self.engine, connection=self._proxied)
+            conn.execution_options(**{BEGUN_OPTION: True})  # BEGIN IMMEDIATE already ran
+            conn.begin()
+            self._conn = conn
+            self._session = Session(bind=conn, expire_on_commit=False, info=self.info,
+                                    join_transaction_mode="rollback_only")
+        return self._session
+
+    def after_commit(self, run: Callable[[WriteConnection], None]) -> None:
+        """Run ``run(self)`` once the transaction has committed (once, however often asked);
+        never when it rolls back."""
+        if run not in self._after_commit:
+            self._after_commit.append(run)
+
+    def _commit(self) -> None:
+        session, conn = self._session, self._conn
+        if session is None or conn is None:
+            self.lean.raw.execute("COMMIT")
+        else:
+            session.flush()
+            transaction = conn.get_transaction()
+            assert transaction is not None  # begun in session()
+            transaction.commit()
+            session.commit()  # nothing left to write: its after_commit listeners run now
+            session.close()
+        for run in self._after_commit:
+            run(self)
+
+    def _rollback(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        if self._conn is not None:
+            self._conn.rollback()
+        elif self.lean.raw.in_transaction:
+            self.lean.raw.execute("ROLLBACK")
+
+    def _release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()  # returns the checked-out connection to the pool
+        else:
+            self._proxied.close()
+
+
+@contextlib.contextmanager
+def open_write_connection(engine: Engine, info: dict[str, Any]) -> Iterator[WriteConnection]:
+    """``BEGIN IMMEDIATE`` on a connection of ``engine``'s pool, as a ``WriteConnection`` whose
+    ``info`` starts as a copy of ``info``: committed when the block ends, rolled back when it
+    raises (the error that got here is the news, not a failing rollback)."""
+    proxied = engine.raw_connection()
+    writer = WriteConnection(engine, proxied, dict(info))
+    try:
+        begin_on_driver(writer.lean.raw, engine.dialect, immediate=True)
+        try:
+            yield writer
+            writer._commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer._rollback()
+            raise
+    finally:
+        writer._release()
