@@ -37,6 +37,7 @@ from qmsr_ready.core.errors import (
     WorkspaceReadOnly,
     WorkspaceReplaced,
 )
+from qmsr_ready.core.file_identity import FileIdentity, identity_of
 from qmsr_ready.core.migrations import HEAD_REVISION, alembic_config, known_revisions
 from qmsr_ready.core.paths import default_workspace_path
 from qmsr_ready.core.server.url import is_server_url
@@ -67,6 +68,8 @@ WORKSPACE_SUFFIX = ".qmsr"
 # the execution option of write transactions: BEGIN IMMEDIATE on a file, the advisory lock on
 # a server (server.engine)
 IMMEDIATE_OPTION = _IMMEDIATE_OPTION = "qmsr_begin_immediate"
+# the engine option carrying a file workspace's FileIdentity (checked by every write)
+_IDENTITY_OPTION = "qmsr_file_identity"
 
 
 class _GuardedSession(Session):
@@ -100,23 +103,6 @@ def translated(path: Path, translate: Translator | None = None) -> Iterator[None
         raise mapped from exc
 
 
-def _identity(path: Path) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_dev, st.st_ino
-
-
-def _check_identity(path: Path, expected: tuple[int, int]) -> None:
-    """Refuse a connection when ``path`` no longer names the file the workspace was opened on."""
-    try:
-        same = _identity(path) == expected
-    except OSError:
-        same = False
-    if not same:
-        raise WorkspaceReplaced(
-            f"{path}: the workspace file was replaced while open; reopen it."
-        )
-
-
 def _make_engine(path: Path, *, read_only: bool, expected: tuple[int, int] | None = None
                  ) -> Engine:
     """An engine whose every connection has our pragmas and real (transactional) BEGINs.
@@ -127,13 +113,12 @@ def _make_engine(path: Path, *, read_only: bool, expected: tuple[int, int] | Non
     a file swapped in under that name is refused, never read or written. ``expected`` is the
     identity of the file the user asked for, when ``path`` is another name of it."""
     path = Path(os.path.realpath(path))
-    if expected is None:
-        expected = _identity(path)
-    _check_identity(path, expected)
+    identity = FileIdentity(path, expected if expected is not None else identity_of(path))
+    identity.check()
     target = read_only_uri(path) if read_only else str(path)
 
     def connect() -> sqlite3.Connection:
-        _check_identity(path, expected)
+        identity.check()
         conn = sqlite3.connect(
             target,
             uri=read_only,
@@ -142,13 +127,14 @@ def _make_engine(path: Path, *, read_only: bool, expected: tuple[int, int] | Non
             isolation_level=None,
         )
         try:
-            _check_identity(path, expected)
+            identity.check()
         except WorkspaceReplaced:
             conn.close()
             raise
         return conn
 
     engine = create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool)
+    engine.update_execution_options(**{_IDENTITY_OPTION: identity})  # Workspace reads it
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -168,11 +154,15 @@ def _make_engine(path: Path, *, read_only: bool, expected: tuple[int, int] | Non
         # connection (``exec_driver_sql`` cost a save 25 µs of statement bookkeeping); a
         # failure is raised as that would raise it (a locked, busy or read-only file gives the
         # same ``OperationalError``, and so the same translated message).
+        # A write first checks the name still leads to the file opened (QA 3 item 1).
         options = conn.get_execution_options()
         if options.get(BEGUN_OPTION):
             return
-        begin_on_driver(conn.connection.driver_connection, conn.dialect,
-                        immediate=bool(options.get(_IMMEDIATE_OPTION)))
+        raw = conn.connection.driver_connection
+        immediate = bool(options.get(_IMMEDIATE_OPTION))
+        if immediate:
+            identity.check_write(raw)
+        begin_on_driver(raw, conn.dialect, immediate=immediate)
 
     return engine
 
@@ -279,6 +269,9 @@ class Workspace:
         self.backup_path = backup_path  # set when opening migrated an older file
         self._lock = lock
         self._closed = False
+        # the file opened, for a file workspace's writes (None on a server)
+        self._file_identity: FileIdentity | None = engine.get_execution_options().get(
+            _IDENTITY_OPTION)
         self._translate = translate
         # the verified audit heads of this file (audit.verify_chain(cached=True) reads it)
         self._chain_cache: dict[str, Any] = {}
@@ -326,17 +319,19 @@ class Workspace:
         pooled connection, committed on success, rolled back on error (``WriteConnection``).
 
         What ``begin`` does around a write holds here too: a failure of a damaged file or a
-        failing disk is one ``QmsrError``, a file replaced under its name is refused when a
-        connection is made, a read-only workspace refuses before anything is run. Only for a
-        file: a server's writes queue on its advisory lock (``begin``).
+        failing disk is one ``QmsrError``, a file replaced under its name is refused before
+        anything is written (``file_identity``), a read-only workspace refuses before anything
+        is run. Only for a file: a server's writes queue on its advisory lock (``begin``).
         """
         if self.is_server:
             raise TypeError("a server workspace writes through begin()")
         if self.read_only:
             raise WorkspaceReadOnly(f"{self.path.name} is open read-only; changes cannot be "
                                     "saved.")
-        with translated(self.path, self._translate), \
-                open_write_connection(self.engine, self._info) as writer:
+        identity = self._file_identity
+        with translated(self.path, self._translate), open_write_connection(
+                self.engine, self._info,
+                check=identity.check_write if identity is not None else None) as writer:
             yield writer
 
     def write_transaction(self) -> contextlib.AbstractContextManager[Session | WriteConnection]:
@@ -365,6 +360,8 @@ class Workspace:
         if self._closed:
             return
         self._closed = True
+        if self._file_identity is not None and not self.read_only:
+            self._file_identity.settle(self.engine)  # a replaced file's -wal stays with it
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
@@ -420,7 +417,7 @@ def _open(p: Path, create: bool, read_only: bool, actor: str | None) -> Workspac
     source = open_path_for(p)
     revision = inspect_workspace_file(p if source == p.resolve() else source)
     _check_known(p, revision)
-    asked = _identity(p)  # the file the user named: every connection must reach this one
+    asked = identity_of(p)  # the file the user named: every connection must reach this one
     if read_only:
         engine = _make_engine(source, read_only=True, expected=asked)
         try:

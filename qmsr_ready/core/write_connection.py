@@ -126,13 +126,18 @@ class WriteConnection:
 
 
 @contextlib.contextmanager
-def open_write_connection(engine: Engine, info: dict[str, Any]) -> Iterator[WriteConnection]:
+def open_write_connection(engine: Engine, info: dict[str, Any], *,
+                          check: Callable[[sqlite3.Connection], None] | None = None
+                          ) -> Iterator[WriteConnection]:
     """``BEGIN IMMEDIATE`` on a connection of ``engine``'s pool, as a ``WriteConnection`` whose
     ``info`` starts as a copy of ``info``: committed when the block ends, rolled back when it
-    raises (the error that got here is the news, not a failing rollback)."""
+    raises (the error that got here is the news, not a failing rollback). ``check`` runs on the
+    sqlite3 connection first (the file's identity, ``FileIdentity.check_write``)."""
     proxied = engine.raw_connection()
     writer = WriteConnection(engine, proxied, dict(info))
     try:
+        if check is not None:
+            check(writer.lean.raw)
         begin_on_driver(writer.lean.raw, engine.dialect, immediate=True)
         try:
             yield writer
