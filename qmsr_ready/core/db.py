@@ -339,6 +339,15 @@ class Workspace:
         ``WriteConnection`` on a file, a Session (``begin``) on a server."""
         return self.begin() if self.is_server else self.write_connection()
 
+    def is_file(self, path: str | os.PathLike[str]) -> bool:
+        """True when ``path`` leads to the file this workspace opened (device and inode),
+        whatever its name; False for a file put under its name since (and on a server)."""
+        identity = self._file_identity
+        try:
+            return identity is not None and identity_of(Path(path)) == identity.expected
+        except OSError:
+            return False
+
     def session(self) -> Session:
         """A plain session for reading (use as a context manager)."""
         return self.session_factory()

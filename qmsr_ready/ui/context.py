@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from qmsr_ready.core.errors import QmsrError, WorkspaceReplaced
+
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace, WriteConnection
     from qmsr_ready.core.library import Catalogue
@@ -42,6 +44,9 @@ class AppContext(QObject):
     response_recorded = Signal(str, str)
     # One line saying which evidence bytes were removed for good when a workspace was let go.
     evidence_purged = Signal(str)
+    # A write was refused because another file was put under the open workspace's name (its
+    # message): the window offers to reopen it.
+    workspace_replaced = Signal(str)
 
     def __init__(self, settings: AppSettings, workers: WorkerRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -104,6 +109,9 @@ class AppContext(QObject):
         try:
             with workspace.begin() as session:
                 purged = purge_unreferenced_blobs(session, self.actor)
+        except QmsrError as exc:  # e.g. the file was replaced: said in one line
+            _log.warning("could not purge unreferenced evidence bytes: %s", exc.message)
+            return
         except Exception:  # a failed purge only leaves unused bytes; closing must go on
             _log.warning("could not purge unreferenced evidence bytes", exc_info=True)
             return
@@ -129,7 +137,7 @@ class AppContext(QObject):
         """
         if self.workspace is None:
             raise RuntimeError("no workspace is open")
-        with self.workspace.begin() as session:
+        with self._reporting_replaced(), self.workspace.begin() as session:
             yield session
         self._announce(kind, inspection_code, question_id)
 
@@ -142,9 +150,19 @@ class AppContext(QObject):
         server a Session."""
         if self.workspace is None:
             raise RuntimeError("no workspace is open")
-        with self.workspace.write_transaction() as owner:
+        with self._reporting_replaced(), self.workspace.write_transaction() as owner:
             yield owner
         self._announce(kind, inspection_code, question_id)
+
+    @contextmanager
+    def _reporting_replaced(self) -> Iterator[None]:
+        """Emit ``workspace_replaced`` when the write is refused because the file was replaced
+        (the refusal still reaches the caller, which shows its one line)."""
+        try:
+            yield
+        except WorkspaceReplaced as exc:
+            self.workspace_replaced.emit(exc.message)
+            raise
 
     def _announce(self, kind: str, inspection_code: str, question_id: str) -> None:
         """After a write committed: ``response_recorded`` first when it names one response."""

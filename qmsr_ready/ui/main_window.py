@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self._exchange: ExchangeOps | None = None
         self._painted = False
         self.started = False
+        self._reopen_offered: Workspace | None = None  # asked once per replaced workspace
         self.views: dict[str, QWidget] = {}
         self.setWindowIcon(icon("app"))
         self.setWindowTitle("QMSR Ready")
@@ -208,6 +209,7 @@ class MainWindow(QMainWindow):
         ctx.current_inspection_changed.connect(self._on_ctx_current_inspection_changed)
         ctx.data_changed.connect(self._on_ctx_data_changed)
         ctx.evidence_purged.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        ctx.workspace_replaced.connect(self._on_ctx_workspace_replaced)
         from qmsr_ready.ui.change_watch import ChangeWatch
 
         # Others' saves on a server (or in a file this window only reads) refresh the views.
@@ -436,9 +438,12 @@ class MainWindow(QMainWindow):
         self.finish_startup()
         path = Path(path)
         current = self.ctx.workspace
-        if current is not None and path.exists() and path.resolve() == current.path.resolve():
+        if current is not None and current.is_file(path):  # the same file, by any name
             self.statusBar().showMessage(f"{path.name} is already open.", 5000)
             return True
+        if current is not None and not current.is_server and path.exists() \
+                and path.resolve() == current.path.resolve():
+            self._swap_workspace(None)  # another file under its name: let go of the old first
         try:
             try:
                 workspace = open_workspace(path, create=create, actor=self.ctx.actor)
@@ -455,6 +460,32 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_file(str(workspace.path))
         self.settings.set_last_workspace(str(workspace.path))
         return True
+
+    def _on_ctx_workspace_replaced(self, message: str) -> None:
+        """Offer once per open workspace, after the refused save has returned, to reopen it."""
+        workspace = self.ctx.workspace
+        if workspace is None or workspace is self._reopen_offered:
+            return
+        self._reopen_offered = workspace
+
+        def offer() -> None:
+            if self.ctx.workspace is workspace and self.ask_reopen(message):
+                self.open_workspace_path(workspace.path)
+
+        QTimer.singleShot(0, self, offer)
+
+    def ask_reopen(self, message: str) -> bool:
+        """Ask whether to reopen a workspace whose file was replaced on disk."""
+        answer = QMessageBox.question(
+            self,
+            "Workspace file replaced",
+            f"{message}\n\nAnother program put a different file under this name (a sync "
+            "client or a restore). Nothing more is saved in this window until it is reopened. "
+            "Reopen it now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def ask_read_only(self, exc: WorkspaceLocked) -> bool:
         """Ask whether to open a workspace that another process holds, read-only."""
