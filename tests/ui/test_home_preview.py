@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 from PySide6.QtCore import Qt
 
 from qmsr_ready import app as app_module
 from qmsr_ready.core.errors import Cancelled, QmsrError
+from qmsr_ready.core.report import summary as summary_module
 from qmsr_ready.core.report.verdict import Verdict, VerdictLevel
 from qmsr_ready.core.views.home_fast import read_home_fast
 from qmsr_ready.ui.context import AppContext
@@ -103,6 +105,10 @@ def test_full_list_keeps_the_preview_column_widths(  # type: ignore[no-untyped-d
     path = _closed_workspace(ctx, add_inspection)
     sent = ExportState("pack.xlsx", dt.datetime.now(dt.UTC), "Test Lead", changed=True)
     monkeypatch.setattr(home_module, "read_export_state", lambda _session, _code: sent)
+    # every readiness the worker computes is the widest verdict a cell can show
+    widest = SimpleNamespace(score=100.0,
+                             verdict=Verdict(VerdictLevel.NOT_ASSESSED, ("nothing answered",)))
+    monkeypatch.setattr(summary_module, "readiness_summary", lambda _session, _code: widest)
     window = MainWindow(ctx, deferred=True)
     qtbot.addWidget(window)
     window.show()
@@ -118,12 +124,10 @@ def test_full_list_keeps_the_preview_column_widths(  # type: ignore[no-untyped-d
     assert _cells(window, "Last export") == [CHANGED_SINCE_EXPORT.text] * 3
     assert [table.columnWidth(c) for c in columns] == before
     # Readiness arrives last, from a worker: the widest verdict a cell can show keeps its room.
+    qtbot.waitUntil(lambda: set(_cells(window, "Readiness")) == {"○ 100% Not assessed"},
+                    timeout=10_000)
+    window.views["home"].reload()  # type: ignore[attr-defined]  # an edit's read measures again
     ctx.workers.wait()
-    qapp.processEvents()
-    home = window.views["home"]
-    widest = Verdict(VerdictLevel.NOT_ASSESSED, ("nothing answered",))
-    home.model.set_readiness(dict.fromkeys(_cells(window, "Code"), (100.0, widest)))  # type: ignore[attr-defined]
-    home.reload()  # type: ignore[attr-defined]  # the next read (an edit) measures the cells
     for _ in range(3):
         qapp.processEvents()
     assert set(_cells(window, "Readiness")) == {"○ 100% Not assessed"}
