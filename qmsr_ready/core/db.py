@@ -110,7 +110,9 @@ def _make_engine(path: Path, *, read_only: bool, expected: tuple[int, int] | Non
     ``path`` is resolved (no symlink in it) and must exist. Each new connection, made whenever
     the pool grows (another thread, a connection kept by a worker), first checks that ``path``
     still names the file it named here (device and inode), and again once SQLite has it open:
-    a file swapped in under that name is refused, never read or written. ``expected`` is the
+    a file swapped in under that name is refused, never read or written; a pooled connection
+    keeps the old file open, so every write transaction checks again before its BEGIN
+    (``file_identity``). ``expected`` is the
     identity of the file the user asked for, when ``path`` is another name of it."""
     path = Path(os.path.realpath(path))
     identity = FileIdentity(path, expected if expected is not None else identity_of(path))
