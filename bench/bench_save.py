@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _table import BenchRow, percentile, samples
 from gen_scale_workspace import scale_template
 
+from qmsr_ready.app import freeze_start_up_heap
 from qmsr_ready.core import services
 from qmsr_ready.core.db import open_workspace
 from qmsr_ready.core.template_content import TemplateSnapshot, iter_questions
@@ -77,6 +78,9 @@ def measure(folder: Path, questions_per_element: int
         qids = [ref.question_id for ref in iter_questions(content)]
         ctx = AppContext(_Settings(), None)  # type: ignore[arg-type]  # no worker runs
         ctx.workspace = ws
+        # The app's collector settings while it runs (after first paint: start-up heap frozen,
+        # young collections batched), so a save here pauses for what a save in the app does.
+        freeze_start_up_heap()
         shown = dict.fromkeys(qids, Result.NOT_ASSESSED.value)  # what the editor shows
         conn = _bare(path)
         # The third job writes a copy: sharing the WAL would change when it is checkpointed,
