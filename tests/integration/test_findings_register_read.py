@@ -3,6 +3,7 @@ server through Core; both give the same frozen rows, dates as dates, links in th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from qmsr_ready.core import services
 from qmsr_ready.core.models import Finding
 from qmsr_ready.core.views import findings as register_read
-from qmsr_ready.core.views.findings import load_finding_rows
+from qmsr_ready.core.views.findings import FindingListRow, load_finding_rows
 
 DAY = dt.date(2026, 11, 25)
 
@@ -66,6 +67,10 @@ def test_driver_read_gives_what_the_orm_holds(two_inspections) -> None:
     assert type(by_title["Other day"].due_date) is dt.date
     assert by_title["No date"].due_date is None
     assert {r.inspection_code for r in rows} == {first, second}
+    for row in rows:  # made without __init__, by keyword: the same row as the dataclass makes
+        made = FindingListRow(**{f.name: getattr(row, f.name) for f in dataclasses.fields(row)})
+        assert (row, hash(row), repr(row)) == (made, hash(made), repr(made))
+        assert set(vars(row)) == {f.name for f in dataclasses.fields(row)}
 
 
 @pytest.mark.parametrize("scope", ["", "first", "second"])

@@ -145,7 +145,7 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
         by_finding[finding_id].append(question_id)
     templates = _templates(session, inspection_code)
     rows: list[FindingListRow] = []
-    append, of_values, no_links = rows.append, FindingListRow.of_values, ()
+    append, new, no_links = rows.append, object.__new__, ()
     damaged = False
     # One lookup per (template, linked questions): 5,000 findings link a few hundred questions.
     areas: dict[tuple[int, tuple[str, ...]], str] = {}
@@ -174,10 +174,14 @@ def load_finding_rows(session: Session, inspection_code: str = "") -> list[Findi
         area = areas.get(area_key)
         if area is None:
             area = areas[area_key] = finding_area(templates[insp_code], qids) or NO_AREA
-        append(of_values((
-            insp_code, code, title, classification, status, area, owner, due, severity,
-            likelihood, bool(likely_483), qids,
-        )))  # fmt: skip
+        # FindingListRow.of_values inlined, by keyword: no tuple, zip or call per row.
+        row = new(FindingListRow)
+        row.__dict__.update(
+            inspection_code=insp_code, code=code, title=title, classification=classification,
+            status=status, area_id=area, owner=owner, due_date=due, severity=severity,
+            likelihood=likelihood, likely_483=bool(likely_483), question_ids=qids,
+        )  # fmt: skip
+        append(row)
     if damaged:
         refuse_damaged_rows(session, rows, "The findings register")  # names the value
     return rows
