@@ -63,6 +63,10 @@ def json_safe(value: Any) -> Any:
     """A field value as the audit trail stores it (dates as ISO strings, enums as values)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if type(value) is dict:  # what a save passes (the Mapping check below is an ABC's)
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if type(value) is list:
+        return [json_safe(v) for v in value]
     if isinstance(value, enum.Enum):
         return json_safe(value.value)
     if isinstance(value, dt.datetime | dt.date):
@@ -101,18 +105,34 @@ def compute_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 over the canonical JSON of an event's fields and the previous hash."""
-    payload = {
-        "seq": seq,
-        "at": _at_text(at),
-        "actor": actor,
-        "action": action,
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "inspection_code": inspection_code,
-        "changes": changes,
-        "prev_hash": prev_hash,
-    }
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    texts = (actor, action, entity_type, entity_id, prev_hash)
+    if (type(seq) is int and all(type(t) is str for t in texts)
+            and (inspection_code is None or type(inspection_code) is str)):
+        # canonical_json of the payload below, its keys written in their sorted order: only
+        # ``changes`` goes through the encoder (a save hashes one event: no dict, no sort)
+        q = _quoted
+        code = "null" if inspection_code is None else q(inspection_code)
+        text = (f'{{"action":{q(action)},"actor":{q(actor)},"at":{q(_at_text(at))},'
+                f'"changes":{canonical_json(changes)},"entity_id":{q(entity_id)},'
+                f'"entity_type":{q(entity_type)},"inspection_code":{code},'
+                f'"prev_hash":{q(prev_hash)},"seq":{seq}}}')
+    else:
+        text = canonical_json({
+            "seq": seq,
+            "at": _at_text(at),
+            "actor": actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "inspection_code": inspection_code,
+            "changes": changes,
+            "prev_hash": prev_hash,
+        })
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# a str as canonical_json writes it (the encoder's own function: ensure_ascii=False)
+_quoted = cast(Any, json.encoder).encode_basestring
 
 
 def _raw_event_hash(row: Any) -> str:

@@ -14,6 +14,7 @@ result does not depend on the database driver's value types.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
@@ -101,12 +102,34 @@ _REMEMBER_LEN = 200
 def _save_digest(table: str, name: str, value: Any) -> str:
     if type(value) in _REMEMBERED and not (type(value) is str and len(value) > _REMEMBER_LEN):
         return _recent_digest(table, name, value)
+    if type(value) is dt.datetime and value.tzinfo is not None and _is_datetime(table, name):
+        # what normalised() makes of an aware datetime in a timestamp column, without parsing
+        # its text back (a save stamps one per row): its UTC ISO form, a JSON string that
+        # needs no escaping
+        text = value.astimezone(dt.UTC).isoformat()
+        return hashlib.sha256(f'"{text}"'.encode()).hexdigest()[:_DIGEST_LEN]
     return _column_digest(table, name, value)
 
 
-def _row_state(kind: str, table: str, row: dict[str, Any],
+@functools.cache
+def _is_datetime(table: str, name: str) -> bool:
+    """True when the column stores timestamps (``verify_data.normalised`` reads them as such)."""
+    from sqlalchemy import DateTime
+
+    from qmsr_ready.core.models import Base, UTCDateTime
+
+    columns = Base.metadata.tables[table].columns
+    return name in columns and isinstance(columns[name].type, UTCDateTime | DateTime)
+
+
+@functools.cache
+def _skipped(kind: str) -> frozenset[str]:
+    return _SKIP | _SKIP_BY_KIND.get(kind, frozenset())
+
+
+def _row_state(kind: str, table: str, row: Mapping[str, Any],
                column_digest: Callable[[str, str, Any], str] = _column_digest) -> dict[str, Any]:
-    skip = _SKIP | _SKIP_BY_KIND.get(kind, frozenset())
+    skip = _skipped(kind)
     return {
         name: column_digest(table, name, value)
         for name, value in row.items() if name not in skip
@@ -152,7 +175,7 @@ def state_of(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     columns = _column_set(spec.table)
     if row.keys() != columns:
         raise KeyError(f"{kind} state needs the columns {sorted(columns ^ set(row))}")
-    return _row_state(kind, spec.table, dict(row), _save_digest)
+    return _row_state(kind, spec.table, row, _save_digest)
 
 
 @functools.cache

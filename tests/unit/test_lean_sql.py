@@ -68,3 +68,27 @@ def test_an_expanding_in_is_refused(session) -> None:
     stmt = LeanStatement(select(_T.c.id).where(_T.c.k.in_(("a", "b"))))
     with pytest.raises(ValueError, match="IN"):
         stmt.first(LeanConnection.of(session), {})
+
+
+def test_literals_caller_values_and_processors_keep_their_positions(session) -> None:
+    # a literal between two caller values, one of which has a bind processor: each value lands
+    # in its own slot, converted as a Session converts it
+    at = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    conn = LeanConnection.of(session)
+    LeanStatement(insert(_T), ["k", "at"]).run(conn, {"k": "x", "at": at})
+    LeanStatement(insert(_T), ["k", "at"]).run(conn, {"k": "y", "at": at})
+    stmt = LeanStatement(select(_T.c.id).where(_T.c.at == bindparam("at"), _T.c.k != "x",
+                                               _T.c.id > bindparam("after")))
+    assert stmt.first(conn, {"at": at, "after": 0}) == {"id": 2}
+    assert stmt.first(conn, {"at": at + dt.timedelta(seconds=1), "after": 0}) is None
+
+
+def test_a_key_selected_twice_reads_as_its_last_column(session) -> None:
+    # as a mapping of the row reads it (the findings register selects two "code" columns)
+    at = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    conn = LeanConnection.of(session)
+    LeanStatement(insert(_T), ["k", "at"]).run(conn, {"k": "x", "at": at})
+    both = LeanStatement(select(_T.c.at.label("v"), _T.c.k.label("v")))
+    assert both.first(conn, {}) == {"v": "x"}
+    back = LeanStatement(select(_T.c.k.label("v"), _T.c.at.label("v")))
+    assert back.first(conn, {}) == {"v": at}  # the processor of the column that is kept

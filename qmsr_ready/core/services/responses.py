@@ -215,6 +215,7 @@ _TARGET_ROW_HEAD = (
                                        _RESPONSES.c.question_id == bindparam("q")))
     .add_columns(*(c.label(f"r_{c.name}") for c in _RESPONSES.columns), *HEAD_COLUMNS)
 )
+_ROW_LABELS = tuple((name, f"r_{name}") for name in _ROW_COLUMNS)
 _UPDATED_COLUMNS = tuple(name for name in _ROW_COLUMNS
                          if name not in ("id", "inspection_id", "question_id"))
 _LEAN_READ = LeanStatement(_TARGET_ROW_HEAD)
@@ -307,7 +308,7 @@ class _DriverStore:
         target = {name: found[name] for name in _TARGET_COLUMNS}
         if found["r_id"] is None:
             return target, None
-        return target, {name: found[f"r_{name}"] for name in _ROW_COLUMNS}
+        return target, {name: found[label] for name, label in _ROW_LABELS}
 
     def _set_head(self, found: Mapping[str, Any]) -> None:
         if found["head_seq"] is not None:
