@@ -80,11 +80,22 @@ class LeanStatement:
         self.column_keys = list(column_keys) if column_keys is not None else None
         self._prepared: weakref.WeakKeyDictionary[Dialect, _Prepared] = (
             weakref.WeakKeyDictionary())
+        # the dialect asked for last and its statement: a save runs each statement on the same
+        # one every time, and a WeakKeyDictionary lookup was a fifth of running a statement
+        self._last: tuple[weakref.ref[Dialect], _Prepared] | None = None
 
     def _prepare(self, dialect: Dialect) -> _Prepared:
+        last = self._last
+        if last is not None and last[0]() is dialect:
+            return last[1]
         found = self._prepared.get(dialect)
-        if found is not None:
-            return found
+        if found is None:
+            found = self._compile(dialect)
+            self._prepared[dialect] = found
+        self._last = (weakref.ref(dialect), found)
+        return found
+
+    def _compile(self, dialect: Dialect) -> _Prepared:
         compiled = cast(SQLCompiler, self.stmt.compile(dialect=dialect,
                                                        column_keys=self.column_keys))
         names = compiled.positiontup or []  # qmark: every bind name, in order
@@ -114,12 +125,10 @@ class LeanStatement:
             for key, column in zip(keys, columns, strict=True):
                 last[key] = column.type.dialect_impl(dialect).result_processor(dialect, None)
         converted = [(key, proc) for key, proc in last.items() if proc is not None]
-        found = _Prepared(compiled.string, itemgetter(*required) if required else None,
-                          len(required) == 1,
-                          None if len(required) == len(names) else tuple(template),
-                          tuple(slots), tuple(processed), keys, tuple(converted))
-        self._prepared[dialect] = found
-        return found
+        return _Prepared(compiled.string, itemgetter(*required) if required else None,
+                         len(required) == 1,
+                         None if len(required) == len(names) else tuple(template),
+                         tuple(slots), tuple(processed), keys, tuple(converted))
 
     def run(self, conn: LeanConnection, values: Mapping[str, Any]) -> sqlite3.Cursor:
         """Execute with ``values`` by bind name; the cursor (``rowcount``, ``lastrowid``)."""

@@ -92,3 +92,15 @@ def test_a_key_selected_twice_reads_as_its_last_column(session) -> None:
     assert both.first(conn, {}) == {"v": "x"}
     back = LeanStatement(select(_T.c.k.label("v"), _T.c.at.label("v")))
     assert back.first(conn, {}) == {"v": at}  # the processor of the column that is kept
+
+
+def test_each_dialect_keeps_its_own_compiled_statement() -> None:
+    from sqlalchemy.dialects import sqlite
+
+    first, second = sqlite.dialect(), sqlite.dialect(paramstyle="qmark")
+    stmt = LeanStatement(select(_T.c.k).where(_T.c.id == bindparam("i")))
+    one = stmt._prepare(first)
+    two = stmt._prepare(second)
+    assert one is not two
+    assert stmt._prepare(first) is one  # back to the first: its own, not recompiled
+    assert stmt._prepare(second) is two

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, cast
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import CursorResult, Table, and_, bindparam, select, update
 from sqlalchemy import insert as sa_insert
@@ -215,10 +216,29 @@ _TARGET_ROW_HEAD = (
                                        _RESPONSES.c.question_id == bindparam("q")))
     .add_columns(*(c.label(f"r_{c.name}") for c in _RESPONSES.columns), *HEAD_COLUMNS)
 )
+# The same without the template's row, for a writer on a file: the row's sha256 lies after its
+# content (20 to 130 KB of overflow pages SQLite walks through to reach it, re-read after any
+# other connection's write), so a WriteConnection reads it once per template (_LEAN_SHA) and
+# the open workspace remembers it (_KNOWN_SHA).
+_INSPECTION_ROW_HEAD = (
+    select(_INSPECTIONS.c.id, _INSPECTIONS.c.code, _INSPECTIONS.c.status,
+           _INSPECTIONS.c.template_id)
+    .outerjoin_from(_INSPECTIONS, _RESPONSES,
+                    and_(_RESPONSES.c.inspection_id == _INSPECTIONS.c.id,
+                         _RESPONSES.c.question_id == bindparam("q")))
+    .where(_INSPECTIONS.c.code == bindparam("code"))
+    .add_columns(*(c.label(f"r_{c.name}") for c in _RESPONSES.columns), *HEAD_COLUMNS)
+)
 _ROW_LABELS = tuple((name, f"r_{name}") for name in _ROW_COLUMNS)
 _UPDATED_COLUMNS = tuple(name for name in _ROW_COLUMNS
                          if name not in ("id", "inspection_id", "question_id"))
 _LEAN_READ = LeanStatement(_TARGET_ROW_HEAD)
+_LEAN_READ_BY_ID = LeanStatement(_INSPECTION_ROW_HEAD)
+_LEAN_SHA = LeanStatement(select(_TEMPLATES.c.sha256).where(_TEMPLATES.c.id == bindparam("t")))
+# Per open workspace (its connection pool): template row ID -> its sha256. Only committed rows
+# are remembered (a WriteConnection reads the template of an inspection it did not create, in
+# BEGIN IMMEDIATE) and the app never changes or deletes a template row, so an ID keeps its hash.
+_KNOWN_SHA: WeakKeyDictionary[Any, dict[int, str]] = WeakKeyDictionary()
 _LEAN_INSERT = LeanStatement(sa_insert(_RESPONSES),
                              [name for name in _ROW_COLUMNS if name != "id"])
 _LEAN_UPDATE = LeanStatement(update(_RESPONSES).where(_RESPONSES.c.id == bindparam("pk")),
@@ -290,7 +310,8 @@ class _SessionStore:
 
 class _DriverStore:
     """SQLite: lean statements on the transaction's connection (a Session's, or a
-    ``WriteConnection``'s with no Session), the target, row and head read in one SELECT. The
+    ``WriteConnection``'s with no Session), the target, row and head read in one SELECT (on a
+    ``WriteConnection`` without the template's row, whose hash is read once per template). The
     transaction holds the file (``BEGIN IMMEDIATE``), so the head read here is still the head
     when the event is appended."""
 
@@ -301,14 +322,29 @@ class _DriverStore:
 
     def read(self, code: str, question_id: str
              ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        found = _LEAN_READ.first(self.conn, {"code": code, "q": question_id})
-        if found is None:
+        if isinstance(self.owner, Session):
+            found = _LEAN_READ.first(self.conn, {"code": code, "q": question_id})
+        else:
+            found = _LEAN_READ_BY_ID.first(self.conn, {"code": code, "q": question_id})
+            if found is not None:
+                found["sha256"] = self._sha256(self.owner, found["template_id"])
+        if found is None or found["sha256"] is None:  # (a template row missing: as the join)
             return None, None
         self._set_head(found)
         target = {name: found[name] for name in _TARGET_COLUMNS}
         if found["r_id"] is None:
             return target, None
         return target, {name: found[label] for name, label in _ROW_LABELS}
+
+    def _sha256(self, owner: WriteConnection, template_id: int) -> str | None:
+        known = _KNOWN_SHA.setdefault(owner.get_bind().pool, {})
+        sha256 = known.get(template_id)
+        if sha256 is None:
+            found = _LEAN_SHA.first(self.conn, {"t": template_id})
+            if found is None:
+                return None
+            sha256 = known[template_id] = str(found["sha256"])
+        return sha256
 
     def _set_head(self, found: Mapping[str, Any]) -> None:
         if found["head_seq"] is not None:
