@@ -206,20 +206,31 @@ def _file_stamp(session: Session | WriteConnection) -> Stamp:
     database = session.info.get("database_file")
     if not database:
         return None
-    parts: list[Any] = []
-    for name in (database, f"{database}-wal"):
-        try:
-            st = os.stat(name)
-        except OSError:
-            parts.append(None)
-            continue
-        parts.append((st.st_ino, st.st_size, st.st_mtime_ns))
     try:
-        with open(f"{database}-wal", "rb") as fh:
-            parts.append(fh.read(32))
+        st = os.stat(database)
     except OSError:
-        parts.append(None)
-    return tuple(parts)
+        main: Any = None
+    else:
+        main = (st.st_ino, st.st_size, st.st_mtime_ns)
+    # One open of the -wal serves its stat and its header (no buffered file object): the
+    # stamp is taken twice a save once a report has filled the cache.
+    wal = f"{database}-wal"
+    try:
+        fd = os.open(wal, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        try:  # there but unreadable: its stat still stamps it
+            st = os.stat(wal)
+        except OSError:
+            return (main, None, None)
+        return (main, (st.st_ino, st.st_size, st.st_mtime_ns), None)
+    try:
+        st = os.fstat(fd)
+        header = os.read(fd, 32)  # just opened: from its start (no os.pread on Windows)
+    except OSError:
+        return (main, None, None)
+    finally:
+        os.close(fd)
+    return (main, (st.st_ino, st.st_size, st.st_mtime_ns), header)
 
 
 def _workspace_key(session: Session | WriteConnection) -> Any:
