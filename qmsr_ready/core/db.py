@@ -51,8 +51,8 @@ from qmsr_ready.core.workspace_lock import WriterLock, acquire_writer_lock, open
 from qmsr_ready.core.write_connection import (
     BEGUN_OPTION,
     WriteConnection,
+    WriteTransaction,
     begin_on_driver,
-    open_write_connection,
 )
 
 __all__ = [
@@ -315,8 +315,7 @@ class Workspace:
         with translated(self.path, self._translate), self._write_factory.begin() as session:
             yield session
 
-    @contextlib.contextmanager
-    def write_connection(self) -> Iterator[WriteConnection]:
+    def write_connection(self) -> WriteTransaction:
         """One write transaction on a file without an ORM Session: ``BEGIN IMMEDIATE`` on a
         pooled connection, committed on success, rolled back on error (``WriteConnection``).
 
@@ -331,10 +330,16 @@ class Workspace:
             raise WorkspaceReadOnly(f"{self.path.name} is open read-only; changes cannot be "
                                     "saved.")
         identity = self._file_identity
-        with translated(self.path, self._translate), open_write_connection(
-                self.engine, self._info,
-                check=identity.check_write if identity is not None else None) as writer:
-            yield writer
+        return WriteTransaction(self.engine, self._info,
+                                check=identity.check_write if identity is not None else None,
+                                translate=self._translated_error)
+
+    def _translated_error(self, exc: Exception) -> BaseException | None:
+        """What ``translated`` raises instead of ``exc`` (None: ``exc`` itself)."""
+        if isinstance(exc, QmsrError):
+            return None
+        return (self._translate(exc) if self._translate is not None
+                else translate_error(exc, self.path))
 
     def write_transaction(self) -> contextlib.AbstractContextManager[Session | WriteConnection]:
         """The cheapest write transaction for a step that runs on either: a

@@ -1,6 +1,6 @@
 """A write transaction on a workspace file without an ORM Session (issue 9 item 5).
 
-``Workspace.write_connection`` (``db``) runs ``open_write_connection`` here: one pooled
+``Workspace.write_connection`` (``db``) enters a ``WriteTransaction`` here: one pooled
 connection, ``BEGIN IMMEDIATE`` on its sqlite3 connection, a ``WriteConnection`` for the lean
 statements (``lean_sql``) and a Session joined to the same transaction only for a step the ORM
 runs; committed on success, rolled back on error, the connection back in the pool either way.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -23,7 +23,12 @@ from sqlalchemy.pool import PoolProxiedConnection
 
 from qmsr_ready.core.lean_sql import LeanConnection
 
-__all__ = ["BEGUN_OPTION", "WriteConnection", "begin_on_driver", "open_write_connection"]
+__all__ = [
+    "BEGUN_OPTION",
+    "WriteConnection",
+    "WriteTransaction",
+    "begin_on_driver",
+]
 
 # the execution option of a Connection joined to a transaction already begun on its driver
 # connection (WriteConnection.session): its "begin" runs no BEGIN
@@ -44,7 +49,7 @@ def begin_on_driver(raw: sqlite3.Connection, dialect: Dialect, *, immediate: boo
 class WriteConnection:
     """One write transaction on a workspace file without an ORM Session.
 
-    ``open_write_connection`` checks a connection out of the workspace's pool (a new one gets
+    ``WriteTransaction`` checks a connection out of the workspace's pool (a new one gets
     the pragmas and the file-identity check, as for a Session), runs ``BEGIN IMMEDIATE`` on it
     and hands out this: ``lean`` runs ``lean_sql`` statements in the transaction, ``info``
     holds what a write Session's ``info`` holds (the workspace's path, files, chain cache; this
@@ -125,26 +130,74 @@ class WriteConnection:
             self._proxied.close()
 
 
-@contextlib.contextmanager
-def open_write_connection(engine: Engine, info: dict[str, Any], *,
-                          check: Callable[[sqlite3.Connection], None] | None = None
-                          ) -> Iterator[WriteConnection]:
+class WriteTransaction:
     """``BEGIN IMMEDIATE`` on a connection of ``engine``'s pool, as a ``WriteConnection`` whose
     ``info`` starts as a copy of ``info``: committed when the block ends, rolled back when it
-    raises (the error that got here is the news, not a failing rollback). ``check`` runs on the
-    sqlite3 connection first (the file's identity, ``FileIdentity.check_write``)."""
-    proxied = engine.raw_connection()
-    writer = WriteConnection(engine, proxied, dict(info))
-    try:
-        if check is not None:
-            check(writer.lean.raw)
-        begin_on_driver(writer.lean.raw, engine.dialect, immediate=True)
+    raises (the error that got here is the news, not a failing rollback), the connection back
+    in the pool either way. ``check`` runs on the sqlite3 connection first (the file's
+    identity, ``FileIdentity.check_write``). ``translate`` maps what the checkout, the BEGIN,
+    the block or the commit raises (``db.translated``'s rule: an ``Exception`` it maps is
+    raised as the mapped error, from the original; None keeps the original).
+
+    One class, not nested generator context managers: the response autosave enters it once
+    a save, and each generator layer cost about 2 us there (issue 9)."""
+
+    __slots__ = ("_check", "_engine", "_info", "_translate", "_writer")
+
+    def __init__(self, engine: Engine, info: dict[str, Any], *,
+                 check: Callable[[sqlite3.Connection], None] | None = None,
+                 translate: Callable[[Exception], BaseException | None] | None = None) -> None:
+        self._engine = engine
+        self._info = info
+        self._check = check
+        self._translate = translate
+        self._writer: WriteConnection | None = None
+
+    def __enter__(self) -> WriteConnection:
         try:
-            yield writer
-            writer._commit()
-        except BaseException:
+            engine = self._engine
+            proxied = engine.raw_connection()
+            try:
+                writer = WriteConnection(engine, proxied, dict(self._info))
+                if self._check is not None:
+                    self._check(writer.lean.raw)
+                begin_on_driver(writer.lean.raw, engine.dialect, immediate=True)
+            except BaseException:
+                proxied.close()  # back to the pool, nothing begun
+                raise
+        except Exception as exc:
+            self._raise_translated(exc)
+            raise
+        self._writer = writer
+        return writer
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: Any) -> None:
+        writer = self._writer
+        self._writer = None
+        assert writer is not None  # entered
+        try:
+            try:
+                if exc_type is None:
+                    writer._commit()
+                    return
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer._rollback()
+                raise
             with contextlib.suppress(Exception):
                 writer._rollback()
+        except Exception as failure:  # the commit's
+            self._raise_translated(failure)
             raise
-    finally:
-        writer._release()
+        finally:
+            writer._release()
+        if isinstance(exc, Exception):  # the block's, translated as it leaves
+            self._raise_translated(exc)
+
+    def _raise_translated(self, exc: Exception) -> None:
+        if self._translate is not None:
+            mapped = self._translate(exc)
+            if mapped is not None:
+                raise mapped from exc
+

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -141,18 +142,14 @@ class AppContext(QObject):
             yield session
         self._announce(kind, inspection_code, question_id)
 
-    @contextmanager
     def write_lean(
         self, kind: str, inspection_code: str = "", question_id: str = ""
-    ) -> Iterator[Session | WriteConnection]:
+    ) -> AbstractContextManager[Session | WriteConnection]:
         """``write`` for a step that runs without an ORM Session where it can: on a file a
         ``WriteConnection`` (``Workspace.write_transaction``; the response autosave), on a
-        server a Session."""
-        if self.workspace is None:
-            raise RuntimeError("no workspace is open")
-        with self._reporting_replaced(), self.workspace.write_transaction() as owner:
-            yield owner
-        self._announce(kind, inspection_code, question_id)
+        server a Session. One class (``_LeanWrite``), not nested generators: the autosave
+        enters it once a save."""
+        return _LeanWrite(self, kind, inspection_code, question_id)
 
     @contextmanager
     def _reporting_replaced(self) -> Iterator[None]:
@@ -177,3 +174,48 @@ class AppContext(QObject):
             raise RuntimeError("no workspace is open")
         with self.workspace.session() as session:
             yield session
+
+
+class _LeanWrite:
+    """``AppContext.write_lean``: ``workspace_replaced`` when the write is refused because the
+    file was replaced (the refusal still reaches the caller), ``_announce`` after the commit."""
+
+    __slots__ = ("_code", "_ctx", "_inner", "_kind", "_question_id")
+
+    def __init__(self, ctx: AppContext, kind: str, inspection_code: str,
+                 question_id: str) -> None:
+        self._ctx = ctx
+        self._kind = kind
+        self._code = inspection_code
+        self._question_id = question_id
+        self._inner: AbstractContextManager[Session | WriteConnection] | None = None
+
+    def __enter__(self) -> Session | WriteConnection:
+        workspace = self._ctx.workspace
+        if workspace is None:
+            raise RuntimeError("no workspace is open")
+        try:
+            inner = workspace.write_transaction()
+            owner = inner.__enter__()
+        except WorkspaceReplaced as exc:
+            self._ctx.workspace_replaced.emit(exc.message)
+            raise
+        self._inner = inner
+        return owner
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool:
+        inner = self._inner
+        self._inner = None
+        assert inner is not None  # entered
+        try:
+            suppressed = inner.__exit__(exc_type, exc, tb)
+        except WorkspaceReplaced as refused:
+            self._ctx.workspace_replaced.emit(refused.message)
+            raise
+        if exc_type is not None and not suppressed:
+            if isinstance(exc, WorkspaceReplaced):
+                self._ctx.workspace_replaced.emit(exc.message)
+            return False
+        self._ctx._announce(self._kind, self._code, self._question_id)
+        return bool(suppressed)

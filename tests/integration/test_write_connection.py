@@ -7,6 +7,7 @@ refusal naming who changed the row)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import threading
@@ -24,6 +25,7 @@ from qmsr_ready.core.errors import RevisionConflict, WorkspaceReadOnly, Workspac
 from qmsr_ready.core.report.build import build_report
 from qmsr_ready.core.services.responses import save_response
 from qmsr_ready.core.views.undo import response_values
+from qmsr_ready.core.workspace_file import WorkspaceWriteFailed
 
 QID = "MO-01-Q01"
 
@@ -256,3 +258,38 @@ def test_saves_from_two_threads_each_take_their_own_connection(started) -> None:
         assert _values(ws, code, qid)["result"] == "conforms"
     with ws.session() as s:
         assert verify_chain(s).ok
+
+
+def _save_then_fill_the_disk(ws, code: str, full: Exception) -> None:  # type: ignore[no-untyped-def]
+    with ws.write_connection() as w:
+        _save(w, code, {"result": "minor_gap"})
+        raise full
+
+
+def test_a_full_disk_in_the_block_is_one_error_and_frees_the_connection(started) -> None:
+    ws, code = started
+    full = OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(WorkspaceWriteFailed) as caught:
+        _save_then_fill_the_disk(ws, code, full)
+    assert caught.value.__cause__ is full
+    assert ws.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert _values(ws, code)["result"] == "not_assessed"
+    with ws.write_connection() as w:
+        _save(w, code, {"result": "conforms"})
+    assert _values(ws, code)["result"] == "conforms"
+
+def test_an_error_before_the_block_frees_the_connection(started) -> None:
+    ws, _code = started
+    with ws.engine.connect() as c:  # the pooled connection waits 50 ms, not 5 s
+        c.exec_driver_sql("PRAGMA busy_timeout=50")
+    holder = sqlite3.connect(ws.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    ran = []
+    try:
+        with pytest.raises(OperationalError), ws.write_connection():
+            ran.append(True)  # never: the BEGIN fails
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert ran == []
+    assert ws.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
