@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,19 +33,15 @@ from qmsr_ready.core.exchange.snapshot import read_mine
 from qmsr_ready.core.exchange.workbook import (
     DAY_SPECS,
     EXPORT_COLUMNS,
-    NEWABLE,
     PLURAL,
     SPECS,
-    _format1_base,
-    _format2_base,
-    _plan_sheet,
-    _rows,
-    _unreadable,
+    format1_base,
+    format2_base,
+    plan_sheet,
+    read_pack_file,
 )
-from qmsr_ready.core.exchange.workbook_meta import PackMeta, check_identity, read_meta
-from qmsr_ready.core.exchange.workbook_read import SheetRead, read_sheet
-from qmsr_ready.core.exchange.workbook_safety import CheckedPackage, check_package
-from qmsr_ready.core.export.xlsx.meta import META_SHEET
+from qmsr_ready.core.exchange.workbook_meta import PackMeta, check_identity
+from qmsr_ready.core.exchange.workbook_safety import check_package
 from qmsr_ready.core.models import AuditEvent
 
 # Who changed a field since the export, as the comparison's outcome says it.
@@ -102,7 +97,7 @@ class PackCheck:
 def check_pack(session: Session, path: str | os.PathLike[str]) -> PackCheck:
     """Compare the pack at ``path`` with the workspace; ``ImportRefused`` if it is no pack."""
     pkg = check_package(path, [s.sheet for s in SPECS])
-    meta, reads, problems = _read(pkg)
+    meta, reads, problems = read_pack_file(pkg)
     code, exported_at = meta.inspection_code, meta.get("generated_at")
     try:
         insp = check_identity(session, meta, pkg.name)
@@ -113,14 +108,14 @@ def check_pack(session: Session, path: str | os.PathLike[str]) -> PackCheck:
     diffs += [Difference("edited_in_pack", p.partition(": ")[0], p.partition(": ")[2])
               for p in problems]
     mine = read_mine(session, code)
-    base_of = _format1_base(session, insp, meta) if meta.format == "1" else _format2_base(meta)
+    base_of = format1_base(session, insp, meta) if meta.format == "1" else format2_base(meta)
     for spec in SPECS:
         read = reads.get(spec.entity)
         held = _held(spec, mine.of(spec.entity))
         if read is None:
             diffs += _sheet_absent(spec, meta, bool(held), notes)
             continue
-        plans = _plan_sheet(spec, read, meta, mine, base_of, code, [])
+        plans = plan_sheet(spec, read, meta, mine, base_of, code, [])
         diffs += _row_differences(plans)
         diffs += _added_here(spec, meta, held, {p.key for p in plans}, mine.titles)
         if read.missing:
@@ -131,34 +126,6 @@ def check_pack(session: Session, path: str | os.PathLike[str]) -> PackCheck:
         notes.append("format 1 pack (an older QMSR Ready): rows edited on both sides are "
                      "compared value by value")
     return PackCheck(pkg.name, code, exported_at, tuple(diffs), tuple(notes))
-
-
-def _read(pkg: CheckedPackage) -> tuple[PackMeta, dict[str, SheetRead], list[str]]:
-    """The pack's metadata and data sheets, read as the import reads them."""
-    problems: list[str] = []
-    try:
-        wb = load_workbook(pkg.stream(), read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign package
-        raise _unreadable(pkg, exc) from exc
-    try:
-        names = list(wb.sheetnames)
-        meta = read_meta(names, _rows(wb, META_SHEET) if META_SHEET in names else (), pkg.name)
-        reads: dict[str, SheetRead] = {}
-        for spec in SPECS:
-            if meta.format == "1" and spec.sheet not in EXPORT_COLUMNS:
-                continue
-            if spec.sheet in meta.sheets and spec.sheet in names:
-                reads[spec.entity] = read_sheet(
-                    spec, _rows(wb, spec.sheet), pkg.formulas.get(spec.sheet, {}), problems,
-                    allow_new=spec in NEWABLE,
-                )
-    except ImportRefused:
-        raise
-    except Exception as exc:  # a cell or part openpyxl cannot make sense of
-        raise _unreadable(pkg, exc) from exc
-    finally:
-        wb.close()
-    return meta, reads, problems
 
 
 # The first QMSR Ready whose every pack pins the audit head (``_meta`` audit_head and

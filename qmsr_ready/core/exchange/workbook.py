@@ -88,12 +88,12 @@ def plan_workbook_import(
     _step(progress, 2, "Reading this workspace")
     mine = read_mine(session, insp.code)
     _step(progress, 3, "Comparing field by field")
-    base_of = _format1_base(session, insp, meta) if meta.format == "1" else _format2_base(meta)
+    base_of = format1_base(session, insp, meta) if meta.format == "1" else format2_base(meta)
     rows: list[RowPlan] = []
     for spec in SPECS:
         read = reads.get(spec.entity)
         if read is not None:
-            rows.extend(_plan_sheet(spec, read, meta, mine, base_of, insp.code, problems))
+            rows.extend(plan_sheet(spec, read, meta, mine, base_of, insp.code, problems))
     if problems:
         raise ImportRefused.from_problems(pkg.name, problems)
     progress.report(4, 4, "Plan ready")
@@ -120,6 +120,15 @@ def _read_pack(
     session: Session, pkg: CheckedPackage
 ) -> tuple[PackMeta, dict[str, SheetRead], list[str], Inspection]:
     """Metadata, identity and both data sheets; parser failures become one clear refusal."""
+    meta, reads, problems = read_pack_file(pkg)
+    insp = check_identity(session, meta, pkg.name)
+    return meta, reads, problems, insp
+
+
+def read_pack_file(pkg: CheckedPackage) -> tuple[PackMeta, dict[str, SheetRead], list[str]]:
+    """The pack's metadata and data sheets as the import reads them (the file only; the
+    workspace is not queried). Parser failures become one clear refusal. ``verify --against``
+    reads a pack with this too."""
     problems: list[str] = []
     try:
         wb = load_workbook(pkg.stream(), read_only=True, data_only=True, keep_links=False)
@@ -139,12 +148,11 @@ def _read_pack(
                 )
     except (ImportRefused, Cancelled):
         raise
-    except Exception as exc:  # a cell or part openpyxl cannot make sense of (only the FILE is
-        raise _unreadable(pkg, exc) from exc  # read here: the workspace is queried below)
+    except Exception as exc:  # a cell or part openpyxl cannot make sense of
+        raise _unreadable(pkg, exc) from exc
     finally:
         wb.close()
-    insp = check_identity(session, meta, pkg.name)
-    return meta, reads, problems, insp
+    return meta, reads, problems
 
 
 def _rows(wb: Any, sheet: str) -> Any:
@@ -163,7 +171,7 @@ def _unreadable(pkg: CheckedPackage, exc: Exception) -> ImportRefused:
 # -- bases ----------------------------------------------------------------------------------
 
 
-def _format2_base(meta: PackMeta) -> Base:
+def format2_base(meta: PackMeta) -> Base:
     def base(spec: EntitySpec, read: SheetRead, row: SheetRow, mine: Mapping[str, Any]
              ) -> dict[str, str] | None:
         exported = meta.exported(spec.sheet).get(row.key)
@@ -172,7 +180,7 @@ def _format2_base(meta: PackMeta) -> Base:
     return base
 
 
-def _format1_base(session: Session, insp: Inspection, meta: PackMeta) -> Base:
+def format1_base(session: Session, insp: Inspection, meta: PackMeta) -> Base:
     """Per-field bases derived from row fingerprints (packs of QMSR Ready before format 2)."""
     current = _current_fingerprints(session, insp.code, meta.get("generated_at"))
 
@@ -229,7 +237,7 @@ def _current_fingerprints(session: Session, code: str, generated_at: str
 _TAKES = (Outcome.CLEAN_UPDATE, Outcome.CONFLICT)
 
 
-def _plan_sheet(
+def plan_sheet(
     spec: EntitySpec, read: SheetRead, meta: PackMeta, mine: Side, base_of: Base, code: str,
     problems: list[str],
 ) -> list[RowPlan]:
