@@ -50,6 +50,7 @@ from qmsr_ready.core.workspace_file import (
 from qmsr_ready.core.workspace_lock import WriterLock, acquire_writer_lock, open_path_for
 from qmsr_ready.core.write_connection import (
     BEGUN_OPTION,
+    KeptWriter,
     WriteConnection,
     WriteTransaction,
     begin_on_driver,
@@ -275,6 +276,8 @@ class Workspace:
         self._file_identity: FileIdentity | None = engine.get_execution_options().get(
             _IDENTITY_OPTION)
         self._translate = translate
+        # the connection the lean write transactions reuse (write_connection; a file's only)
+        self._kept_writer = KeptWriter()
         # the verified audit heads of this file (audit.verify_chain(cached=True) reads it)
         self._chain_cache: dict[str, Any] = {}
         info: dict[str, Any] = {"workspace_path": str(path), "chain_cache": self._chain_cache}
@@ -332,7 +335,7 @@ class Workspace:
         identity = self._file_identity
         return WriteTransaction(self.engine, self._info,
                                 check=identity.check_write if identity is not None else None,
-                                translate=self._translated_error)
+                                translate=self._translated_error, kept=self._kept_writer)
 
     def _translated_error(self, exc: Exception) -> BaseException | None:
         """What ``translated`` raises instead of ``exc`` (None: ``exc`` itself)."""
@@ -376,6 +379,7 @@ class Workspace:
         if self._closed:
             return
         self._closed = True
+        self._kept_writer.close()  # back in the pool: dispose closes it, settle may use it
         if self._file_identity is not None and not self.read_only:
             self._file_identity.settle(self.engine)  # a replaced file's -wal stays with it
         self.engine.dispose()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from qmsr_ready.core.lean_sql import LeanConnection
 
 __all__ = [
     "BEGUN_OPTION",
+    "KeptWriter",
     "WriteConnection",
     "WriteTransaction",
     "begin_on_driver",
@@ -44,6 +46,70 @@ def begin_on_driver(raw: sqlite3.Connection, dialect: Dialect, *, immediate: boo
         raw.execute(sql)
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, (), exc, sqlite3.Error, dialect=dialect) from exc
+
+
+class KeptWriter:
+    """The one pooled connection a workspace's lean write transactions reuse, checked out
+    once instead of once a save (issue 9: the pool's checkout and its check-in, with its reset,
+    were a fifth of an autosave's Python calls).
+
+    A transaction ``take``s it when it is idle (any thread: never two at once, as the pool
+    hands its connections from thread to thread) and otherwise checks one out of the pool as
+    before; ``give_back`` keeps it only after a clean commit on a connection left in no
+    transaction, and returns it to the pool (reset there) after anything else. ``close``, first
+    thing when the workspace closes, returns it, so the engine's dispose closes every
+    connection (the last one checkpoints and removes the ``-wal``) and a replaced file's
+    ``-wal`` is handed back through an idle one (``FileIdentity.settle``).
+    """
+
+    __slots__ = ("_busy", "_closed", "_lock", "_proxied")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proxied: PoolProxiedConnection | None = None
+        self._busy = False
+        self._closed = False
+
+    def take(self, engine: Engine) -> PoolProxiedConnection:
+        """The kept connection when it is idle, else one checked out of ``engine``'s pool."""
+        with self._lock:
+            proxied = self._proxied
+            if proxied is not None and not self._busy:
+                self._busy = True
+                return proxied
+        return engine.raw_connection()
+
+    def give_back(self, proxied: PoolProxiedConnection, *, keep: bool) -> None:
+        """``proxied`` is done with: kept for the next transaction when ``keep`` (and none is
+        kept yet), else returned to the pool."""
+        with self._lock:
+            if proxied is self._proxied:
+                self._busy = False
+                if keep:
+                    return
+                self._proxied = None
+            elif keep and self._proxied is None and not self._closed:
+                self._proxied = proxied
+                return
+        proxied.close()
+
+    def forget(self, proxied: PoolProxiedConnection) -> None:
+        """``proxied`` went back to the pool another way (a joined Session's connection closed
+        it): keep it no longer."""
+        with self._lock:
+            if proxied is self._proxied:
+                self._proxied = None
+                self._busy = False
+
+    def close(self) -> None:
+        """Return the kept connection to the pool; keep none from now on. One a transaction
+        is using is returned by that transaction's ``give_back``."""
+        with self._lock:
+            self._closed = True
+            proxied, busy = self._proxied, self._busy
+            self._proxied = None
+        if proxied is not None and not busy:
+            proxied.close()
 
 
 class WriteConnection:
@@ -123,11 +189,16 @@ class WriteConnection:
         elif self.lean.raw.in_transaction:
             self.lean.raw.execute("ROLLBACK")
 
-    def _release(self) -> None:
+    def _release(self, kept: KeptWriter | None, *, committed: bool) -> None:
         if self._conn is not None:
             self._conn.close()  # returns the checked-out connection to the pool
-        else:
+            if kept is not None:
+                kept.forget(self._proxied)
+        elif kept is None:
             self._proxied.close()
+        else:
+            kept.give_back(self._proxied,
+                           keep=committed and not self.lean.raw.in_transaction)
 
 
 class WriteTransaction:
@@ -142,12 +213,14 @@ class WriteTransaction:
     One class, not nested generator context managers: the response autosave enters it once
     a save, and each generator layer cost about 2 us there (issue 9)."""
 
-    __slots__ = ("_check", "_engine", "_info", "_translate", "_writer")
+    __slots__ = ("_check", "_engine", "_info", "_kept", "_translate", "_writer")
 
     def __init__(self, engine: Engine, info: dict[str, Any], *,
                  check: Callable[[sqlite3.Connection], None] | None = None,
-                 translate: Callable[[Exception], BaseException | None] | None = None) -> None:
+                 translate: Callable[[Exception], BaseException | None] | None = None,
+                 kept: KeptWriter | None = None) -> None:
         self._engine = engine
+        self._kept = kept
         self._info = info
         self._check = check
         self._translate = translate
@@ -155,15 +228,18 @@ class WriteTransaction:
 
     def __enter__(self) -> WriteConnection:
         try:
-            engine = self._engine
-            proxied = engine.raw_connection()
+            engine, kept = self._engine, self._kept
+            proxied = engine.raw_connection() if kept is None else kept.take(engine)
             try:
                 writer = WriteConnection(engine, proxied, dict(self._info))
                 if self._check is not None:
                     self._check(writer.lean.raw)
                 begin_on_driver(writer.lean.raw, engine.dialect, immediate=True)
             except BaseException:
-                proxied.close()  # back to the pool, nothing begun
+                if kept is None:
+                    proxied.close()  # back to the pool, nothing begun
+                else:
+                    kept.give_back(proxied, keep=False)
                 raise
         except Exception as exc:
             self._raise_translated(exc)
@@ -176,10 +252,12 @@ class WriteTransaction:
         writer = self._writer
         self._writer = None
         assert writer is not None  # entered
+        committed = False
         try:
             try:
                 if exc_type is None:
                     writer._commit()
+                    committed = True
                     return
             except BaseException:
                 with contextlib.suppress(Exception):
@@ -191,7 +269,7 @@ class WriteTransaction:
             self._raise_translated(failure)
             raise
         finally:
-            writer._release()
+            writer._release(self._kept, committed=committed)
         if isinstance(exc, Exception):  # the block's, translated as it leaves
             self._raise_translated(exc)
 
