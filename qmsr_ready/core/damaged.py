@@ -30,6 +30,7 @@ from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, Table, Tex
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core.models import Base
+from qmsr_ready.core.wal_header import WalHeaderReader
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import WriteConnection
@@ -212,25 +213,14 @@ def _file_stamp(session: Session | WriteConnection) -> Stamp:
         main: Any = None
     else:
         main = (st.st_ino, st.st_size, st.st_mtime_ns)
-    # One open of the -wal serves its stat and its header (no buffered file object): the
-    # stamp is taken twice a save once a report has filled the cache.
-    wal = f"{database}-wal"
-    try:
-        fd = os.open(wal, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    except OSError:
-        try:  # there but unreadable: its stat still stamps it
-            st = os.stat(wal)
-        except OSError:
-            return (main, None, None)
-        return (main, (st.st_ino, st.st_size, st.st_mtime_ns), None)
-    try:
-        st = os.fstat(fd)
-        header = os.read(fd, 32)  # just opened: from its start (no os.pread on Windows)
-    except OSError:
-        return (main, None, None)
-    finally:
-        os.close(fd)
-    return (main, (st.st_ino, st.st_size, st.st_mtime_ns), header)
+    # The workspace's reader keeps the -wal open (a stat and a pread: the stamp is taken
+    # twice a save once a report has filled the cache); without one, a reader for this stamp.
+    reader = session.info.get("wal_header")
+    if not isinstance(reader, WalHeaderReader):
+        reader = WalHeaderReader(f"{database}-wal")
+        reader.close()  # opens, reads and closes the file once
+    wal, header = reader.stamp()
+    return (main, wal, header)
 
 
 def _workspace_key(session: Session | WriteConnection) -> Any:

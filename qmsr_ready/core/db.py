@@ -41,6 +41,7 @@ from qmsr_ready.core.file_identity import FileIdentity, identity_of
 from qmsr_ready.core.migrations import HEAD_REVISION, alembic_config, known_revisions
 from qmsr_ready.core.paths import default_workspace_path
 from qmsr_ready.core.server.url import is_server_url
+from qmsr_ready.core.wal_header import WalHeaderReader
 from qmsr_ready.core.workspace_file import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
@@ -282,8 +283,11 @@ class Workspace:
         self._chain_cache: dict[str, Any] = {}
         info: dict[str, Any] = {"workspace_path": str(path), "chain_cache": self._chain_cache}
         self._info = info  # what a write Session's info starts from (WriteConnection's too)
-        if database_file is not None:  # damaged.py tells outside writes by its files
+        # damaged.py tells outside writes by its files (the -wal read through one descriptor)
+        self._wal_header: WalHeaderReader | None = None
+        if database_file is not None:
             info["database_file"] = str(database_file)
+            self._wal_header = info["wal_header"] = WalHeaderReader(f"{database_file}-wal")
         if translate is not None:
             info["translate"] = translate
         self.session_factory: sessionmaker[Session] = sessionmaker(
@@ -383,6 +387,8 @@ class Workspace:
         if self._file_identity is not None and not self.read_only:
             self._file_identity.settle(self.engine)  # a replaced file's -wal stays with it
         self.engine.dispose()
+        if self._wal_header is not None:
+            self._wal_header.close()  # before the lock goes: no descriptor on the -wal stays
         if self._lock is not None:
             self._lock.release()
 
