@@ -248,6 +248,7 @@ def append_event_at(
     inspection_code: str | None,
     *,
     state: Mapping[str, Any],
+    at: dt.datetime | None = None,
 ) -> str:
     """``append_event`` for the SQLite save path; the new head hash.
 
@@ -255,11 +256,12 @@ def append_event_at(
     appends events, and the transaction holds the file (``BEGIN IMMEDIATE``), so no other
     writer can append in between. The event and the head go through lean statements on the
     transaction's own connection (``owner``: a Session, or a ``db.WriteConnection`` with no
-    Session): the same rows, values and hash as ``append_event``.
+    Session): the same rows, values and hash as ``append_event``. ``at`` is the time the
+    caller stamped the rows with, taken in this transaction (default: now).
     """
     seq, prev_hash = head[0] + 1, head[1]
     values = _event_values(seq, prev_hash, actor, action, entity_type, entity_id, changes,
-                           inspection_code, state)
+                           inspection_code, state, at)
     _LEAN_INSERT_EVENT.run(conn, values)
     if _LEAN_SET_HEAD.run(conn, {"head_seq": str(seq),
                                  "head_hash": values["hash"]}).rowcount == 2:
@@ -281,14 +283,15 @@ def _event_values(
     changes: Mapping[str, Any],
     inspection_code: str | None,
     state: Mapping[str, Any] | None,
+    at: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """One event's column values, its hash included."""
+    """One event's column values, its hash included (``at``: its time, default now)."""
     safe_changes = json_safe(dict(changes))
     if state is not None:
         safe_changes[STATE_KEY] = dict(state)
     values: dict[str, Any] = {
         "seq": seq,
-        "at": utcnow(),
+        "at": utcnow() if at is None else at,
         "actor": actor or default_actor(),
         "action": action,
         "entity_type": entity_type,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import ClauseElement, Select
+from sqlalchemy import ClauseElement, DateTime, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -107,7 +107,7 @@ class LeanStatement:
         template: list[Any] = []
         for position, name in enumerate(names):
             bind = compiled.binds[name]
-            proc = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            proc = _bind_processor(bind.type, dialect)
             if bind.required:  # the caller's value
                 required.append(name)
                 slots.append(position)
@@ -148,6 +148,42 @@ class LeanStatement:
         for key, proc in prepared.converted:  # only the columns whose type converts
             found[key] = proc(found[key])
         return found
+
+
+_NOTHING = object()
+# Per dialect, a timestamp type's bind processor shared by every lean statement, remembering the
+# last value it converted: a save binds one clock reading three times (the row's assessed_at,
+# the inspection's updated_at, the event's at), each a time-zone shift and a text format.
+_TIMESTAMP_PROCESSORS: weakref.WeakKeyDictionary[Dialect, dict[Any, Processor]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _bind_processor(type_: Any, dialect: Dialect) -> Processor | None:
+    proc: Processor | None = type_.dialect_impl(dialect).bind_processor(dialect)
+    if proc is None or type_._type_affinity is not DateTime:
+        return proc
+    shared = _TIMESTAMP_PROCESSORS.setdefault(dialect, {})
+    key = type_._static_cache_key
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = _remembering(proc)
+    return found
+
+
+def _remembering(proc: Processor) -> Processor:
+    """``proc`` answering the value it was last given (the same object: a datetime cannot
+    change) from memory. One (value, result) pair, replaced whole, so threads never mix two."""
+    last: list[tuple[Any, Any]] = [(_NOTHING, None)]
+
+    def run(value: Any) -> Any:
+        seen, out = last[0]
+        if value is seen:
+            return out
+        out = proc(value)
+        last[0] = (value, out)
+        return out
+
+    return run
 
 
 def _params(prepared: _Prepared, values: Mapping[str, Any]) -> Sequence[Any]:

@@ -173,22 +173,22 @@ def _save(owner: Session | WriteConnection, actor: str, inspection_code: str,
                if _comparable(before[name]) != _comparable(new)}
     if not changes:
         return before, None, current_revision
-    now = utcnow()
-    written = {name: pair[1] for name, pair in changes.items()}
-    written.update(revision=before["revision"] + 1, assessed_by=actor, assessed_at=now)
     if target["status"] == InspectionStatus.PLANNED:
         session = _orm(owner)
         insp = session.get(Inspection, target["id"])
         assert insp is not None
         mark_in_progress(session, actor, insp)  # its own event: the head moves
         store.reread_head()
+    now = utcnow()  # after that event: the response's event (stamped with it) follows it
+    written = {name: pair[1] for name, pair in changes.items()}
+    written.update(revision=before["revision"] + 1, assessed_by=actor, assessed_at=now)
     after = {**before, **written}
     after["id"] = store.write_row(after, written, insert=stored is None)
     store.touch(target["id"], now)
     if session is not None:
         _sync(session, Inspection, target["id"], {"updated_at": now})
     store.append(actor, "response.record", "response", f"{code}/{question_id}", changes, code,
-                 state=state_of("response", after))
+                 state=state_of("response", after), at=now)
     return before, after, current_revision
 
 
@@ -262,7 +262,7 @@ class _Store(Protocol):
     def touch(self, inspection_id: int, now: Any) -> None: ...
     def append(self, actor: str, action: str, entity_type: str, entity_id: str,
                changes: Mapping[str, Any], inspection_code: str, *,
-               state: Mapping[str, Any]) -> None: ...
+               state: Mapping[str, Any], at: Any) -> None: ...
 
 
 class _SessionStore:
@@ -303,7 +303,9 @@ class _SessionStore:
 
     def append(self, actor: str, action: str, entity_type: str, entity_id: str,
                changes: Mapping[str, Any], inspection_code: str, *,
-               state: Mapping[str, Any]) -> None:
+               state: Mapping[str, Any], at: Any) -> None:
+        # ``at`` is not used: the event's time is taken under the server's advisory lock, so
+        # the times of concurrent writers' events follow their order
         append_event(self.session, actor, action, entity_type, entity_id, changes,
                      inspection_code, state=state)
 
@@ -377,11 +379,14 @@ class _DriverStore:
 
     def append(self, actor: str, action: str, entity_type: str, entity_id: str,
                changes: Mapping[str, Any], inspection_code: str, *,
-               state: Mapping[str, Any]) -> None:
-        # once a Session joined a writer's transaction, its events go through it (one owner
-        # of the pending clean-head stamp, damaged.carry_clean)
+               state: Mapping[str, Any], at: Any) -> None:
+        # The event bears the time the row was stamped with (one clock read, taken inside
+        # BEGIN IMMEDIATE, so event times follow their order). Once a Session joined a
+        # writer's transaction, its events go through it (one owner of the pending clean-head
+        # stamp, damaged.carry_clean).
         append_event_at(_joined(self.owner) or self.owner, self.conn, self.head, actor,
-                        action, entity_type, entity_id, changes, inspection_code, state=state)
+                        action, entity_type, entity_id, changes, inspection_code, state=state,
+                        at=at)
 
 
 def _joined(owner: Session | WriteConnection) -> Session | None:
