@@ -6,6 +6,7 @@ but a clean commit, and returned when the workspace closes, so closing still rem
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -176,4 +177,25 @@ def test_two_threads_never_share_the_kept_connection(started) -> None:
     assert seen["second"] is not kept  # in use then: one from the pool
     with ws.session() as s:
         assert _result(s, code, "MO-02-Q01") == "minor_gap"
+        assert verify_chain(s).ok
+
+
+def test_the_idle_kept_connection_holds_no_snapshot(started) -> None:
+    """Kept between saves, it must not pin a read of the -wal: a checkpoint from another
+    connection still copies and truncates the whole log (else the -wal would grow for as long as
+    the workspace is open)."""
+    ws, code = started
+    for n, qid in enumerate(["MO-01-Q01", "MO-01-Q02", "MO-02-Q01"] * 3):
+        _save(ws, code, qid, ("conforms", "minor_gap")[n % 2])
+    assert _checked_out(ws) == 1
+    other = sqlite3.connect(ws.database_file)
+    try:
+        busy, _log, _done = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        other.close()
+    assert busy == 0
+    assert Path(f"{ws.database_file}-wal").stat().st_size == 0
+    _save(ws, code, "MO-01-Q01", "major_gap")  # and the kept one writes on after it
+    with ws.session() as s:
+        assert _result(s, code, "MO-01-Q01") == "major_gap"
         assert verify_chain(s).ok
