@@ -17,10 +17,16 @@ from sqlalchemy.exc import DBAPIError
 
 from qmsr_ready.core.disk_errors import is_full_disk
 from qmsr_ready.core.errors import QmsrError
-from qmsr_ready.core.workspace_file import WorkspaceDamaged, WorkspaceWriteFailed
+from qmsr_ready.core.workspace_file import (
+    BUSY_TIMEOUT_MS,
+    WorkspaceBusy,
+    WorkspaceDamaged,
+    WorkspaceWriteFailed,
+)
 
 # SQLite primary result codes (the low byte of an extended code)
-_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT = 3, 8, 10, 11
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED = 3, 5, 6
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT = 8, 10, 11
 _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 13, 14, 26
 # Where SQLAlchemy turns stored values into Python ones: a ValueError raised under these frames
 # is a damaged value, not a bug in the caller.
@@ -81,6 +87,15 @@ def _from_sqlite(exc: sqlite3.Error, path: Path) -> QmsrError | None:
     text = one_line(str(exc))
     if primary == _SQLITE_FULL:
         return WorkspaceWriteFailed(full_disk_message(path))
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        # Only another program can hold it so long: this app's writers queue on the lock, and
+        # a second copy of the app opens the file read-only (workspace_lock).
+        return WorkspaceBusy(
+            f"{path} is busy: another program has held it for more than "
+            f"{BUSY_TIMEOUT_MS // 1000} seconds, so this change was not saved. Try again in a "
+            "moment; if it keeps happening, close the program that has the file open (a "
+            "database tool or a sync client)."
+        )
     if primary in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):
         return WorkspaceWriteFailed(
             f"Cannot write {path} ({text}): the file or its folder is read-only or not "

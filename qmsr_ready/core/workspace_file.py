@@ -27,6 +27,10 @@ class WorkspaceWriteFailed(QmsrError):  # noqa: N818 (matches the QmsrError fami
     """The disk is full, read-only or refused access; the change was not saved."""
 
 
+class WorkspaceBusy(WorkspaceWriteFailed):
+    """Another program held the file's write lock longer than we wait; nothing was saved."""
+
+
 def inspect_workspace_file(path: Path) -> str | None:
     """Check that ``path`` is one of our workspaces without writing to it; return its revision.
 

@@ -1,6 +1,7 @@
 """The SQLite "begin" listener (core.db): a write transaction takes the write lock as it begins,
-a read transaction does not, and a file another connection holds fails the way it always has
-(the listener runs BEGIN on the driver connection, issue 9 item 5)."""
+a read transaction does not, and a file another connection holds past the busy timeout is one
+``WorkspaceBusy`` in words (from SQLite's "database is locked", raised at the BEGIN the listener
+runs on the driver connection, issue 9 item 5)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from qmsr_ready.core import services
 from qmsr_ready.core.db import open_workspace
+from qmsr_ready.core.workspace_file import WorkspaceBusy
 
 
 def _try_write(path: Path) -> str:
@@ -40,7 +42,7 @@ def test_a_write_transaction_holds_the_file_from_its_begin(tmp_path: Path) -> No
         assert _try_write(path) == "ok"
 
 
-def test_a_busy_file_fails_begin_as_sqlalchemy_raises_it_then_saves_again(
+def test_a_busy_file_is_refused_in_words_at_begin_then_saves_again(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "b.qmsr"
@@ -50,14 +52,18 @@ def test_a_busy_file_fails_begin_as_sqlalchemy_raises_it_then_saves_again(
         holder = sqlite3.connect(path, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
-            with pytest.raises(OperationalError) as caught, ws.begin() as s:
+            with pytest.raises(WorkspaceBusy, match="is busy: another program") as caught, \
+                    ws.begin() as s:
                 services.create_site(s, "Ana", name="Plant", fei_number="3000000001")
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        assert isinstance(caught.value.orig, sqlite3.OperationalError)
-        assert str(caught.value).startswith(
+        cause = caught.value.__cause__
+        assert isinstance(cause, OperationalError)  # as SQLAlchemy raises it at a BEGIN
+        assert isinstance(cause.orig, sqlite3.OperationalError)
+        assert str(cause).startswith(
             "(sqlite3.OperationalError) database is locked\n[SQL: BEGIN IMMEDIATE]")
+        assert "not saved" in caught.value.message
         with ws.begin() as s:  # the connection went back to the pool usable
             services.create_site(s, "Ana", name="Plant", fei_number="3000000001")
         with ws.session() as s:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from qmsr_ready.core import audit, damaged, services
@@ -25,7 +24,7 @@ from qmsr_ready.core.errors import RevisionConflict, WorkspaceReadOnly, Workspac
 from qmsr_ready.core.report.build import build_report
 from qmsr_ready.core.services.responses import save_response
 from qmsr_ready.core.views.undo import response_values
-from qmsr_ready.core.workspace_file import WorkspaceWriteFailed
+from qmsr_ready.core.workspace_file import WorkspaceBusy, WorkspaceWriteFailed
 
 QID = "MO-01-Q01"
 
@@ -185,19 +184,19 @@ def test_a_file_replaced_under_its_name_is_refused(started, tmp_path: Path) -> N
         pass
 
 
-def test_a_busy_file_fails_as_begin_fails_and_saves_again_after(started) -> None:
+def test_a_busy_file_is_refused_in_words_and_saves_again_after(started) -> None:
     ws, code = started
     with ws.engine.connect() as c:  # the pooled connection waits 50 ms, not 5 s
         c.exec_driver_sql("PRAGMA busy_timeout=50")
     holder = sqlite3.connect(ws.path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(OperationalError) as caught, ws.write_connection() as w:
+        with pytest.raises(WorkspaceBusy, match="is busy") as caught, ws.write_connection() as w:
             _save(w, code, {"result": "conforms"})
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert str(caught.value).startswith(
+    assert str(caught.value.__cause__).startswith(
         "(sqlite3.OperationalError) database is locked\n[SQL: BEGIN IMMEDIATE]")
     with ws.write_connection() as w:
         _save(w, code, {"result": "conforms"})
@@ -286,7 +285,7 @@ def test_an_error_before_the_block_frees_the_connection(started) -> None:
     holder.execute("BEGIN IMMEDIATE")
     ran = []
     try:
-        with pytest.raises(OperationalError), ws.write_connection():
+        with pytest.raises(WorkspaceBusy), ws.write_connection():
             ran.append(True)  # never: the BEGIN fails
     finally:
         holder.execute("ROLLBACK")
