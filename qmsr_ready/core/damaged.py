@@ -21,6 +21,7 @@ commit for a head carried by a save; a build that finds the files changed since 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -168,9 +169,9 @@ def carry_clean(session: Session | WriteConnection, prev_head: str, new_head: st
         return
     pending = session.info.get(_PENDING)
     if pending is not None and pending[1] == prev_head:  # several events in one transaction
-        codes = pending[2]
+        codes, version = pending[2], pending[3]
     elif prev_head in heads and heads[prev_head][0] == _file_stamp(session):
-        codes = heads[prev_head][1]
+        codes, version = heads[prev_head][1], _data_version(session)
     else:
         return
     if not isinstance(session, Session):  # its info goes with it when it rolls back
@@ -178,18 +179,47 @@ def carry_clean(session: Session | WriteConnection, prev_head: str, new_head: st
     elif not event.contains(session, "after_commit", _stamp_carried):
         event.listen(session, "after_commit", _stamp_carried)
         event.listen(session, "after_rollback", _drop_carried)
-    session.info[_PENDING] = (heads, new_head, codes)
+    session.info[_PENDING] = (heads, new_head, codes, version)
 
 
 def _stamp_carried(session: Session | WriteConnection) -> None:
-    """After the commit: the files now hold the carried head (checkpoint included)."""
-    heads, head, codes = session.info.pop(_PENDING, (None, "", frozenset()))
-    if heads is not None:
-        _remember(heads, head, _file_stamp(session), codes)
+    """After the commit: the files now hold the carried head (checkpoint included), unless
+    another connection committed between our COMMIT and the stamp (it could write the moment
+    our lock went: QA 5 item 2); then nothing is carried and the next report scans."""
+    heads, head, codes, version = session.info.pop(_PENDING, (None, "", frozenset(), None))
+    if heads is None:
+        return
+    stamp = _file_stamp(session)
+    if version is not None and version != (_data_version(session, after_commit=True)):
+        return
+    _remember(heads, head, stamp, codes)
+
+
+# The committing connection, inside its transaction: its sqlite3 connection (a Session's is
+# still checked out while its after_commit listeners run, so the same one answers then).
+_RAW = "damaged_clean_raw"
+
+
+def _data_version(session: Session | WriteConnection, *, after_commit: bool = False
+                  ) -> int | None:
+    """SQLite's ``PRAGMA data_version`` on the transaction's own connection: it changes only
+    when another connection commits. None off SQLite."""
+    if after_commit:
+        raw = session.info.pop(_RAW, None)
+    elif isinstance(session, Session):
+        raw = session.connection().connection.driver_connection
+        session.info[_RAW] = raw
+    else:
+        raw = session.lean.raw
+        session.info[_RAW] = raw
+    if not isinstance(raw, sqlite3.Connection):
+        return None
+    return int(raw.execute("PRAGMA data_version").fetchone()[0])
 
 
 def _drop_carried(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_RAW, None)
 
 
 def _remember(heads: dict[str, tuple[Stamp, frozenset[str]]], head: str, stamp: Stamp,
