@@ -6,6 +6,8 @@ misspelt key is an ``AttributeError``, not a silent default. Tests pass a ``tmp_
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QSettings
@@ -24,6 +26,11 @@ _KEYS: dict[str, object] = {
     "export/logo_path": "",
     "export/last_folder": "",
 }
+# Keys made per item, with one default for the family: "columns/home" is the home list's choice.
+_KEY_FAMILIES: dict[str, object] = {
+    "columns/": [],  # "+Name" shown, "-Name" hidden by the user; a column not named: default
+}
+_TABLE_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class AppSettings(QObject):
@@ -36,13 +43,12 @@ class AppSettings(QObject):
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat, self)
 
     def _get(self, key: str) -> object:
-        default = _KEYS[key]
+        default = _default(key)
         value = self._qs.value(key, default)
         return default if value is None else value
 
     def _set(self, key: str, value: object) -> None:
-        if key not in _KEYS:
-            raise KeyError(key)
+        _default(key)  # a key not declared is a KeyError
         self._qs.setValue(key, value)
 
     def sync(self) -> None:
@@ -107,6 +113,20 @@ class AppSettings(QObject):
         items = [u for u in self.recent_servers() if u != url]
         self._set("server/recent", [url, *items][:MAX_RECENT])
 
+    # -- table columns --------------------------------------------------------
+    def column_choice(self, table: str) -> dict[str, bool]:
+        """The columns the user chose to show (True) or hide (False) in ``table``, by header
+        text; a column not named follows the table's default."""
+        choice: dict[str, bool] = {}
+        for item in _string_list(self._get(_column_key(table))):
+            if len(item) > 1 and item[0] in "+-":
+                choice[item[1:]] = item[0] == "+"
+        return choice
+
+    def set_column_choice(self, table: str, choice: Mapping[str, bool]) -> None:
+        self._set(_column_key(table),
+                  [("+" if shown else "-") + name for name, shown in choice.items()])
+
     # -- export ---------------------------------------------------------------
     def logo_path(self) -> str:
         return str(self._get("export/logo_path") or "")
@@ -119,6 +139,22 @@ class AppSettings(QObject):
 
     def set_last_export_folder(self, path: str) -> None:
         self._set("export/last_folder", str(path))
+
+
+def _default(key: str) -> object:
+    if key in _KEYS:
+        return _KEYS[key]
+    family, _, item = key.rpartition("/")
+    if item and f"{family}/" in _KEY_FAMILIES:
+        return _KEY_FAMILIES[f"{family}/"]
+    raise KeyError(key)
+
+
+def _column_key(table: str) -> str:
+    """``columns/<table>``: one choice per table ("home", later "findings")."""
+    if not _TABLE_KEY.fullmatch(table):
+        raise KeyError(table)
+    return f"columns/{table}"
 
 
 def _string_list(value: object) -> list[str]:
