@@ -34,6 +34,7 @@ from qmsr_ready.core.errors import (
     QmsrError,
     SchemaMigrationFailed,
     SchemaTooNew,
+    WorkspaceClosed,
     WorkspaceReadOnly,
     WorkspaceReplaced,
 )
@@ -319,6 +320,7 @@ class Workspace:
         On a server the transaction first takes the audit advisory lock, so write transactions
         queue one after another as they do on a file (``BEGIN IMMEDIATE``).
         """
+        self._refuse_if_closed()
         with translated(self.path, self._translate), self._write_factory.begin() as session:
             yield session
 
@@ -333,6 +335,7 @@ class Workspace:
         """
         if self.is_server:
             raise TypeError("a server workspace writes through begin()")
+        self._refuse_if_closed()
         if self.read_only:
             raise WorkspaceReadOnly(f"{self.path.name} is open read-only; changes cannot be "
                                     "saved.")
@@ -340,6 +343,15 @@ class Workspace:
         return WriteTransaction(self.engine, self._info,
                                 check=identity.check_write if identity is not None else None,
                                 translate=self._translated_error, kept=self._kept_writer)
+
+    def _refuse_if_closed(self) -> None:
+        """A closed workspace writes nothing: its writer lock is gone (another copy of the app
+        may hold it by now) and its connections are closed (QA 5: a late write made a new one
+        and left a -wal behind)."""
+        if self._closed:
+            name = self.location if self.is_server else self.path.name
+            raise WorkspaceClosed(f"{name} was closed; the change was not saved. Open it "
+                                  "again to make it.")
 
     def _translated_error(self, exc: Exception) -> BaseException | None:
         """What ``translated`` raises instead of ``exc`` (None: ``exc`` itself)."""

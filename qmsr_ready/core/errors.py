@@ -40,6 +40,10 @@ class WorkspaceReplaced(QmsrError):  # noqa: N818 (named like the others)
     """The open workspace file's name now leads to another file: no new connection is made."""
 
 
+class WorkspaceClosed(QmsrError):  # noqa: N818 (named like the others)
+    """A write was asked of a workspace already closed (its writer lock released)."""
+
+
 class SchemaTooNew(QmsrError):  # noqa: N818 (names fixed by the API contract)
     """The workspace was written by a newer QMSR Ready than this one."""
 

@@ -15,7 +15,7 @@ import pytest
 from qmsr_ready.core import services
 from qmsr_ready.core.audit import verify_chain
 from qmsr_ready.core.db import open_workspace
-from qmsr_ready.core.errors import WorkspaceReplaced
+from qmsr_ready.core.errors import WorkspaceClosed, WorkspaceReplaced
 from qmsr_ready.core.services.responses import save_response
 from qmsr_ready.core.views.undo import response_values
 
@@ -198,4 +198,20 @@ def test_the_idle_kept_connection_holds_no_snapshot(started) -> None:
     _save(ws, code, "MO-01-Q01", "major_gap")  # and the kept one writes on after it
     with ws.session() as s:
         assert _result(s, code, "MO-01-Q01") == "major_gap"
+        assert verify_chain(s).ok
+
+
+def test_a_closed_workspace_writes_nothing(started) -> None:
+    ws, code = started
+    _save(ws, code, "MO-01-Q01", "conforms")
+    ws.close()
+    wal = Path(f"{ws.database_file}-wal")
+    with pytest.raises(WorkspaceClosed, match="was closed; the change was not saved"):
+        _save(ws, code, "MO-01-Q02", "conforms")
+    with pytest.raises(WorkspaceClosed), ws.begin():
+        pass
+    assert not wal.exists()  # no connection made again, no -wal left beside the file
+    assert _checked_out(ws) == 0
+    with open_workspace(ws.path) as again, again.session() as s:
+        assert _result(s, code, "MO-01-Q02") != "conforms"
         assert verify_chain(s).ok
