@@ -68,6 +68,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("view_audit", "&Audit trail", "Ctrl+5", "audit", "Audit trail viewer", True),
     ActionSpec("view_requests", "&Requests", "Ctrl+6", "requests",
                "Inspection-day request log", True),
+    ActionSpec("home_columns", "Inspection list co&lumns…", None, None,
+               "Choose the columns of the inspections list (also: right-click its header)"),
     ActionSpec("about", "&About QMSR Ready", None, "app", ""),
 )  # fmt: skip
 

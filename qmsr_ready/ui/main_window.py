@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
             "merge_workspace": lambda: self.exchange.merge_workspace(),
             "merge_server": lambda: self.exchange.merge_from_server(),
             "about": self._show_about,
+            "home_columns": self._choose_home_columns,
         }
         for key in VIEW_KEYS:
             handlers[f"view_{key}"] = partial(self.show_view, key)
@@ -379,6 +380,8 @@ class MainWindow(QMainWindow):
         insp_menu.addAction(a.export)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([a[f"view_{k}"] for k in VIEW_KEYS])
+        view_menu.addSeparator()
+        view_menu.addAction(a.home_columns)  # the header's menu, without a mouse
         self.menus["view"] = view_menu
         self.menus["help"] = bar.addMenu("&Help")
         self.menus["help"].addAction(a.about)
@@ -403,6 +406,14 @@ class MainWindow(QMainWindow):
             home.new_inspection_requested.connect(self.new_inspection)
             home.open_workspace_requested.connect(self.open_workspace_path)
             home.inspection_activated.connect(lambda _code: self.show_view("checklist"))
+
+    def _choose_home_columns(self) -> None:
+        from qmsr_ready.ui.views.home import HomeView  # loaded by view_classes already
+
+        self.show_view("home")
+        home = self.views.get("home")
+        if isinstance(home, HomeView):
+            home.column_chooser.popup()
 
     def new_inspection(self) -> None:
         """Run the wizard; a new inspection opens in the checklist on its first question."""

@@ -41,6 +41,7 @@ from qmsr_ready.ui.models.inspections_model import (
     read_export_state,
 )
 from qmsr_ready.ui.presentation import MARGIN, SPACING
+from qmsr_ready.ui.widgets.column_chooser import ColumnChooser
 from qmsr_ready.ui.widgets.column_fit import ColumnFitter, text_width
 from qmsr_ready.ui.widgets.elide_middle import ElideMiddleDelegate
 from qmsr_ready.ui.workers import Job, JobProgress
@@ -49,6 +50,14 @@ if TYPE_CHECKING:
     from qmsr_ready.core.views.home_fast import FastInspectionLine
 
 log = logging.getLogger(__name__)
+
+# Columns that give way on a narrow window, in order of need (the last goes first): what a site
+# quality lead needs least when scanning the list. Last export is bookkeeping (the status bar and
+# the Export dialog say it for the inspection at hand); Model follows from the type (Model 2 for
+# baseline surveillance and PMA preapproval) and the dashboard names both; the title usually says
+# the type; the status says whether it is ahead, under way or done; readiness says more than
+# progress. Code, Title, Site, Status, Readiness and Open findings always stay.
+OPTIONAL_COLUMNS = ("Progress", "Dates", "Type", "Model", "Last export")
 
 
 def _readiness_job(
@@ -153,8 +162,11 @@ class HomeView(QWidget):
         def widest(text: str) -> int:
             return text_width(self.table.font(), text)
 
+        # Title and Site keep room for about 20 letters of their text (25 average characters:
+        # the letters of a title are wider than the font's average) before a column gives way.
         self.column_fit = ColumnFitter(
             self.table, [COLUMNS.index("Title"), COLUMNS.index("Site")], cap_chars=32,
+            floor_chars=25, optional=[COLUMNS.index(name) for name in OPTIONAL_COLUMNS],
             reserve={COLUMNS.index("Progress"): "888/888 (100%)",
                      COLUMNS.index("Readiness"): max(READINESS_TEXTS, key=widest),
                      COLUMNS.index("Last export"): max(
@@ -168,6 +180,10 @@ class HomeView(QWidget):
         self.count_label.setAccessibleName("Inspection count")
         self.count_label.setWordWrap(True)  # a refused list says why here, in a sentence or two
         layout.addWidget(self.count_label)
+        # The user's choice of columns (header menu), restored; the count says what gave way.
+        self.column_fit.auto_hidden_changed.connect(self._update_count)
+        self.column_chooser = ColumnChooser(self.table, self.ctx.settings, "home",
+                                            locked=[COLUMNS.index("Code")], fitter=self.column_fit)
         return page
 
     def _build_empty_page(self) -> QWidget:
@@ -292,9 +308,12 @@ class HomeView(QWidget):
             return
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         noun = f"inspection{'s' if total != 1 else ''}"
-        self.count_label.setText(
-            f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"
-        )
+        text = f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"
+        hidden = len(self.column_fit.auto_hidden)
+        if hidden:  # nothing disappears silently
+            text += (f" · {hidden} column{'s' if hidden != 1 else ''} hidden to fit — "
+                     "right-click the header to choose")
+        self.count_label.setText(text)
 
     def _start_readiness(self, codes: list[str]) -> None:
         if self._readiness is not None and not self._readiness.done:
