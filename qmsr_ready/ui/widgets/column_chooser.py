@@ -1,9 +1,9 @@
 """The "Columns" menu of a table's header: show or hide each column, kept per user.
 
-Right-click the header, press the context-menu key on the table, or call ``popup`` (a View menu
-entry): one checkable entry per column, then "Show all columns" and "Reset to default". The
-choice is saved in ``AppSettings`` under the table's key, by header text (a column added later
-starts at its default), and restored when the chooser is made.
+Right-click the header (or the rows), press the context-menu key on the table, or call
+``popup`` (a View menu entry): one checkable entry per column, then "Show all columns" and
+"Reset to default". The choice is saved in ``AppSettings`` under the table's key, by header text
+(a column added later starts at its default), and restored when the chooser is made.
 
 With a ``ColumnFitter`` the fitter owns the columns' visibility: optional columns give way on a
 narrow window unless the user chose to show them (they are "pinned": the table scrolls instead);
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QTableView
 
 from qmsr_ready.ui.settings import AppSettings
@@ -49,7 +49,11 @@ class ColumnChooser(QObject):
         header = table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
-        table.installEventFilter(self)  # the context-menu key on the table opens it too
+        # The context-menu key (or a right-click) on the table's rows opens it too. Not through
+        # an event filter on the table: while a table is destroyed Qt still sends it events
+        # (ChildRemoved), and a Python filter whose wrapper PySide has already let go crashes.
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
         self._apply()
 
     # -- the choice ---------------------------------------------------------------------------
@@ -146,9 +150,5 @@ class ColumnChooser(QObject):
     def _on_header_context_menu_requested(self, pos: QPoint) -> None:
         self.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.table and isinstance(event, QContextMenuEvent)
-                and event.reason() == QContextMenuEvent.Reason.Keyboard):
-            self.popup()
-            return True
-        return False
+    def _on_table_context_menu_requested(self, pos: QPoint) -> None:
+        self.popup(self.table.viewport().mapToGlobal(pos))  # a scroll area maps to its viewport
