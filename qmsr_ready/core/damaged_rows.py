@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-_KINDS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "bool": (bool, int)}
+_KINDS: dict[str, type | tuple[type, ...]] = {
+    "str": str, "int": int, "bool": (bool, int),
+    "int | None": (int, type(None)), "str | None": (str, type(None)),
+}
 
 
 def refuse_damaged_rows(session: Session, rows: Iterable[Any], where: str) -> None:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from qmsr_ready.core.errors import QmsrError, WorkspaceReplaced
+from qmsr_ready.core.errors import QmsrError, WorkspaceClosed, WorkspaceReplaced
+from qmsr_ready.ui.unsaved_texts import UnsavedTexts
 
 if TYPE_CHECKING:
     from qmsr_ready.core.db import Workspace, WriteConnection
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 
 _log = logging.getLogger(__name__)
+_NO_WORKSPACE = "No workspace is open, so nothing was saved. Open one and try again."
 
 
 class AppContext(QObject):
@@ -36,6 +38,8 @@ class AppContext(QObject):
     # Emitted while the old workspace is still open: views save edits still waiting for their
     # autosave pause, so nothing typed is lost or written into the next workspace.
     workspace_about_to_change = Signal()
+    # Views save what waits for its autosave pause (``flush_edits``: before asking to leave).
+    flush_requested = Signal()
     workspace_changed = Signal()  # a workspace was opened or closed
     current_inspection_changed = Signal(str)  # "" when none is selected
     # (kind, inspection_code); kind: response|finding|evidence|inspection|site|signoff
@@ -59,8 +63,15 @@ class AppContext(QObject):
         # True when a window already tells the user the whole workspace is read-only, so views
         # show only their own locks (a signed-off inspection) instead of repeating it.
         self.read_only_notice_shown = False
+        # checklist text whose save was refused: shown again and saved later, never dropped
+        # unasked (ui.unsaved); it belongs to the open workspace
+        self.unsaved = UnsavedTexts()
         self._catalogue: Catalogue | None = None
         self._catalogue_lock = threading.Lock()
+
+    def flush_edits(self) -> None:
+        """Ask every view to save what still waits for its autosave pause, now."""
+        self.flush_requested.emit()
 
     def catalogue(self) -> Catalogue:
         """The template library, loaded once (from any thread) and shared by every view."""
@@ -97,6 +108,7 @@ class AppContext(QObject):
             self.workspace_about_to_change.emit()
             self._purge_unreferenced_evidence(self.workspace)
         self.workspace = workspace
+        self.unsaved.clear()
         self.undo_stack.clear()
         self.current_inspection = ""
         self.workspace_changed.emit()
@@ -137,7 +149,7 @@ class AppContext(QObject):
         A write of one response names its ``question_id``: ``response_recorded`` goes first.
         """
         if self.workspace is None:
-            raise RuntimeError("no workspace is open")
+            raise WorkspaceClosed(_NO_WORKSPACE)
         with self._reporting_replaced(), self.workspace.begin() as session:
             yield session
         self._announce(kind, inspection_code, question_id)
@@ -171,7 +183,7 @@ class AppContext(QObject):
     def read(self) -> Iterator[Session]:
         """A short-lived session for reading."""
         if self.workspace is None:
-            raise RuntimeError("no workspace is open")
+            raise WorkspaceClosed("No workspace is open. Open one to see its data.")
         with self.workspace.session() as session:
             yield session
 
@@ -193,7 +205,7 @@ class _LeanWrite:
     def __enter__(self) -> Session | WriteConnection:
         workspace = self._ctx.workspace
         if workspace is None:
-            raise RuntimeError("no workspace is open")
+            raise WorkspaceClosed(_NO_WORKSPACE)
         try:
             inner = workspace.write_transaction()
             owner = inner.__enter__()

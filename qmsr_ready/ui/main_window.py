@@ -452,6 +452,8 @@ class MainWindow(QMainWindow):
         if current is not None and current.is_file(path):  # the same file, by any name
             self.statusBar().showMessage(f"{path.name} is already open.", 5000)
             return True
+        if current is not None and not self._confirm_leave("open another"):
+            return False
         if current is not None and not current.is_server and path.exists() \
                 and path.resolve() == current.path.resolve():
             self._swap_workspace(None)  # another file under its name: let go of the old first
@@ -545,7 +547,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Copy saved to {path}", 8000)
 
     def close_workspace(self) -> None:
-        self._swap_workspace(None)
+        if self._confirm_leave("close"):
+            self._swap_workspace(None)
+
+    def _confirm_leave(self, action: str) -> bool:
+        """Before the open workspace goes: save what waits to be saved; if some typing was
+        refused, ask (try again, go on without it, or stay). True: go on."""
+        from qmsr_ready.ui.unsaved import confirm_leave  # loads the services: not at start-up
+
+        return confirm_leave(self, self.ctx, action)
 
     def _swap_workspace(self, workspace: Workspace | None) -> None:
         """Stop background jobs that read the old file, then switch and close it."""
@@ -562,6 +572,8 @@ class MainWindow(QMainWindow):
         from qmsr_ready.ui.dialogs.connect_server import ConnectServerDialog
 
         self.finish_startup()
+        if self.ctx.workspace is not None and not self._confirm_leave("connect"):
+            return
         dialog = ConnectServerDialog(self.ctx, self)
         if url is not None and dialog.fill_from_url(url):
             dialog.connect_now()
@@ -651,6 +663,9 @@ class MainWindow(QMainWindow):
         if not self.started:  # closed while opening: nothing to save but the geometry
             self.settings.set_geometry(self.saveGeometry())
             super().closeEvent(event)
+            return
+        if self.ctx.workspace is not None and not self._confirm_leave("quit"):
+            event.ignore()
             return
         self.settings.set_geometry(self.saveGeometry())
         self.settings.sync()

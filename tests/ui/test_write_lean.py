@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from qmsr_ready.core.errors import WorkspaceReplaced
+from qmsr_ready.core.errors import WorkspaceClosed, WorkspaceReplaced
 from qmsr_ready.ui.context import AppContext
 
 
@@ -52,7 +52,8 @@ def test_a_failed_write_is_not_announced_and_a_replaced_file_is_said(ctx: AppCon
 def test_no_workspace_is_refused(ctx: AppContext) -> None:
     workspace, ctx.workspace = ctx.workspace, None
     try:
-        with pytest.raises(RuntimeError, match="no workspace"), ctx.write_lean("response"):
+        with pytest.raises(WorkspaceClosed, match="No workspace is open"), \
+                ctx.write_lean("response"):
             pass
     finally:
         ctx.workspace = workspace

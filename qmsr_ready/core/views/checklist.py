@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qmsr_ready.core.damaged_rows import refuse_damaged_rows
 from qmsr_ready.core.errors import NotFound
 from qmsr_ready.core.models import (
     ChecklistTemplate,
@@ -190,6 +191,8 @@ def load_checklist(session: Session, inspection_code: str) -> ChecklistData:
         r.question_id: _response_view(r)
         for r in session.scalars(select(Response).where(Response.inspection_id == inspection_id))
     }
+    if not all(map(_well_typed, responses.values())):
+        refuse_damaged_rows(session, responses.values(), f"Inspection {inspection_code}")
     return ChecklistData(
         inspection_code=inspection_code,
         title=title,
@@ -207,7 +210,22 @@ def load_response(session: Session, inspection_code: str, question_id: str) -> R
         .join(Inspection, Response.inspection_id == Inspection.id)
         .where(Inspection.code == inspection_code, Response.question_id == question_id)
     ).one_or_none()
-    return empty_response(question_id) if row is None else _response_view(row)
+    if row is None:
+        return empty_response(question_id)
+    view = _response_view(row)
+    if not _well_typed(view):
+        refuse_damaged_rows(session, [view], f"The answer to {question_id}")
+    return view
+
+
+def _well_typed(view: ResponseView) -> bool:
+    """Every field of its declared kind (text stored in a count, a BLOB in the notes, written
+    by another program, reach the panel as such: QA 6 item 3); one test per field."""
+    return (type(view.result) is str and type(view.notes) is str
+            and type(view.records_reviewed) is str and type(view.interviewees) is str
+            and type(view.assessed_by) is str
+            and (view.sample_population is None or type(view.sample_population) is int)
+            and (view.sample_size is None or type(view.sample_size) is int))
 
 
 def _response_view(r: Response) -> ResponseView:

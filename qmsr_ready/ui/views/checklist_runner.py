@@ -47,6 +47,7 @@ from qmsr_ready.ui.presentation import (
     RESULT_SHORTCUTS,
     SPACING,
 )
+from qmsr_ready.ui.unsaved_texts import TEXT_FIELDS
 from qmsr_ready.ui.widgets.banner import LockBanner
 from qmsr_ready.ui.widgets.flow_layout import flow_container
 from qmsr_ready.ui.widgets.key_elide import KeyElideDelegate
@@ -159,6 +160,7 @@ class ChecklistRunnerView(QWidget):
         ctx.data_changed.connect(self._on_ctx_data_changed)
         ctx.current_inspection_changed.connect(self.set_inspection)
         ctx.workspace_about_to_change.connect(self.panel.flush)
+        ctx.flush_requested.connect(self.panel.flush)
         ctx.workspace_changed.connect(lambda: self.set_inspection(""))
 
     def _install_shortcuts(self) -> None:
@@ -193,11 +195,11 @@ class ChecklistRunnerView(QWidget):
         """Show another inspection (or none)."""
         self.panel.flush()
         self._code = code
+        self.message.show_text("")  # before the load: a refusal to load stays shown
         self._data = self._load() if code else None
         self.model.load(self._data)
         self.tree.expandAll()
         self.panel.show_question(self._data, None, None)
-        self.message.show_text("")
         self._update_state()
         if self._data is not None and not self.go_unanswered(forward=True):
             self._select_first()
@@ -361,6 +363,7 @@ class ChecklistRunnerView(QWidget):
             return QmsrError("This inspection cannot be changed (signed off or read-only).")
         shown = self._data.response(question_id) if self._data is not None else None
         base = {name: getattr(shown, name) for name in changes} if shown is not None else None
+        self.message.show_text("")  # before: what the save's own refresh says stays shown
         error = save_resolving_conflicts(
             self._ctx, self,
             lambda expected: RecordResponseCommand(
@@ -370,11 +373,30 @@ class ChecklistRunnerView(QWidget):
             what=f"The answer to {question_id}",
             on_reload=lambda: self._on_ctx_data_changed("", self._code),
         )
-        self.message.show_text(error.message if error else "")
+        if error:
+            self.message.show_text(error.message)
         if error and {"sample_population", "sample_size"} & changes.keys() \
                 and question_id == self.panel.question_id:
             self.panel.revert_sampling()  # never leave a refused number on screen
+        self._keep_refused_text(question_id, changes, base, error)
         return error
+
+    def _keep_refused_text(self, question_id: str, changes: dict[str, Any],
+                           base: dict[str, Any] | None, error: QmsrError | None) -> None:
+        """Typed text a save refused stays, unsaved, until a later save takes it or the user
+        lets it go (``ui.unsaved``); a save that lands, or "use theirs", lets it go."""
+        fields = [field for field in TEXT_FIELDS if field in changes]
+        if not fields:
+            return
+        for field in fields:
+            if error is None:
+                self._ctx.unsaved.drop(self._code, question_id, field)
+            else:
+                stored = (base or {}).get(field, "")
+                self._ctx.unsaved.keep(self._code, question_id, field, str(changes[field]),
+                                       base=str(stored), reason=error.message)
+        if error is not None:
+            self.panel.keep_unsaved(question_id, fields)
 
     def _on_panel_changes_committed(self, question_id: str, changes: dict[str, Any]) -> None:
         self.record(question_id, changes)

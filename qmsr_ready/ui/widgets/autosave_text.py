@@ -41,6 +41,20 @@ class AutosaveTextEdit(QPlainTextEdit):
             self.setPlainText(text)
             self.blockSignals(False)
 
+    def keep_unsaved(self, stored: str) -> None:
+        """The save of the text on screen was refused: it is unsaved again (``stored`` is what
+        the file holds), and the next flush tries again."""
+        self._timer.stop()
+        self._saved_text = stored
+
+    def show_unsaved(self, text: str) -> None:
+        """Show ``text``, typed earlier and refused, as unsaved over the stored text shown."""
+        self._timer.stop()
+        if self.toPlainText() != text:
+            self.blockSignals(True)
+            self.setPlainText(text)
+            self.blockSignals(False)
+
     def flush(self) -> None:
         """Commit pending text now (question change, focus-out, closing)."""
         self._timer.stop()

@@ -9,6 +9,7 @@ The guidance block lives in ``question_guide``, the answer inputs' parts in ``an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -35,6 +36,7 @@ from qmsr_ready.ui.presentation import (
     RESULT_SHORTCUTS,
     SPACING,
 )
+from qmsr_ready.ui.unsaved_texts import TEXT_FIELDS
 from qmsr_ready.ui.widgets.answer_inputs import (
     MIN_TEXT_LINES,
     RESULT_ORDER,
@@ -42,6 +44,7 @@ from qmsr_ready.ui.widgets.answer_inputs import (
     ask_na_reason,
     assessment_inputs,
 )
+from qmsr_ready.ui.widgets.autosave_text import AutosaveTextEdit
 from qmsr_ready.ui.widgets.flow_layout import flow_container
 from qmsr_ready.ui.widgets.question_guide import guidance_html, muted, wrapping
 
@@ -66,8 +69,10 @@ class QuestionPanel(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ctx = ctx
         self._question: QuestionView | None = None
         self._response: ResponseView | None = None
+        self._code = ""  # the inspection of the question shown
         self._editable = True
 
         self.breadcrumb = muted(wrapping(selectable=False))
@@ -165,6 +170,7 @@ class QuestionPanel(QWidget):
         """Display a question (flushing edits of the previous one first)."""
         self.flush()
         self._question = question
+        self._code = data.inspection_code if data is not None else ""
         self._response = data.response(question.question_id) if data and question else None
         has = question is not None
         for widget in (self.text_label, self.notes, self.records_reviewed, self.interviewees):
@@ -202,9 +208,11 @@ class QuestionPanel(QWidget):
     def _show_stored_values(self) -> None:
         response = self._response
         self._check_stored_result()
-        self.notes.set_saved_text(response.notes if response else "")
-        self.records_reviewed.set_saved_text(response.records_reviewed if response else "")
-        self.interviewees.set_saved_text(response.interviewees if response else "")
+        for field, box in self._text_boxes().items():
+            box.set_saved_text(getattr(response, field) if response else "")
+            kept = self._kept_text(field)
+            if kept is not None:  # refused earlier: shown again, unsaved, saved on next flush
+                box.show_unsaved(kept)
         self.population.set_value_silently(response.sample_population if response else None)
         self.sample_size.set_value_silently(response.sample_size if response else None)
         if response and response.assessed_at:
@@ -288,8 +296,29 @@ class QuestionPanel(QWidget):
         self._on_sampling_edited()
 
     def _flush_text(self) -> None:
-        for box in (self.notes, self.records_reviewed, self.interviewees):
+        for box in self._text_boxes().values():
             box.flush()
+
+    def _text_boxes(self) -> dict[str, AutosaveTextEdit]:
+        """The autosaving boxes by response field (``TEXT_FIELDS``)."""
+        boxes = {"notes": self.notes, "records_reviewed": self.records_reviewed,
+                 "interviewees": self.interviewees}
+        return {field: boxes[field] for field in TEXT_FIELDS}
+
+    def _kept_text(self, field: str) -> str | None:
+        if self._question is None:
+            return None
+        return self._ctx.unsaved.text(self._code, self._question.question_id, field)
+
+    def keep_unsaved(self, question_id: str, fields: Iterable[str]) -> None:
+        """The save of these text fields of ``question_id`` was refused: if it is still shown,
+        its boxes keep the text as unsaved (the runner keeps it in ``ctx.unsaved`` too)."""
+        if self._question is None or self._question.question_id != question_id:
+            return
+        boxes = self._text_boxes()
+        for field in fields:
+            stored = getattr(self._response, field) if self._response is not None else ""
+            boxes[field].keep_unsaved(stored)
 
     def revert_sampling(self) -> None:
         """Show the stored sample numbers again (after an edit was refused)."""

@@ -1,0 +1,184 @@
+"""Typing whose save was refused is never dropped unasked (QA 6 items 1 and 2): the box keeps it
+as unsaved, moving to another question and back shows it again, the next save takes it, and
+leaving the workspace (close, open another, quit) asks first: try again, go on without it, or
+stay."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from views_fixtures import ViewsEnv, views_env_for
+
+from qmsr_ready.core.views.undo import response_values
+from qmsr_ready.ui import unsaved
+from qmsr_ready.ui.unsaved import LeaveChoice, confirm_leave
+from qmsr_ready.ui.views.checklist_runner import ChecklistRunnerView
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+TYPED = "CAPA-7 closed without an effectiveness check"
+
+
+@pytest.fixture
+def views_env(qtbot, tmp_path: Path) -> Iterator[ViewsEnv]:
+    yield from views_env_for(tmp_path)
+
+
+class Held:
+    """Another program holding the workspace's write lock (the app waits 50 ms, not 10 s)."""
+
+    def __init__(self, env: ViewsEnv) -> None:
+        workspace = env.ctx.workspace
+        assert workspace is not None
+        for _ in range(max(workspace.engine.pool.checkedin(), 1)):
+            with workspace.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA busy_timeout=50")
+        self.conn = sqlite3.connect(env.workspace_path, isolation_level=None)
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if self.conn is not None:
+            self.conn.execute("ROLLBACK")
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+
+def _runner(qtbot, env: ViewsEnv) -> ChecklistRunnerView:
+    view = ChecklistRunnerView(env.ctx)
+    qtbot.addWidget(view)
+    view.set_inspection(env.code)
+    return view
+
+
+def _stored_notes(env: ViewsEnv, qid: str) -> str:
+    with env.ctx.read() as s:
+        return str(response_values(s, env.code, qid, ["notes"])["notes"])
+
+
+def _type_and_flush_while_held(qtbot, view: ChecklistRunnerView, env: ViewsEnv) -> Held:
+    view.panel.notes.setPlainText(TYPED)
+    held = Held(env)
+    view.panel.flush()  # the autosave pause ends: refused
+    return held
+
+
+def test_refused_notes_stay_unsaved_come_back_and_save_later(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        assert "busy" in view.message.text()
+        assert view.panel.notes.toPlainText() == TYPED
+        assert view.panel.notes.dirty  # not counted as saved
+        assert views_env.ctx.unsaved.text(views_env.code, qid, "notes") == TYPED
+        assert view.go_unanswered(forward=True)  # moving on tries again: refused again
+        assert view.current_question_id() != qid
+        assert view.panel.notes.toPlainText() != TYPED
+    finally:
+        held.release()
+    assert view.select_question(qid)  # back: the typing is shown again, unsaved
+    assert view.panel.notes.toPlainText() == TYPED
+    assert view.panel.notes.dirty
+    view.panel.flush()
+    assert not views_env.ctx.unsaved
+    assert _stored_notes(views_env, qid) == TYPED
+    assert not view.panel.notes.dirty
+
+
+def test_leaving_asks_and_each_answer_does_what_it_says(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    asked: list[str] = []
+
+    def answer(choice: LeaveChoice):  # type: ignore[no-untyped-def]
+        def ask(_parent, ctx, action):  # type: ignore[no-untyped-def]
+            asked.append(action)
+            assert ctx.unsaved.describe() == [f"the notes of {qid} ({views_env.code})"]
+            return choice
+        return ask
+
+    try:
+        assert not confirm_leave(None, views_env.ctx, "close", ask=answer(LeaveChoice.CANCEL))
+        assert views_env.ctx.unsaved  # staying keeps it
+        tries = iter([LeaveChoice.RETRY, LeaveChoice.CANCEL])
+        assert not confirm_leave(None, views_env.ctx, "close",
+                                 ask=lambda p, c, a: next(tries))  # still held: asked again
+        assert views_env.ctx.unsaved
+    finally:
+        held.release()
+    # free again: the flush before asking saves the box's text, so nothing is asked
+    assert confirm_leave(None, views_env.ctx, "close", ask=answer(LeaveChoice.CANCEL))
+    assert not views_env.ctx.unsaved
+    assert _stored_notes(views_env, qid) == TYPED
+    assert asked == ["close"]
+
+
+def test_trying_again_saves_text_of_a_question_no_longer_shown(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        assert view.go_unanswered(forward=True)  # the box now shows another question
+    finally:
+        held.release()
+    choices = iter([LeaveChoice.RETRY])
+    assert confirm_leave(None, views_env.ctx, "close", ask=lambda p, c, a: next(choices))
+    assert not views_env.ctx.unsaved
+    assert _stored_notes(views_env, qid) == TYPED
+
+
+def test_going_on_without_it_drops_it_knowingly(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        assert confirm_leave(None, views_env.ctx, "close",
+                             ask=lambda p, c, a: LeaveChoice.DISCARD)
+    finally:
+        held.release()
+    assert not views_env.ctx.unsaved
+    assert _stored_notes(views_env, qid) != TYPED
+
+
+def test_nothing_refused_means_no_question(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    view.panel.notes.setPlainText(TYPED)  # still inside its autosave pause
+
+    def never(*_args):  # type: ignore[no-untyped-def]
+        raise AssertionError("asked although everything saved")
+
+    assert confirm_leave(None, views_env.ctx, "close", ask=never)  # flushed, saved
+    assert _stored_notes(views_env, qid) == TYPED
+
+
+def test_the_window_stays_open_when_the_user_stays(qtbot, main_window, ctx, add_inspection,  # type: ignore[no-untyped-def]
+                                                   monkeypatch) -> None:
+    main_window.show()
+    code = add_inspection(ctx)
+    ctx.set_current_inspection(code)
+    view = main_window.views["checklist"]
+    view.panel.notes.setPlainText(TYPED)
+    workspace = ctx.workspace
+    for _ in range(max(workspace.engine.pool.checkedin(), 1)):
+        with workspace.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout=50")
+    holder = sqlite3.connect(workspace.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(unsaved, "ask_leave", lambda p, c, a: LeaveChoice.CANCEL)
+    try:
+        assert not main_window.close()
+        assert main_window.isVisible()
+        assert ctx.workspace is workspace
+        main_window.close_workspace()  # File > Close: the same question, the same answer
+        assert ctx.workspace is workspace
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    monkeypatch.setattr(unsaved, "ask_leave", lambda p, c, a: LeaveChoice.RETRY)
+    assert main_window.close()
+    assert ctx.workspace is None
