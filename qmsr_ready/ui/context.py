@@ -38,8 +38,10 @@ class AppContext(QObject):
     # Emitted while the old workspace is still open: views save edits still waiting for their
     # autosave pause, so nothing typed is lost or written into the next workspace.
     workspace_about_to_change = Signal()
-    # Views save what waits for its autosave pause (``flush_edits``: before asking to leave).
+    # Views save what waits for its autosave pause (``flush_edits``: before asking to leave),
+    # or let it go unsaved (``discard_edits``: the user chose to leave without it).
     flush_requested = Signal()
+    discard_requested = Signal()
     workspace_changed = Signal()  # a workspace was opened or closed
     current_inspection_changed = Signal(str)  # "" when none is selected
     # (kind, inspection_code); kind: response|finding|evidence|inspection|site|signoff
@@ -72,6 +74,12 @@ class AppContext(QObject):
     def flush_edits(self) -> None:
         """Ask every view to save what still waits for its autosave pause, now."""
         self.flush_requested.emit()
+
+    def discard_edits(self) -> None:
+        """Let go of typing whose save was refused, knowingly: kept texts and the views'
+        unsaved boxes (nothing of it is saved later, here or in the next workspace)."""
+        self.unsaved.clear()
+        self.discard_requested.emit()
 
     def catalogue(self) -> Catalogue:
         """The template library, loaded once (from any thread) and shared by every view."""

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from qmsr_ready.core.errors import QmsrError
-from qmsr_ready.ui.commands.base import execute
 from qmsr_ready.ui.commands.responses import RecordResponseCommand
+from qmsr_ready.ui.conflicts import Asker as ConflictAsker
+from qmsr_ready.ui.conflicts import save_resolving_conflicts
+from qmsr_ready.ui.unsaved_texts import UnsavedText
 
 if TYPE_CHECKING:
     from qmsr_ready.ui.context import AppContext
@@ -26,20 +28,36 @@ class LeaveChoice(Enum):
 Asker = Callable[[QWidget | None, "AppContext", str], LeaveChoice]
 
 
-def retry_unsaved(ctx: AppContext) -> QmsrError | None:
+def retry_unsaved(ctx: AppContext, parent: QWidget | None = None, *,
+                  ask_conflict: ConflictAsker | None = None) -> QmsrError | None:
     """Save every kept text again (each an undoable step, checked against what the file held
-    when it was refused); what is refused again stays kept. The last refusal, or None."""
+    when it was refused: someone else's change since is the usual conflict question, keep
+    mine or use theirs); what is refused again stays kept. The last refusal, or None."""
     last: QmsrError | None = None
     for (code, question_id, field), kept in ctx.unsaved.items():
-        error = execute(ctx, RecordResponseCommand(ctx, code, question_id, {field: kept.text},
-                                                   base={field: kept.base}))
-        if error is None:
+        error = save_resolving_conflicts(
+            ctx, parent, _saving(ctx, code, question_id, field, kept),
+            what=f"The {field.replace('_', ' ')} of {question_id} in {code}",
+            on_reload=lambda: None, ask=ask_conflict)
+        if error is None:  # saved, or the user chose theirs
             ctx.unsaved.drop(code, question_id, field)
         else:
             ctx.unsaved.keep(code, question_id, field, kept.text, base=kept.base,
                              reason=error.message)
             last = error
     return last
+
+
+def _saving(ctx: AppContext, code: str, question_id: str, field: str, kept: UnsavedText
+            ) -> Callable[[int | None], RecordResponseCommand]:
+    """The undoable save of one kept text: over what the file held when it was refused, or
+    (the user chose "keep mine") over the revision now stored."""
+    def make(expected: int | None) -> RecordResponseCommand:
+        return RecordResponseCommand(
+            ctx, code, question_id, {field: kept.text},
+            base=None if expected is not None else {field: kept.base},
+            expected_revision=expected)
+    return make
 
 
 def ask_leave(parent: QWidget | None, ctx: AppContext, action: str) -> LeaveChoice:
@@ -49,9 +67,10 @@ def ask_leave(parent: QWidget | None, ctx: AppContext, action: str) -> LeaveChoi
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Typing not saved")
-    box.setText(f"Some typing could not be saved, so it is still only on screen: "
-                f"{'; '.join(lines)}.")
-    box.setInformativeText(f"{reason}\n\nTry again, or {action} without it?")
+    box.setText(f"Some typing is not saved yet: {'; '.join(lines)}.")
+    box.setInformativeText(
+        f"When it was last tried: {reason}\n\nTry again (someone else's change since is "
+        f"asked about), or {action} without it?")
     retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton(f"{action.capitalize()} without it",
                             QMessageBox.ButtonRole.DestructiveRole)
@@ -77,9 +96,9 @@ def confirm_leave(parent: QWidget | None, ctx: AppContext, action: str, *,
     while ctx.unsaved:
         choice = asker(parent, ctx, action)
         if choice is LeaveChoice.RETRY:
-            retry_unsaved(ctx)
+            retry_unsaved(ctx, parent)
         elif choice is LeaveChoice.DISCARD:
-            ctx.unsaved.clear()
+            ctx.discard_edits()
         else:
             return False
     return True

@@ -48,16 +48,24 @@ class UnsavedTexts:
     def drop(self, code: str, question_id: str, field: str) -> None:
         self._texts.pop((code, question_id, field), None)
 
+    def get(self, code: str, question_id: str, field: str) -> UnsavedText | None:
+        return self._texts.get((code, question_id, field))
+
     def text(self, code: str, question_id: str, field: str) -> str | None:
         kept = self._texts.get((code, question_id, field))
         return kept.text if kept is not None else None
+
+    def of_inspection(self, code: str) -> list[str]:
+        """``describe`` for one inspection's kept texts (a sign-off waits for them)."""
+        return [line for (c, _q, _f), line in zip(self._texts, self.describe(), strict=True)
+                if c == code]
 
     def items(self) -> list[tuple[Key, UnsavedText]]:
         return list(self._texts.items())
 
     def describe(self) -> list[str]:
         """One line per kept text, for the question asked before leaving."""
-        return [f"the {_LABELS.get(field, field)} of {question_id} ({code})"
+        return [f"the {_LABELS.get(field, field)} of {question_id} in {code}"
                 for code, question_id, field in self._texts]
 
     def clear(self) -> None:

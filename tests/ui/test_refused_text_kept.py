@@ -97,7 +97,7 @@ def test_leaving_asks_and_each_answer_does_what_it_says(qtbot, views_env) -> Non
     def answer(choice: LeaveChoice):  # type: ignore[no-untyped-def]
         def ask(_parent, ctx, action):  # type: ignore[no-untyped-def]
             asked.append(action)
-            assert ctx.unsaved.describe() == [f"the notes of {qid} ({views_env.code})"]
+            assert ctx.unsaved.describe() == [f"the notes of {qid} in {views_env.code}"]
             return choice
         return ask
 
@@ -182,3 +182,146 @@ def test_the_window_stays_open_when_the_user_stays(qtbot, main_window, ctx, add_
     monkeypatch.setattr(unsaved, "ask_leave", lambda p, c, a: LeaveChoice.RETRY)
     assert main_window.close()
     assert ctx.workspace is None
+
+
+# -- QA 7: kept typing belongs to its own inspection, workspace and base ----------------------
+
+def _second_inspection(env: ViewsEnv) -> str:
+    from qmsr_ready.core import services
+
+    workspace = env.ctx.workspace
+    assert workspace is not None
+    with workspace.begin() as s:  # the same template: the same question IDs
+        return services.start_inspection(
+            s, "Ana", site_code="SITE-001", template=_template_of(env),
+            inspection_type="baseline_surveillance", title="Second visit").code
+
+
+def _template_of(env: ViewsEnv):  # type: ignore[no-untyped-def]
+    from views_fixtures import views_template
+
+    from qmsr_ready.core.template_content import TemplateSnapshot
+
+    return TemplateSnapshot.from_content(views_template())
+
+
+def _stored_notes_of(env: ViewsEnv, code: str, qid: str) -> str:
+    with env.ctx.read() as s:
+        return str(response_values(s, code, qid, ["notes"])["notes"])
+
+
+def test_kept_typing_never_lands_in_the_next_inspection(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    other = _second_inspection(views_env)
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        view.set_inspection(other)  # switched while the file is still held
+    finally:
+        held.release()
+    assert views_env.ctx.unsaved.describe() == [f"the notes of {qid} in {views_env.code}"]
+    assert view.select_question(qid)
+    assert view.panel.notes.toPlainText() != TYPED  # the other inspection's own answer
+    view.panel.flush()
+    assert _stored_notes_of(views_env, other, qid) != TYPED
+    assert confirm_leave(None, views_env.ctx, "close", ask=lambda p, c, a: LeaveChoice.RETRY)
+    assert _stored_notes_of(views_env, views_env.code, qid) == TYPED
+    assert _stored_notes_of(views_env, other, qid) != TYPED
+
+
+def test_typing_dropped_on_leaving_never_lands_in_the_next_workspace(qtbot, views_env,  # type: ignore[no-untyped-def]
+                                                                    tmp_path) -> None:
+    from qmsr_ready.core.backups import backup_workspace
+    from qmsr_ready.core.db import open_workspace
+
+    copy = tmp_path / "copy.qmsr"
+    workspace = views_env.ctx.workspace
+    backup_workspace(workspace, copy)  # the same inspection code in another file
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        assert confirm_leave(None, views_env.ctx, "open another",
+                             ask=lambda p, c, a: LeaveChoice.DISCARD)
+        views_env.ctx.set_workspace(open_workspace(copy))  # the lock still held meanwhile
+    finally:
+        held.release()
+    try:
+        view.panel.flush()
+        assert not views_env.ctx.unsaved  # nothing carried over to be asked about later
+        assert _stored_notes_of(views_env, views_env.code, qid) != TYPED  # not in the copy
+    finally:
+        moved = views_env.ctx.workspace
+        views_env.ctx.set_workspace(workspace)
+        moved.close()
+    view.set_inspection(views_env.code)
+    assert _stored_notes_of(views_env, views_env.code, qid) != TYPED  # dropped, as chosen
+
+
+def test_kept_typing_over_a_change_made_since_asks_first(qtbot, views_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from qmsr_ready.core.services.responses import save_response
+    from qmsr_ready.ui import conflicts
+    from qmsr_ready.ui.conflicts import ConflictChoice
+
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        assert view.go_unanswered(forward=True)
+    finally:
+        held.release()
+    with views_env.ctx.workspace.begin() as s:
+        save_response(s, "Other Person", inspection_code=views_env.code, question_id=qid,
+                      values={"notes": "theirs"})
+    views_env.ctx.data_changed.emit("inspection", views_env.code)  # the runner reloads
+    asked: list[str] = []
+
+    def reload_theirs(_parent, _error, what):  # type: ignore[no-untyped-def]
+        asked.append(what)
+        return ConflictChoice.RELOAD
+
+    monkeypatch.setattr(conflicts, "ask_conflict", reload_theirs)
+    assert view.select_question(qid)
+    assert view.panel.notes.toPlainText() == TYPED  # kept typing shown again
+    view.panel.flush()
+    assert asked  # not overwritten silently
+    assert _stored_notes_of(views_env, views_env.code, qid) == "theirs"
+    assert not views_env.ctx.unsaved  # the user chose theirs
+
+
+def test_sign_off_waits_for_kept_typing_and_a_locked_record_shows_what_is_stored(  # type: ignore[no-untyped-def]
+        qtbot, views_env, monkeypatch) -> None:
+    from qmsr_ready.ui.dialogs import signoff
+    from qmsr_ready.ui.dialogs.signoff import SignOffDialog
+
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        assert view.go_unanswered(forward=True)
+    finally:
+        held.release()
+    shown: list[str] = []
+    monkeypatch.setattr(signoff, "show_error", lambda _p, exc: shown.append(exc.message))
+    dialog = SignOffDialog(views_env.ctx, views_env.code)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("Ana Lead")
+    dialog.accept()
+    assert shown
+    assert f"the notes of {qid} in {views_env.code}" in shown[0]
+    assert view.editable  # not signed off
+    view.panel.set_editable(False)  # as a lock would: the record as stored, no typing over it
+    assert view.select_question(qid)
+    assert view.panel.notes.toPlainText() != TYPED
+
+
+def test_raise_finding_takes_the_notes_on_screen(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    view = _runner(qtbot, views_env)
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        editor = view.open_raise_finding()
+    finally:
+        held.release()
+    assert editor is not None
+    assert TYPED in editor.boxes["objective_evidence"].toPlainText()
+    editor.close()

@@ -117,6 +117,13 @@ class SignOffDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     def accept(self) -> None:
+        self.ctx.flush_edits()  # typing still inside its autosave pause is part of the record
+        waiting = self.ctx.unsaved.of_inspection(self.code)
+        if waiting:  # a signature over answers the file does not hold would mislead
+            show_error(self, QmsrError(
+                f"Some typing on {self.code} is not saved yet: {'; '.join(waiting)}. Go to "
+                "that question to save it (or edit it back), then sign off."))
+            return
         try:
             with self.ctx.write("signoff", self.code) as session:
                 sign_off(

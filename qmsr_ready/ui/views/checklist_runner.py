@@ -161,7 +161,8 @@ class ChecklistRunnerView(QWidget):
         ctx.current_inspection_changed.connect(self.set_inspection)
         ctx.workspace_about_to_change.connect(self.panel.flush)
         ctx.flush_requested.connect(self.panel.flush)
-        ctx.workspace_changed.connect(lambda: self.set_inspection(""))
+        ctx.discard_requested.connect(self.panel.forget_edits)
+        ctx.workspace_changed.connect(self._on_ctx_workspace_changed)
 
     def _install_shortcuts(self) -> None:
         keys: list[tuple[str, Any]] = [
@@ -191,9 +192,16 @@ class ChecklistRunnerView(QWidget):
         data = self._data
         return data is not None and not self._ctx.read_only and not data.signed_off
 
+    def _on_ctx_workspace_changed(self) -> None:
+        # The old workspace's edits were flushed before it went (and what was refused asked
+        # about, ui.unsaved): none may land in the new one.
+        self.panel.forget_edits()
+        self.set_inspection("")
+
     def set_inspection(self, code: str) -> None:
         """Show another inspection (or none)."""
         self.panel.flush()
+        self.panel.forget_edits()  # refused text is kept in ctx.unsaved, by its own inspection
         self._code = code
         self.message.show_text("")  # before the load: a refusal to load stays shown
         self._data = self._load() if code else None
@@ -357,17 +365,24 @@ class ChecklistRunnerView(QWidget):
         self.tree.expandAll()
 
     # -- editing ------------------------------------------------------------------------
-    def record(self, question_id: str, changes: dict[str, Any]) -> QmsrError | None:
-        """Record response fields through an undoable command."""
-        if not self.editable:
+    def record(self, question_id: str, changes: dict[str, Any], *,
+               code: str | None = None) -> QmsrError | None:
+        """Record response fields of ``question_id`` (of ``code``, by default the inspection
+        shown) through an undoable command."""
+        code = self._code if code is None else code
+        if not self.editable or code != self._code:
             return QmsrError("This inspection cannot be changed (signed off or read-only).")
         shown = self._data.response(question_id) if self._data is not None else None
         base = {name: getattr(shown, name) for name in changes} if shown is not None else None
+        for field in TEXT_FIELDS:
+            kept = self._ctx.unsaved.get(code, question_id, field)
+            if field in changes and kept is not None:  # checked against what the file held
+                base = {**(base or {}), field: kept.base}  # when that typing was refused
         self.message.show_text("")  # before: what the save's own refresh says stays shown
         error = save_resolving_conflicts(
             self._ctx, self,
             lambda expected: RecordResponseCommand(
-                self._ctx, self._code, question_id, changes, on_error=self._on_command_error,
+                self._ctx, code, question_id, changes, on_error=self._on_command_error,
                 base=base, expected_revision=expected,
             ),
             what=f"The answer to {question_id}",
@@ -378,10 +393,10 @@ class ChecklistRunnerView(QWidget):
         if error and {"sample_population", "sample_size"} & changes.keys() \
                 and question_id == self.panel.question_id:
             self.panel.revert_sampling()  # never leave a refused number on screen
-        self._keep_refused_text(question_id, changes, base, error)
+        self._keep_refused_text(code, question_id, changes, base, error)
         return error
 
-    def _keep_refused_text(self, question_id: str, changes: dict[str, Any],
+    def _keep_refused_text(self, code: str, question_id: str, changes: dict[str, Any],
                            base: dict[str, Any] | None, error: QmsrError | None) -> None:
         """Typed text a save refused stays, unsaved, until a later save takes it or the user
         lets it go (``ui.unsaved``); a save that lands, or "use theirs", lets it go."""
@@ -390,16 +405,16 @@ class ChecklistRunnerView(QWidget):
             return
         for field in fields:
             if error is None:
-                self._ctx.unsaved.drop(self._code, question_id, field)
+                self._ctx.unsaved.drop(code, question_id, field)
             else:
                 stored = (base or {}).get(field, "")
-                self._ctx.unsaved.keep(self._code, question_id, field, str(changes[field]),
+                self._ctx.unsaved.keep(code, question_id, field, str(changes[field]),
                                        base=str(stored), reason=error.message)
         if error is not None:
             self.panel.keep_unsaved(question_id, fields)
 
     def _on_panel_changes_committed(self, question_id: str, changes: dict[str, Any]) -> None:
-        self.record(question_id, changes)
+        self.record(question_id, changes, code=self.panel.inspection_code)
 
     def _on_command_error(self, error: QmsrError) -> None:
         self.message.show_text(error.message)
@@ -418,7 +433,9 @@ class ChecklistRunnerView(QWidget):
             "classification": "major" if major else "minor",
             "question_ids": [question_id],
             "requirement": "; ".join(question.citations),
-            "objective_evidence": response.notes,
+            # what is on screen: typing not saved yet (refused, kept) counts
+            "objective_evidence": (self.panel.notes.toPlainText()
+                                   if self.panel.question_id == question_id else response.notes),
         }
         editor = FindingEditor(self._ctx, self._code, prefill=prefill, parent=self)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

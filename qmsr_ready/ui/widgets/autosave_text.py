@@ -47,6 +47,12 @@ class AutosaveTextEdit(QPlainTextEdit):
         self._timer.stop()
         self._saved_text = stored
 
+    def forget_edit(self) -> None:
+        """Count the text on screen as saved without saving it: its refused save is kept
+        elsewhere (``ctx.unsaved``), or the user chose to go on without it."""
+        self._timer.stop()
+        self._saved_text = self.toPlainText()
+
     def show_unsaved(self, text: str) -> None:
         """Show ``text``, typed earlier and refused, as unsaved over the stored text shown."""
         self._timer.stop()

@@ -161,6 +161,12 @@ class QuestionPanel(QWidget):
     def question_id(self) -> str:
         return self._question.question_id if self._question else ""
 
+    @property
+    def inspection_code(self) -> str:
+        """The inspection of the question shown (its edits belong to it, whatever the runner
+        shows next)."""
+        return self._code
+
     def show_question(
         self,
         data: ChecklistData | None,
@@ -211,8 +217,8 @@ class QuestionPanel(QWidget):
         for field, box in self._text_boxes().items():
             box.set_saved_text(getattr(response, field) if response else "")
             kept = self._kept_text(field)
-            if kept is not None:  # refused earlier: shown again, unsaved, saved on next flush
-                box.show_unsaved(kept)
+            if kept is not None and self._editable:  # refused earlier: shown again, unsaved,
+                box.show_unsaved(kept)  # saved on the next flush (never over a locked record)
         self.population.set_value_silently(response.sample_population if response else None)
         self.sample_size.set_value_silently(response.sample_size if response else None)
         if response and response.assessed_at:
@@ -252,7 +258,10 @@ class QuestionPanel(QWidget):
         self._commit_sampling(typed)
 
     def set_editable(self, editable: bool) -> None:
+        was = self._editable
         self._editable = editable
+        if was and not editable and self._question is not None:
+            self._show_stored_values()  # locked: the record as stored, no kept typing over it
         self._apply_enabled(self._question is not None)
 
     def _apply_enabled(self, has_question: bool) -> None:
@@ -296,8 +305,19 @@ class QuestionPanel(QWidget):
         self._on_sampling_edited()
 
     def _flush_text(self) -> None:
-        for box in self._text_boxes().values():
+        for field, box in self._text_boxes().items():
             box.flush()
+            if not box.dirty and self._question is not None:
+                stored = getattr(self._response, field) if self._response is not None else ""
+                if box.toPlainText() == stored:  # the kept text was edited back: let it go
+                    self._ctx.unsaved.drop(self._code, self._question.question_id, field)
+
+    def forget_edits(self) -> None:
+        """Stop treating the boxes' text as edits (after a flush: what was refused is kept in
+        ``ctx.unsaved``); nothing is saved. Before the runner shows another inspection or
+        workspace, so a late flush never lands there."""
+        for box in self._text_boxes().values():
+            box.forget_edit()
 
     def _text_boxes(self) -> dict[str, AutosaveTextEdit]:
         """The autosaving boxes by response field (``TEXT_FIELDS``)."""
