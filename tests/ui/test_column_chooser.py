@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableView
 
@@ -96,3 +97,91 @@ def test_the_stretching_columns_get_their_floor_before_sharing(qtbot) -> None:  
     assert table.columnWidth(2) >= min(14 * chars, fitter.content_width(2))
     assert table.columnWidth(1) > table.columnWidth(2)
     assert not table.horizontalScrollBar().isVisible()
+
+
+def _right_edge(table: QTableView, column: int) -> int:
+    header = table.horizontalHeader()
+    return header.sectionViewportPosition(column) + header.sectionSize(column)
+
+
+def test_the_last_column_takes_the_spare_width_when_nothing_stretches(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path) -> None:
+    table = _table(qtbot, 1400)
+    fitter = ColumnFitter(table, [1, 2], floor_chars=20, cap_chars=40, optional=[3, 4])
+    chooser = ColumnChooser(table, AppSettings(tmp_path / "settings.ini"), "t", fitter=fitter)
+    _settle(qtbot)
+    more = table.columnWidth(4)
+    chooser.set_shown(1, False)  # one stretching column left: it takes the rest, as before
+    _settle(qtbot)
+    assert _right_edge(table, 2) < table.viewport().width()
+    assert table.columnWidth(4) == more
+    chooser.set_shown(2, False)  # none left: the last column reaches the right edge
+    _settle(qtbot)
+    assert _right_edge(table, 4) == table.viewport().width()
+    assert table.columnWidth(4) > more
+    assert not table.horizontalScrollBar().isVisible()
+    chooser.set_shown(4, False)  # the last column hidden too: the one before it takes the rest
+    _settle(qtbot)
+    assert _right_edge(table, 3) == table.viewport().width()
+    chooser.reset()
+    _settle(qtbot)
+    assert table.columnWidth(4) == more
+
+
+def _sortable(qtbot) -> QTableView:  # type: ignore[no-untyped-def]
+    """Three rows whose titles (long, like the first table's) and Mores sort unlike the codes."""
+    long = "T" * 59
+    rows = [("C-2", "b" + long, "S" * 60, "1 extra", "z more"),
+            ("C-1", "c" + long, "S" * 60, "2 extra", "y more"),
+            ("C-3", "a" + long, "S" * 60, "3 extra", "x more")]
+    table = _table(qtbot, 900, list(rows[0]))
+    model = table.model()
+    assert isinstance(model, QStandardItemModel)
+    for row in rows[1:]:
+        model.appendRow([QStandardItem(t) for t in row])
+    table.setSortingEnabled(True)
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    return table
+
+
+def _order(table: QTableView) -> list[str]:
+    model = table.model()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def _indicator(table: QTableView) -> tuple[int, Qt.SortOrder]:
+    header = table.horizontalHeader()
+    return header.sortIndicatorSection(), header.sortIndicatorOrder()
+
+
+def test_hiding_the_sort_column_sorts_by_the_default(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Without a fitter, and with one when the sort column gives way to fit."""
+    table = _sortable(qtbot)
+    chooser = ColumnChooser(table, AppSettings(tmp_path / "settings.ini"), "t")
+    table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    assert _order(table) == ["C-3", "C-1", "C-2"]
+    chooser.set_shown(2, False)  # another column: the sort stays
+    assert _indicator(table) == (4, Qt.SortOrder.AscendingOrder)
+    chooser.set_shown(4, False)
+    assert _indicator(table) == (0, Qt.SortOrder.AscendingOrder)
+    assert _order(table) == ["C-1", "C-2", "C-3"]
+    chooser.set_shown(4, True)  # back: nothing moves
+    assert _indicator(table) == (0, Qt.SortOrder.AscendingOrder)
+    assert _order(table) == ["C-1", "C-2", "C-3"]
+
+    fitted = _sortable(qtbot)
+    fitted.resize(2000, 200)
+    fitter = ColumnFitter(fitted, [1, 2], floor_chars=20, cap_chars=40, optional=[3, 4])
+    ColumnChooser(fitted, AppSettings(tmp_path / "other.ini"), "t", fitter=fitter,
+                  default_sort=(1, Qt.SortOrder.DescendingOrder))
+    _settle(qtbot)
+    fitted.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    fitted.resize(fitted.columnWidth(0) + 40 * fitted.fontMetrics().averageCharWidth() + 20, 200)
+    _settle(qtbot)
+    assert _hidden(fitted) == ["Extra", "More"]
+    assert _indicator(fitted) == (1, Qt.SortOrder.DescendingOrder)
+    assert _order(fitted) == ["C-1", "C-2", "C-3"]  # titles c, b, a
+    fitted.resize(2000, 200)
+    _settle(qtbot)
+    assert _hidden(fitted) == []
+    assert _indicator(fitted) == (1, Qt.SortOrder.DescendingOrder)

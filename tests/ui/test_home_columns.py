@@ -194,6 +194,76 @@ def test_hidden_columns_still_filter_and_sort(qtbot, ctx: AppContext) -> None:  
     assert first == TITLES[0][0]  # "Non-baseline surveillance" sorts last, first when descending
 
 
+def _codes(home: HomeView) -> list[str]:
+    return [home.proxy.index(r, COLUMNS.index("Code")).data() for r in range(home.proxy.rowCount())]
+
+
+def _sorted_by(home: HomeView) -> tuple[str, Qt.SortOrder]:
+    header = home.table.horizontalHeader()
+    return COLUMNS[header.sortIndicatorSection()], header.sortIndicatorOrder()
+
+
+def test_hiding_the_sort_column_sorts_by_code_and_showing_it_moves_nothing(  # type: ignore[no-untyped-def]
+        qtbot, ctx: AppContext) -> None:
+    """QA 7 item 8: the list was left sorted by a column no longer shown, with no arrow."""
+    _window, home = _home(qtbot, ctx, 1920, 1080)
+    home.table.sortByColumn(COLUMNS.index("Title"), Qt.SortOrder.DescendingOrder)
+    by_title = _codes(home)
+    assert by_title != sorted(by_title)  # Q…, F…, B…: not the codes' order
+    _menu_action(home, "Title").trigger()  # the user hides it
+    _settle(qtbot)
+    assert "Title" in _hidden(home)
+    assert _sorted_by(home) == ("Code", Qt.SortOrder.AscendingOrder)  # the arrow is on Code
+    assert _codes(home) == sorted(by_title)
+    _menu_action(home, "Title").trigger()  # back: nothing jumps
+    _settle(qtbot)
+    assert "Title" not in _hidden(home)
+    assert _sorted_by(home) == ("Code", Qt.SortOrder.AscendingOrder)
+    assert _codes(home) == sorted(by_title)
+
+
+def test_a_sort_column_that_gives_way_to_fit_leaves_the_list_sorted_by_code(  # type: ignore[no-untyped-def]
+        qtbot, ctx: AppContext) -> None:
+    window, home = _home(qtbot, ctx, 1920, 1080)
+    home.table.sortByColumn(COLUMNS.index("Type"), Qt.SortOrder.DescendingOrder)
+    by_type = _codes(home)
+    assert by_type != sorted(by_type)
+    window.resize(1024, 576)
+    _settle(qtbot)
+    assert "Type" in _hidden(home)
+    assert "hidden to fit" in _menu_action(home, "Type").text()
+    assert _sorted_by(home) == ("Code", Qt.SortOrder.AscendingOrder)
+    assert _codes(home) == sorted(by_type)
+    window.resize(1920, 1080)  # room again: Type comes back, the rows stay where they are
+    _settle(qtbot)
+    assert _hidden(home) == set()
+    assert _sorted_by(home) == ("Code", Qt.SortOrder.AscendingOrder)
+    assert _codes(home) == sorted(by_type)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_without_title_and_site_the_last_column_takes_the_spare_width(  # type: ignore[no-untyped-def]
+        qtbot, ctx: AppContext, width: int, height: int) -> None:
+    """QA 7 item 9: with both stretching columns hidden an empty strip was left at the right."""
+    _window, home = _home(qtbot, ctx, width, height)
+    header = home.table.horizontalHeader()
+    last = COLUMNS.index("Last export")
+    fitted = header.sectionSize(last)  # 0 at 1366, where it gives way to fit
+    _menu_action(home, "Title").trigger()
+    _menu_action(home, "Site").trigger()
+    _settle(qtbot)
+    assert _hidden(home) == {"Title", "Site"}  # the rest has room
+    right = header.sectionViewportPosition(last) + header.sectionSize(last)
+    assert right == home.table.viewport().width()  # no strip at the right
+    assert not home.table.horizontalScrollBar().isVisible()
+    assert header.sectionSize(last) > home.column_fit.content_width(last)  # it took the spare
+    _menu_action(home, "Reset to default").trigger()  # Title and Site back: they stretch again
+    _settle(qtbot)
+    assert {"Title", "Site"}.isdisjoint(_hidden(home))
+    assert header.sectionSize(last) == fitted  # the last column is back to its own width
+    assert not home.table.horizontalScrollBar().isVisible()
+
+
 # The offscreen platform cannot raise a popup or grab the keyboard for it; the menu still opens.
 @pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 def test_the_menu_opens_without_a_mouse(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]

@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 # the type; the status says whether it is ahead, under way or done; readiness says more than
 # progress. Code, Title, Site, Status, Readiness and Open findings always stay.
 OPTIONAL_COLUMNS = ("Progress", "Dates", "Type", "Model", "Last export")
+# The list's order at start, and when the column it was sorted by is hidden (by the user or to fit).
+DEFAULT_SORT = (COLUMNS.index("Code"), Qt.SortOrder.AscendingOrder)
 
 
 def _readiness_job(
@@ -147,7 +149,7 @@ class HomeView(QWidget):
         self.table.setAccessibleName("Inspections")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(*DEFAULT_SORT)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -183,7 +185,8 @@ class HomeView(QWidget):
         # The user's choice of columns (header menu), restored; the count says what gave way.
         self.column_fit.auto_hidden_changed.connect(self._update_count)
         self.column_chooser = ColumnChooser(self.table, self.ctx.settings, "home",
-                                            locked=[COLUMNS.index("Code")], fitter=self.column_fit)
+                                            locked=[COLUMNS.index("Code")], fitter=self.column_fit,
+                                            default_sort=DEFAULT_SORT)
         return page
 
     def _build_empty_page(self) -> QWidget:

@@ -8,6 +8,10 @@ Right-click the header (or the rows), press the context-menu key on the table, o
 With a ``ColumnFitter`` the fitter owns the columns' visibility: optional columns give way on a
 narrow window unless the user chose to show them (they are "pinned": the table scrolls instead);
 a column the user hid stays hidden. The menu names a column that gave way "(hidden to fit)".
+
+The list is never left sorted by a column that is not shown (no arrow anywhere, an order the
+user cannot see): when the sort column is hidden, by the user or to fit, the table sorts by
+``default_sort`` (the code, ascending), visibly; when the column comes back nothing re-sorts.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class ColumnChooser(QObject):
         *,
         locked: Iterable[int] = (0,),
         fitter: ColumnFitter | None = None,
+        default_sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder),
     ) -> None:
         super().__init__(table)
         self.table = table
@@ -44,6 +49,7 @@ class ColumnChooser(QObject):
         self.key = key  # the table's name in the settings ("home")
         self.locked = frozenset(locked)  # columns that cannot be hidden (the code)
         self.fitter = fitter
+        self.default_sort = default_sort  # the sort when the sort column is hidden
         self._choice = {name: shown for name, shown in settings.column_choice(key).items()
                         if name in self.names()}
         header = table.horizontalHeader()
@@ -54,6 +60,8 @@ class ColumnChooser(QObject):
         # (ChildRemoved), and a Python filter whose wrapper PySide has already let go crashes.
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        if fitter is not None:  # a column that gives way to fit may be the sort column
+            fitter.auto_hidden_changed.connect(self._on_fitter_auto_hidden_changed)
         self._apply()
 
     # -- the choice ---------------------------------------------------------------------------
@@ -103,10 +111,21 @@ class ColumnChooser(QObject):
         if self.fitter is not None:
             pinned = [c for c, name in enumerate(names) if self._choice.get(name)]
             self.fitter.set_choice(hidden=hidden, pinned=pinned)
+            self._sort_by_a_shown_column()
             return
         header = self.table.horizontalHeader()
         for c in range(len(names)):
             header.setSectionHidden(c, c in hidden)
+        self._sort_by_a_shown_column()
+
+    def _sort_by_a_shown_column(self) -> None:
+        """Sort by ``default_sort`` when the table is sorted by a hidden column."""
+        header = self.table.horizontalHeader()
+        section = header.sortIndicatorSection()
+        column, order = self.default_sort
+        if (self.table.isSortingEnabled() and 0 <= section < header.count()
+                and header.isSectionHidden(section) and not header.isSectionHidden(column)):
+            self.table.sortByColumn(column, order)
 
     # -- the menu -----------------------------------------------------------------------------
     def menu(self) -> QMenu:
@@ -146,6 +165,9 @@ class ColumnChooser(QObject):
         if first is not None:  # the keyboard starts on an entry, not on nothing
             menu.setActiveAction(first)
         return menu
+
+    def _on_fitter_auto_hidden_changed(self) -> None:
+        self._sort_by_a_shown_column()
 
     def _on_header_context_menu_requested(self, pos: QPoint) -> None:
         self.popup(self.table.horizontalHeader().mapToGlobal(pos))

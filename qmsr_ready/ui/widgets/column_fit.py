@@ -14,6 +14,9 @@ floor, the optional columns are hidden, the last named first, until the rest fit
 when there is room. A column the user chose to show (``set_choice(pinned=…)``) never gives way
 (the table scrolls instead), and one they chose to hide stays hidden. ``auto_hidden`` says which
 columns gave way, so the view can say so rather than let them disappear silently.
+
+When no stretching column is shown (the user hid them), the last column on screen takes the spare
+width, so no empty strip is left at the right of the header and the rows.
 """
 
 from __future__ import annotations
@@ -223,6 +226,11 @@ class ColumnFitter(QObject):
                     extra = max(0, rest - sum(floors.values()))
                     share = floors[c] + extra * (widths[c] - floors[c]) // above
                 widths[c] = max(floors[c], share)
+        elif widths and rest > 0:
+            # Nothing stretches (the user hid Title and Site): the last column on screen takes
+            # the spare width, or an empty strip is left at the right of the header and rows.
+            last = max(widths, key=header.visualIndex)
+            widths[last] += rest
         for c, width in widths.items():
             if header.sectionSize(c) != width:
                 header.resizeSection(c, width)
