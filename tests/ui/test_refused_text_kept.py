@@ -325,3 +325,90 @@ def test_raise_finding_takes_the_notes_on_screen(qtbot, views_env) -> None:  # t
     assert editor is not None
     assert TYPED in editor.boxes["objective_evidence"].toPlainText()
     editor.close()
+
+
+# -- QA 8: kept typing survives a lock, an undo and its own retry ----------------------------
+
+def test_a_record_signed_off_elsewhere_keeps_the_typing_kept(qtbot, views_env) -> None:  # type: ignore[no-untyped-def]
+    from qmsr_ready.core.services.inspections import sign_off
+
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    try:
+        assert view.go_unanswered(forward=True)
+    finally:
+        held.release()
+    with views_env.ctx.workspace.begin() as s:  # another session signs it off
+        sign_off(s, "Ana", views_env.code, name="Ana Lead", meaning="Approved")
+    views_env.ctx.data_changed.emit("signoff", views_env.code)
+    assert view.select_question(qid)
+    assert view.panel.notes.toPlainText() != TYPED  # the locked record as stored
+    view.panel.flush()
+    assert views_env.ctx.unsaved.text(views_env.code, qid, "notes") == TYPED  # still kept
+
+
+def test_trying_again_on_leaving_saves_the_shown_kept_typing_once(qtbot, views_env,  # type: ignore[no-untyped-def]
+                                                                  monkeypatch) -> None:
+    from qmsr_ready.ui import conflicts
+
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    asked: list[str] = []
+    keep_mine = conflicts.ConflictChoice.KEEP_MINE
+    monkeypatch.setattr(conflicts, "ask_conflict",
+                        lambda _p, _e, what: asked.append(what) or keep_mine)
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    steps = views_env.ctx.undo_stack.count()
+    tries = iter([LeaveChoice.RETRY])
+
+    def release_then_retry(_parent, _ctx, _action):  # type: ignore[no-untyped-def]
+        held.release()  # the other program lets go while the question is on screen
+        return next(tries)
+
+    try:
+        assert confirm_leave(None, views_env.ctx, "quit", ask=release_then_retry)
+    finally:
+        held.release()
+    assert asked == []  # no conflict with the user's own save
+    assert views_env.ctx.undo_stack.count() == steps + 1
+    assert _stored_notes(views_env, qid) == TYPED
+    view.panel.flush()
+    assert views_env.ctx.undo_stack.count() == steps + 1  # not saved a second time
+
+
+def test_undo_leaves_kept_typing_kept_and_undoes_one_step(qtbot, views_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from qmsr_ready.ui import conflicts
+
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    assert view.record(qid, {"notes": "first"}) is None
+    asked: list[str] = []
+    keep_mine = conflicts.ConflictChoice.KEEP_MINE
+    monkeypatch.setattr(conflicts, "ask_conflict",
+                        lambda _p, _e, what: asked.append(what) or keep_mine)
+    held = _type_and_flush_while_held(qtbot, view, views_env)
+    held.release()
+    steps = views_env.ctx.undo_stack.count()
+    views_env.ctx.undo_stack.undo()  # Edit > Undo: the "first" notes
+    assert _stored_notes(views_env, qid) == ""
+    assert asked == []
+    assert views_env.ctx.undo_stack.count() == steps
+    assert views_env.ctx.unsaved.text(views_env.code, qid, "notes") == TYPED
+    assert view.panel.notes.toPlainText() == TYPED  # still shown, still unsaved
+
+
+def test_a_refused_not_applicable_keeps_what_was_typed_not_the_reason_line(  # type: ignore[no-untyped-def]
+        qtbot, views_env, monkeypatch) -> None:
+    from qmsr_ready.ui.widgets import question_panel
+
+    view = _runner(qtbot, views_env)
+    qid = view.current_question_id()
+    monkeypatch.setattr(question_panel, "ask_na_reason", lambda _w, _q: "no sterile products")
+    view.panel.notes.setPlainText(TYPED)
+    held = Held(views_env)
+    try:
+        view.panel.choose_result("not_applicable")
+    finally:
+        held.release()
+    assert views_env.ctx.unsaved.text(views_env.code, qid, "notes") == TYPED

@@ -401,7 +401,9 @@ class ChecklistRunnerView(QWidget):
         """Typed text a save refused stays, unsaved, until a later save takes it or the user
         lets it go (``ui.unsaved``); a save that lands, or "use theirs", lets it go."""
         fields = [field for field in TEXT_FIELDS if field in changes]
-        if not fields:
+        if not fields or "result" in changes:
+            # a result's refusal is the news; its notes (an N/A reason written in by the
+            # panel) were never on screen, and what was typed was kept by the flush before
             return
         for field in fields:
             if error is None:

@@ -73,6 +73,7 @@ class QuestionPanel(QWidget):
         self._question: QuestionView | None = None
         self._response: ResponseView | None = None
         self._code = ""  # the inspection of the question shown
+        self._kept_shown: dict[str, str] = {}  # field -> kept (refused) typing shown in its box
         self._editable = True
 
         self.breadcrumb = muted(wrapping(selectable=False))
@@ -214,11 +215,13 @@ class QuestionPanel(QWidget):
     def _show_stored_values(self) -> None:
         response = self._response
         self._check_stored_result()
+        self._kept_shown = {}
         for field, box in self._text_boxes().items():
             box.set_saved_text(getattr(response, field) if response else "")
             kept = self._kept_text(field)
             if kept is not None and self._editable:  # refused earlier: shown again, unsaved,
                 box.show_unsaved(kept)  # saved on the next flush (never over a locked record)
+                self._kept_shown[field] = kept
         self.population.set_value_silently(response.sample_population if response else None)
         self.sample_size.set_value_silently(response.sample_size if response else None)
         if response and response.assessed_at:
@@ -253,7 +256,9 @@ class QuestionPanel(QWidget):
             return
         typed = self._take_typed_sampling()  # compared with what was shown, before it changes
         self._response = response
-        self._flush_text()  # only text typed since it was shown; such a save lands here again
+        # only text typed since it was shown (such a save lands here again); kept typing shown
+        # as it was is not saved from inside another write (an undo, a retry of that text)
+        self._flush_text(retry_kept=False)
         self._show_stored_values()
         self._commit_sampling(typed)
 
@@ -304,13 +309,17 @@ class QuestionPanel(QWidget):
         # The number boxes save on editingFinished, which F8/F9 and closing never trigger.
         self._on_sampling_edited()
 
-    def _flush_text(self) -> None:
+    def _flush_text(self, *, retry_kept: bool = True) -> None:
         for field, box in self._text_boxes().items():
+            kept = self._kept_shown.get(field)
+            if kept is not None and not retry_kept and box.toPlainText() == kept:
+                continue  # still the kept typing, untouched: it stays kept
             box.flush()
-            if not box.dirty and self._question is not None:
+            if kept is not None and not box.dirty and self._question is not None:
                 stored = getattr(self._response, field) if self._response is not None else ""
-                if box.toPlainText() == stored:  # the kept text was edited back: let it go
+                if box.toPlainText() == stored:  # the kept typing was edited back: let it go
                     self._ctx.unsaved.drop(self._code, self._question.question_id, field)
+                    self._kept_shown.pop(field, None)
 
     def forget_edits(self) -> None:
         """Stop treating the boxes' text as edits (after a flush: what was refused is kept in
@@ -339,6 +348,7 @@ class QuestionPanel(QWidget):
         for field in fields:
             stored = getattr(self._response, field) if self._response is not None else ""
             boxes[field].keep_unsaved(stored)
+            self._kept_shown[field] = boxes[field].toPlainText()
 
     def revert_sampling(self) -> None:
         """Show the stored sample numbers again (after an edit was refused)."""
