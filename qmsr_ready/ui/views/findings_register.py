@@ -47,6 +47,7 @@ from qmsr_ready.ui.presentation import (
     SPACING,
 )
 from qmsr_ready.ui.widgets.banner import LockBanner
+from qmsr_ready.ui.widgets.column_chooser import sort_by_a_shown_column
 from qmsr_ready.ui.widgets.column_fit import ColumnFitter
 from qmsr_ready.ui.widgets.flow_layout import flow_container
 
@@ -216,6 +217,7 @@ class FindingsRegisterView(QWidget):
         self._loaded = (self._ctx.workspace, scope) if self._ctx.workspace is not None else None
         # Before the rows arrive: showing the column after them laid the table out twice.
         self.table.setColumnHidden(COL["Inspection"], not self.all_inspections.isChecked())
+        sort_by_a_shown_column(self.table, (COL["Code"], Qt.SortOrder.AscendingOrder))
         self._set_rows(rows, local_today())
         self._refill_choices(rows)
         self._update_state()

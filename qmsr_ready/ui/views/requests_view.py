@@ -46,6 +46,7 @@ from qmsr_ready.ui.models.requests_model import (
 from qmsr_ready.ui.presentation import LOCKED_INSPECTION, MARGIN, READ_ONLY, SPACING
 from qmsr_ready.ui.views.request_edits import RequestEdits
 from qmsr_ready.ui.widgets.banner import LockBanner
+from qmsr_ready.ui.widgets.column_chooser import sort_by_a_shown_column
 from qmsr_ready.ui.widgets.column_fit import ColumnFitter
 from qmsr_ready.ui.widgets.request_capture import RequestCapture
 from qmsr_ready.ui.widgets.request_detail import RequestDetail
@@ -212,6 +213,7 @@ class RequestsView(RequestEdits, QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.table.setColumnHidden(COL["By"], self.width() < WIDE_VIEW)
+        sort_by_a_shown_column(self.table, (COL["No."], Qt.SortOrder.AscendingOrder))
         if not self._sized and self.width() > 2 * DETAIL_WIDTH:
             self._sized = True  # the first real size; later the user's splitter drag wins
             # From the view's width: the splitter itself may not be laid out yet.

@@ -119,13 +119,7 @@ class ColumnChooser(QObject):
         self._sort_by_a_shown_column()
 
     def _sort_by_a_shown_column(self) -> None:
-        """Sort by ``default_sort`` when the table is sorted by a hidden column."""
-        header = self.table.horizontalHeader()
-        section = header.sortIndicatorSection()
-        column, order = self.default_sort
-        if (self.table.isSortingEnabled() and 0 <= section < header.count()
-                and header.isSectionHidden(section) and not header.isSectionHidden(column)):
-            self.table.sortByColumn(column, order)
+        sort_by_a_shown_column(self.table, self.default_sort)
 
     # -- the menu -----------------------------------------------------------------------------
     def menu(self) -> QMenu:
@@ -174,3 +168,15 @@ class ColumnChooser(QObject):
 
     def _on_table_context_menu_requested(self, pos: QPoint) -> None:
         self.popup(self.table.viewport().mapToGlobal(pos))  # a scroll area maps to its viewport
+
+
+def sort_by_a_shown_column(table: QTableView, default: tuple[int, Qt.SortOrder]) -> None:
+    """Sort by ``default`` (shown, with its arrow) when ``table`` is sorted by a column now
+    hidden: a list must never be in an order nobody can see. Any view that hides columns
+    calls it after hiding one."""
+    header = table.horizontalHeader()
+    section = header.sortIndicatorSection()
+    column, order = default
+    if (table.isSortingEnabled() and 0 <= section < header.count()
+            and header.isSectionHidden(section) and not header.isSectionHidden(column)):
+        table.sortByColumn(column, order)
