@@ -9,7 +9,9 @@ field takes it, and leaving the workspace asks first (``ui.unsaved.confirm_leave
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["TEXT_FIELDS", "UnsavedText", "UnsavedTexts"]
 
@@ -67,6 +69,36 @@ class UnsavedTexts:
         """One line per kept text, for the question asked before leaving."""
         return [f"the {_LABELS.get(field, field)} of {question_id} in {code}"
                 for code, question_id, field in self._texts]
+
+    def base_for(self, code: str, question_id: str, changes: Mapping[str, Any],
+                 base: dict[str, Any] | None) -> dict[str, Any] | None:
+        """``base`` (what the editor showed) with each kept field's base instead: a kept text is
+        checked against what the file held when it was refused, so a change made since by
+        someone else is asked about, not overwritten."""
+        for field in TEXT_FIELDS:
+            kept = self._texts.get((code, question_id, field))
+            if field in changes and kept is not None:
+                base = {**(base or {}), field: kept.base}
+        return base
+
+    def settle(self, code: str, question_id: str, changes: Mapping[str, Any],
+               base: Mapping[str, Any] | None, refusal: str | None) -> list[str]:
+        """After a save of ``changes``: text it refused (``refusal``, its one line) is kept,
+        text it saved (or the user let go for theirs) is dropped. The fields kept.
+
+        A refused result keeps nothing: the refusal is the news, its notes (an N/A reason
+        the panel writes in) were never on screen, and what was typed was kept by the flush
+        before it."""
+        fields = [field for field in TEXT_FIELDS if field in changes]
+        if not fields or "result" in changes:
+            return []
+        for field in fields:
+            if refusal is None:
+                self.drop(code, question_id, field)
+            else:
+                self.keep(code, question_id, field, str(changes[field]),
+                          base=str((base or {}).get(field, "")), reason=refusal)
+        return fields if refusal is not None else []
 
     def clear(self) -> None:
         self._texts.clear()

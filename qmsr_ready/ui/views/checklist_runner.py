@@ -47,7 +47,6 @@ from qmsr_ready.ui.presentation import (
     RESULT_SHORTCUTS,
     SPACING,
 )
-from qmsr_ready.ui.unsaved_texts import TEXT_FIELDS
 from qmsr_ready.ui.widgets.banner import LockBanner
 from qmsr_ready.ui.widgets.flow_layout import flow_container
 from qmsr_ready.ui.widgets.key_elide import KeyElideDelegate
@@ -373,11 +372,9 @@ class ChecklistRunnerView(QWidget):
         if not self.editable or code != self._code:
             return QmsrError("This inspection cannot be changed (signed off or read-only).")
         shown = self._data.response(question_id) if self._data is not None else None
-        base = {name: getattr(shown, name) for name in changes} if shown is not None else None
-        for field in TEXT_FIELDS:
-            kept = self._ctx.unsaved.get(code, question_id, field)
-            if field in changes and kept is not None:  # checked against what the file held
-                base = {**(base or {}), field: kept.base}  # when that typing was refused
+        base = self._ctx.unsaved.base_for(
+            code, question_id, changes,
+            {name: getattr(shown, name) for name in changes} if shown is not None else None)
         self.message.show_text("")  # before: what the save's own refresh says stays shown
         error = save_resolving_conflicts(
             self._ctx, self,
@@ -393,27 +390,12 @@ class ChecklistRunnerView(QWidget):
         if error and {"sample_population", "sample_size"} & changes.keys() \
                 and question_id == self.panel.question_id:
             self.panel.revert_sampling()  # never leave a refused number on screen
-        self._keep_refused_text(code, question_id, changes, base, error)
+        # typing a save refused stays, unsaved, until a later save takes it (ui.unsaved)
+        kept = self._ctx.unsaved.settle(code, question_id, changes, base,
+                                        error.message if error else None)
+        if kept:
+            self.panel.keep_unsaved(question_id, kept)
         return error
-
-    def _keep_refused_text(self, code: str, question_id: str, changes: dict[str, Any],
-                           base: dict[str, Any] | None, error: QmsrError | None) -> None:
-        """Typed text a save refused stays, unsaved, until a later save takes it or the user
-        lets it go (``ui.unsaved``); a save that lands, or "use theirs", lets it go."""
-        fields = [field for field in TEXT_FIELDS if field in changes]
-        if not fields or "result" in changes:
-            # a result's refusal is the news; its notes (an N/A reason written in by the
-            # panel) were never on screen, and what was typed was kept by the flush before
-            return
-        for field in fields:
-            if error is None:
-                self._ctx.unsaved.drop(code, question_id, field)
-            else:
-                stored = (base or {}).get(field, "")
-                self._ctx.unsaved.keep(code, question_id, field, str(changes[field]),
-                                       base=str(stored), reason=error.message)
-        if error is not None:
-            self.panel.keep_unsaved(question_id, fields)
 
     def _on_panel_changes_committed(self, question_id: str, changes: dict[str, Any]) -> None:
         self.record(question_id, changes, code=self.panel.inspection_code)
