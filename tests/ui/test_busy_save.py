@@ -5,12 +5,11 @@ answer saves once the file is free."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from views_fixtures import ViewsEnv, views_env_for
+from views_fixtures import HeldFile, ViewsEnv, views_env_for
 
 from qmsr_ready.core.workspace_file import WorkspaceBusy
 from qmsr_ready.ui.views.checklist_runner import ChecklistRunnerView
@@ -30,17 +29,11 @@ def test_a_save_on_a_busy_file_is_refused_in_words_then_saves(qtbot, views_env: 
     qid = view.current_question_id()
     workspace = views_env.ctx.workspace
     assert workspace is not None
-    pool = workspace.engine.pool
-    for _ in range(pool.checkedin()):  # every idle connection waits 50 ms, not 10 s
-        with workspace.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA busy_timeout=50")
-    holder = sqlite3.connect(views_env.workspace_path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    held = HeldFile(workspace)
     try:
         error = view.record(qid, {"result": "minor_gap"})
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        held.release()
     assert isinstance(error, WorkspaceBusy)
     assert "another program" in view.message.text()
     assert "not saved" in view.message.text()

@@ -5,12 +5,11 @@ stay."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from views_fixtures import ViewsEnv, views_env_for
+from views_fixtures import HeldFile, ViewsEnv, views_env_for
 
 from qmsr_ready.core.views.undo import response_values
 from qmsr_ready.ui import unsaved
@@ -27,23 +26,8 @@ def views_env(qtbot, tmp_path: Path) -> Iterator[ViewsEnv]:
     yield from views_env_for(tmp_path)
 
 
-class Held:
-    """Another program holding the workspace's write lock (the app waits 50 ms, not 10 s)."""
-
-    def __init__(self, env: ViewsEnv) -> None:
-        workspace = env.ctx.workspace
-        assert workspace is not None
-        for _ in range(max(workspace.engine.pool.checkedin(), 1)):
-            with workspace.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA busy_timeout=50")
-        self.conn = sqlite3.connect(env.workspace_path, isolation_level=None)
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def release(self) -> None:
-        if self.conn is not None:
-            self.conn.execute("ROLLBACK")
-            self.conn.close()
-            self.conn = None  # type: ignore[assignment]
+def Held(env: ViewsEnv) -> HeldFile:
+    return HeldFile(env.ctx.workspace)
 
 
 def _runner(qtbot, env: ViewsEnv) -> ChecklistRunnerView:
@@ -58,9 +42,9 @@ def _stored_notes(env: ViewsEnv, qid: str) -> str:
         return str(response_values(s, env.code, qid, ["notes"])["notes"])
 
 
-def _type_and_flush_while_held(qtbot, view: ChecklistRunnerView, env: ViewsEnv) -> Held:
+def _type_and_flush_while_held(qtbot, view: ChecklistRunnerView, env: ViewsEnv) -> HeldFile:
     view.panel.notes.setPlainText(TYPED)
-    held = Held(env)
+    held = _hold(env)
     view.panel.flush()  # the autosave pause ends: refused
     return held
 
@@ -164,11 +148,7 @@ def test_the_window_stays_open_when_the_user_stays(qtbot, main_window, ctx, add_
     view = main_window.views["checklist"]
     view.panel.notes.setPlainText(TYPED)
     workspace = ctx.workspace
-    for _ in range(max(workspace.engine.pool.checkedin(), 1)):
-        with workspace.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA busy_timeout=50")
-    holder = sqlite3.connect(workspace.path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = HeldFile(workspace)
     monkeypatch.setattr(unsaved, "ask_leave", lambda p, c, a: LeaveChoice.CANCEL)
     try:
         assert not main_window.close()
@@ -177,8 +157,7 @@ def test_the_window_stays_open_when_the_user_stays(qtbot, main_window, ctx, add_
         main_window.close_workspace()  # File > Close: the same question, the same answer
         assert ctx.workspace is workspace
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        holder.release()
     monkeypatch.setattr(unsaved, "ask_leave", lambda p, c, a: LeaveChoice.RETRY)
     assert main_window.close()
     assert ctx.workspace is None
@@ -406,7 +385,7 @@ def test_a_refused_not_applicable_keeps_what_was_typed_not_the_reason_line(  # t
     qid = view.current_question_id()
     monkeypatch.setattr(question_panel, "ask_na_reason", lambda _w, _q: "no sterile products")
     view.panel.notes.setPlainText(TYPED)
-    held = Held(views_env)
+    held = _hold(views_env)
     try:
         view.panel.choose_result("not_applicable")
     finally:
