@@ -26,7 +26,7 @@ def views_env(qtbot, tmp_path: Path) -> Iterator[ViewsEnv]:
     yield from views_env_for(tmp_path)
 
 
-def Held(env: ViewsEnv) -> HeldFile:
+def _hold(env: ViewsEnv) -> HeldFile:
     return HeldFile(env.ctx.workspace)
 
 
