@@ -169,9 +169,10 @@ def carry_clean(session: Session | WriteConnection, prev_head: str, new_head: st
         return
     pending = session.info.get(_PENDING)
     if pending is not None and pending[1] == prev_head:  # several events in one transaction
-        codes, version = pending[2], pending[3]
+        codes, raw, version = pending[2], pending[3], pending[4]
     elif prev_head in heads and heads[prev_head][0] == _file_stamp(session):
-        codes, version = heads[prev_head][1], _data_version(session)
+        raw = _driver_connection(session)
+        codes, version = heads[prev_head][1], _data_version(raw)
     else:
         return
     if not isinstance(session, Session):  # its info goes with it when it rolls back
@@ -179,39 +180,34 @@ def carry_clean(session: Session | WriteConnection, prev_head: str, new_head: st
     elif not event.contains(session, "after_commit", _stamp_carried):
         event.listen(session, "after_commit", _stamp_carried)
         event.listen(session, "after_rollback", _drop_carried)
-    session.info[_PENDING] = (heads, new_head, codes, version)
+    session.info[_PENDING] = (heads, new_head, codes, raw, version)
 
 
 def _stamp_carried(session: Session | WriteConnection) -> None:
     """After the commit: the files now hold the carried head (checkpoint included), unless
     another connection committed between our COMMIT and the stamp (it could write the moment
     our lock went: QA 5 item 2); then nothing is carried and the next report scans."""
-    heads, head, codes, version = session.info.pop(_PENDING, (None, "", frozenset(), None))
+    heads, head, codes, raw, version = session.info.pop(
+        _PENDING, (None, "", frozenset(), None, None))
     if heads is None:
         return
     stamp = _file_stamp(session)
-    if version is not None and version != (_data_version(session, after_commit=True)):
+    if version is not None and version != _data_version(raw):
         return
     _remember(heads, head, stamp, codes)
 
 
-# The committing connection, inside its transaction: its sqlite3 connection (a Session's is
-# still checked out while its after_commit listeners run, so the same one answers then).
-_RAW = "damaged_clean_raw"
+def _driver_connection(session: Session | WriteConnection) -> Any:
+    """The transaction's own DBAPI connection (a Session's is still checked out while its
+    after_commit listeners run, so the same one answers then)."""
+    if isinstance(session, Session):
+        return session.connection().connection.driver_connection
+    return session.lean.raw
 
 
-def _data_version(session: Session | WriteConnection, *, after_commit: bool = False
-                  ) -> int | None:
-    """SQLite's ``PRAGMA data_version`` on the transaction's own connection: it changes only
-    when another connection commits. None off SQLite."""
-    if after_commit:
-        raw = session.info.pop(_RAW, None)
-    elif isinstance(session, Session):
-        raw = session.connection().connection.driver_connection
-        session.info[_RAW] = raw
-    else:
-        raw = session.lean.raw
-        session.info[_RAW] = raw
+def _data_version(raw: Any) -> int | None:
+    """SQLite's ``PRAGMA data_version`` on ``raw``: it changes only when another connection
+    commits. None off SQLite."""
     if not isinstance(raw, sqlite3.Connection):
         return None
     return int(raw.execute("PRAGMA data_version").fetchone()[0])
@@ -219,7 +215,6 @@ def _data_version(session: Session | WriteConnection, *, after_commit: bool = Fa
 
 def _drop_carried(session: Session) -> None:
     session.info.pop(_PENDING, None)
-    session.info.pop(_RAW, None)
 
 
 def _remember(heads: dict[str, tuple[Stamp, frozenset[str]]], head: str, stamp: Stamp,
