@@ -23,7 +23,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, bindparam, case, func, insert, or_, select, text, update
+from sqlalchemy import Table, Text, bindparam, case, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -59,14 +59,17 @@ def default_actor(configured: str | None = None) -> str:
         return "unknown"
 
 
+_PLAIN_JSON = frozenset({str, int, float, bool, type(None)})  # stored as they are
+
+
 def json_safe(value: Any) -> Any:
     """A field value as the audit trail stores it (dates as ISO strings, enums as values)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if type(value) is dict:  # what a save passes (the Mapping check below is an ABC's)
         return {str(k): json_safe(v) for k, v in value.items()}
-    if type(value) is list:
-        return [json_safe(v) for v in value]
+    if type(value) is list:  # a change's [old, new]: mostly plain values
+        return [v if type(v) in _PLAIN_JSON else json_safe(v) for v in value]
     if isinstance(value, enum.Enum):
         return json_safe(value.value)
     if isinstance(value, dt.datetime | dt.date):
@@ -105,17 +108,9 @@ def compute_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 over the canonical JSON of an event's fields and the previous hash."""
-    texts = (actor, action, entity_type, entity_id, prev_hash)
-    if (type(seq) is int and all(type(t) is str for t in texts)
-            and (inspection_code is None or type(inspection_code) is str)):
-        # canonical_json of the payload below, its keys written in their sorted order: only
-        # ``changes`` goes through the encoder (a save hashes one event: no dict, no sort)
-        q = _quoted
-        code = "null" if inspection_code is None else q(inspection_code)
-        text = (f'{{"action":{q(action)},"actor":{q(actor)},"at":{q(_at_text(at))},'
-                f'"changes":{canonical_json(changes)},"entity_id":{q(entity_id)},'
-                f'"entity_type":{q(entity_type)},"inspection_code":{code},'
-                f'"prev_hash":{q(prev_hash)},"seq":{seq}}}')
+    if _plain(seq, actor, action, entity_type, entity_id, inspection_code, prev_hash):
+        text = _payload_text(seq, at, actor, action, entity_type, entity_id, inspection_code,
+                             canonical_json(changes), prev_hash)
     else:
         text = canonical_json({
             "seq": seq,
@@ -129,6 +124,33 @@ def compute_hash(
             "prev_hash": prev_hash,
         })
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(seq: Any, actor: Any, action: Any, entity_type: Any, entity_id: Any,
+           inspection_code: Any, prev_hash: Any) -> bool:
+    """True when the fields are the types an event has (int, texts): ``_payload_text`` then
+    writes what ``canonical_json`` of the payload would."""
+    return (type(seq) is int
+            and {type(actor), type(action), type(entity_type), type(entity_id),
+                 type(prev_hash)} == _ONLY_STR
+            and (inspection_code is None or type(inspection_code) is str))
+
+
+_ONLY_STR = {str}
+
+
+def _payload_text(seq: int, at: dt.datetime, actor: str, action: str, entity_type: str,
+                  entity_id: str, inspection_code: str | None, changes_json: str,
+                  prev_hash: str) -> str:
+    """``canonical_json`` of an event's hashed payload, its keys written in their sorted order,
+    with ``changes`` already encoded (``changes_json``): a save encodes its changes once, for
+    the hash and the stored column both (no payload dict, no sort)."""
+    q = _quoted
+    code = "null" if inspection_code is None else q(inspection_code)
+    return (f'{{"action":{q(action)},"actor":{q(actor)},"at":{q(_at_text(at))},'
+            f'"changes":{changes_json},"entity_id":{q(entity_id)},'
+            f'"entity_type":{q(entity_type)},"inspection_code":{code},'
+            f'"prev_hash":{q(prev_hash)},"seq":{seq}}}')
 
 
 # a str as canonical_json writes it (the encoder's own function: ensure_ascii=False)
@@ -260,8 +282,8 @@ def append_event_at(
     caller stamped the rows with, taken in this transaction (default: now).
     """
     seq, prev_hash = head[0] + 1, head[1]
-    values = _event_values(seq, prev_hash, actor, action, entity_type, entity_id, changes,
-                           inspection_code, state, at)
+    values = _encoded_event_values(seq, prev_hash, actor, action, entity_type, entity_id,
+                                   changes, inspection_code, state, at)
     _LEAN_INSERT_EVENT.run(conn, values)
     if _LEAN_SET_HEAD.run(conn, {"head_seq": str(seq),
                                  "head_hash": values["hash"]}).rowcount == 2:
@@ -304,6 +326,40 @@ def _event_values(
     return values
 
 
+def _encoded_event_values(
+    seq: int,
+    prev_hash: str,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    changes: Mapping[str, Any],
+    inspection_code: str | None,
+    state: Mapping[str, Any],
+    at: dt.datetime | None,
+) -> dict[str, Any]:
+    """``_event_values`` for ``_LEAN_INSERT_EVENT``: ``changes`` as its canonical JSON text,
+    encoded once for the hash and the stored column (read back, it is the same value)."""
+    safe_changes = json_safe(changes if type(changes) is dict else dict(changes))
+    safe_changes[STATE_KEY] = state if type(state) is dict else dict(state)
+    changes_json = canonical_json(safe_changes)
+    at = utcnow() if at is None else at
+    actor = actor or default_actor()
+    if _plain(seq, actor, action, entity_type, entity_id, inspection_code, prev_hash):
+        payload = _payload_text(seq, at, actor, action, entity_type, entity_id,
+                                inspection_code, changes_json, prev_hash)
+        event_hash = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    else:
+        event_hash = compute_hash(seq=seq, at=at, actor=actor, action=action,
+                                  entity_type=entity_type, entity_id=entity_id,
+                                  inspection_code=inspection_code, changes=safe_changes,
+                                  prev_hash=prev_hash)
+    return {"seq": seq, "at": at, "actor": actor, "action": action,
+            "entity_type": entity_type, "entity_id": entity_id,
+            "inspection_code": inspection_code, "changes": changes_json,
+            "prev_hash": prev_hash, "hash": event_hash}
+
+
 def _appended(session: Session | WriteConnection, prev_hash: str, new_hash: str,
               seq: int) -> None:
     _extend_cache(session, prev_hash, new_hash, seq)
@@ -312,7 +368,10 @@ def _appended(session: Session | WriteConnection, prev_hash: str, new_hash: str,
 
 _INSERT_EVENT = insert(_EVENTS)
 _EVENT_COLUMNS = tuple(c.name for c in _EVENTS.columns)
-_LEAN_INSERT_EVENT = LeanStatement(_INSERT_EVENT, _EVENT_COLUMNS)
+# ``changes`` bound as the JSON text ``_encoded_event_values`` made (the column's JSON type would
+# encode the value a second time)
+_LEAN_INSERT_EVENT = LeanStatement(
+    _INSERT_EVENT.values(changes=bindparam("changes", type_=Text())), _EVENT_COLUMNS)
 _LEAN_SET_HEAD = LeanStatement(_SET_HEAD)
 
 

@@ -32,12 +32,17 @@ from sqlalchemy.sql.compiler import SQLCompiler
 Processor = Callable[[Any], Any]
 
 
-@dataclass(frozen=True)
 class LeanConnection:
-    """The session's sqlite3 connection, inside the session's transaction, and its dialect."""
+    """The session's sqlite3 connection, inside the session's transaction, and its dialect.
 
-    raw: sqlite3.Connection
-    dialect: Dialect
+    A plain class with slots, not a frozen dataclass: a save makes one, and the dataclass's
+    ``object.__setattr__`` per field was most of what that cost."""
+
+    __slots__ = ("dialect", "raw")
+
+    def __init__(self, raw: sqlite3.Connection, dialect: Dialect) -> None:
+        self.raw = raw
+        self.dialect = dialect
 
     @classmethod
     def of(cls, session: Session) -> LeanConnection:
@@ -132,14 +137,17 @@ class LeanStatement:
 
     def run(self, conn: LeanConnection, values: Mapping[str, Any]) -> sqlite3.Cursor:
         """Execute with ``values`` by bind name; the cursor (``rowcount``, ``lastrowid``)."""
-        prepared = self._prepare(conn.dialect)
-        params = _params(prepared, values)
-        return conn.raw.execute(prepared.sql, params)
+        last = self._last  # _prepare's first test, inlined: a save runs five statements
+        prepared = (last[1] if last is not None and last[0]() is conn.dialect
+                    else self._prepare(conn.dialect))
+        return conn.raw.execute(prepared.sql, _params(prepared, values))
 
     def first(self, conn: LeanConnection, values: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first row of a SELECT as ``{column key: value}``, values as a Session reads
         them (e.g. aware datetimes); None when there is no row."""
-        prepared = self._prepare(conn.dialect)
+        last = self._last
+        prepared = (last[1] if last is not None and last[0]() is conn.dialect
+                    else self._prepare(conn.dialect))
         params = _params(prepared, values)
         row = cast(Sequence[Any] | None, conn.raw.execute(prepared.sql, params).fetchone())
         if row is None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,13 +95,16 @@ def _column_digest(table: str, name: str, value: Any) -> str:
 # A save hashes mostly values it hashed before (the result, an empty field, the assessor): short
 # scalars are remembered (typed: True and 1 are different keys), long text is not kept.
 _recent_digest = functools.lru_cache(maxsize=512, typed=True)(_column_digest)
-_REMEMBERED = (str, int, type(None))  # not float: -0.0 == 0.0, yet their JSON differs
-_REMEMBER_LEN = 200
+_REMEMBER_LEN = 200  # longer text is hashed each time, not kept (_saved_row_state)
 
 
 def _save_digest(table: str, name: str, value: Any) -> str:
-    if type(value) in _REMEMBERED and not (type(value) is str and len(value) > _REMEMBER_LEN):
-        return _recent_digest(table, name, value)
+    """A column's digest as a save takes it: remembered for short scalars."""
+    return _saved_row_state(frozenset(), table, {name: value})[name]
+
+
+def _fresh_digest(table: str, name: str, value: Any) -> str:
+    """The digest of a value a save does not remember (long text, a timestamp, ...)."""
     if type(value) is dt.datetime and value.tzinfo is not None and _is_datetime(table, name):
         # what normalised() makes of an aware datetime in a timestamp column, without parsing
         # its text back (a save stamps one per row): its UTC ISO form, a JSON string that
@@ -127,11 +130,10 @@ def _skipped(kind: str) -> frozenset[str]:
     return _SKIP | _SKIP_BY_KIND.get(kind, frozenset())
 
 
-def _row_state(kind: str, table: str, row: Mapping[str, Any],
-               column_digest: Callable[[str, str, Any], str] = _column_digest) -> dict[str, Any]:
+def _row_state(kind: str, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     skip = _skipped(kind)
     return {
-        name: column_digest(table, name, value)
+        name: _column_digest(table, name, value)
         for name, value in row.items() if name not in skip
     }
 
@@ -175,7 +177,26 @@ def state_of(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     columns = _column_set(spec.table)
     if row.keys() != columns:
         raise KeyError(f"{kind} state needs the columns {sorted(columns ^ set(row))}")
-    return _row_state(kind, spec.table, row, _save_digest)
+    return _saved_row_state(_skipped(kind), spec.table, row)
+
+
+def _saved_row_state(skip: frozenset[str], table: str, row: Mapping[str, Any]
+                     ) -> dict[str, str]:
+    """``_row_state`` as a save takes it: short scalars (None, int, str up to
+    ``_REMEMBER_LEN``) hashed once and remembered, the rest each time (``_fresh_digest``; not
+    floats: -0.0 == 0.0, yet their JSON differs). The rule is inlined in the loop: a save
+    hashes ten columns, and a call per column was most of the cost."""
+    recent = _recent_digest
+    state: dict[str, str] = {}
+    for name, value in row.items():
+        if name in skip:
+            continue
+        kind = type(value)
+        if kind is int or value is None or (kind is str and len(value) <= _REMEMBER_LEN):
+            state[name] = recent(table, name, value)
+        else:
+            state[name] = _fresh_digest(table, name, value)
+    return state
 
 
 @functools.cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from typing import Any
 
 import pytest
@@ -62,3 +63,27 @@ def test_values_the_shortcut_does_not_cover_take_the_general_digest() -> None:
 def test_json_safe_of_plain_dicts_and_lists_converts_what_they_hold() -> None:
     value = {"a": [dt.date(2026, 1, 2), {"b": frozenset({2, 1})}], 3: ("x",)}
     assert audit.json_safe(value) == {"a": ["2026-01-02", {"b": [1, 2]}], "3": ["x"]}
+
+
+_STATE = st.dictionaries(_TEXT, _TEXT, max_size=4)
+
+
+@given(seq=st.integers(1, 10**12), at=_AWARE, actor=_TEXT.filter(str.strip), action=_TEXT,
+       entity_type=_TEXT, entity_id=_TEXT, inspection_code=st.none() | _TEXT, prev_hash=_TEXT,
+       changes=st.dictionaries(_TEXT.filter(lambda k: k != row_state.STATE_KEY),
+                               st.lists(st.none() | st.integers() | _TEXT, max_size=2)),
+       state=_STATE)
+def test_a_saves_event_stores_the_json_it_hashed(**fields: Any) -> None:
+    """The save path encodes its changes once, for the hash and the stored column: the text
+    reads back as the changes and state, and hashing what is read back gives the stored hash
+    (what ``verify`` recomputes)."""
+    changes, state = fields.pop("changes"), fields.pop("state")
+    values = audit._encoded_event_values(
+        fields["seq"], fields["prev_hash"], fields["actor"], fields["action"],
+        fields["entity_type"], fields["entity_id"], changes, fields["inspection_code"], state,
+        fields["at"])
+    stored = json.loads(values["changes"])
+    assert stored == {**audit.json_safe(changes), row_state.STATE_KEY: state}
+    assert values["changes"] == canonical_json(stored)
+    assert values["hash"] == audit.compute_hash(**fields, changes=stored)
+    assert values["hash"] == _by_the_book(**fields, changes=stored)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from weakref import WeakKeyDictionary
 
@@ -121,8 +122,7 @@ def save_response(
     loaded = _joined(session)
     if after is not None and loaded is not None:  # a Response it loaded is what was written
         _sync(loaded, Response, after["id"], after)  # (QA 4 item 1), as record_response's is
-    return SavedResponse(before={name: stored[name] for name in _RESTORABLE},
-                         after={name: final[name] for name in _RESTORABLE}, revision=revision)
+    return SavedResponse(before=_editable(stored), after=_editable(final), revision=revision)
 
 
 def _save(owner: Session | WriteConnection, actor: str, inspection_code: str,
@@ -229,7 +229,10 @@ _INSPECTION_ROW_HEAD = (
     .where(_INSPECTIONS.c.code == bindparam("code"))
     .add_columns(*(c.label(f"r_{c.name}") for c in _RESPONSES.columns), *HEAD_COLUMNS)
 )
-_ROW_LABELS = tuple((name, f"r_{name}") for name in _ROW_COLUMNS)
+# The target's and the row's values out of the one SELECT's row, by one C call each (a save
+# builds both; a comprehension over the labels cost a Python step per column).
+_PICK_TARGET = itemgetter(*_TARGET_COLUMNS)
+_PICK_ROW = itemgetter(*(f"r_{name}" for name in _ROW_COLUMNS))
 _UPDATED_COLUMNS = tuple(name for name in _ROW_COLUMNS
                          if name not in ("id", "inspection_id", "question_id"))
 _LEAN_READ = LeanStatement(_TARGET_ROW_HEAD)
@@ -333,10 +336,10 @@ class _DriverStore:
         if found is None or found["sha256"] is None:  # (a template row missing: as the join)
             return None, None
         self._set_head(found)
-        target = {name: found[name] for name in _TARGET_COLUMNS}
+        target = dict(zip(_TARGET_COLUMNS, _PICK_TARGET(found), strict=True))
         if found["r_id"] is None:
             return target, None
-        return target, {name: found[label] for name, label in _ROW_LABELS}
+        return target, dict(zip(_ROW_COLUMNS, _PICK_ROW(found), strict=True))
 
     def _sha256(self, owner: WriteConnection, template_id: int) -> str | None:
         known = _KNOWN_SHA.setdefault(owner.get_bind().pool, {})
@@ -507,3 +510,9 @@ def restore_response(
 
 
 _RESTORABLE = RESPONSE.editable_fields
+_PICK_EDITABLE = itemgetter(*_RESTORABLE)
+
+
+def _editable(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's editable fields (``RESPONSE.editable_fields``), as ``SavedResponse`` holds them."""
+    return dict(zip(_RESTORABLE, _PICK_EDITABLE(row), strict=True))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RESPONSE_FIELDS", "RecordResponseCommand"]
 _NOTES_MERGE_ID = 4101
+_FIELDS = frozenset(RESPONSE_FIELDS)
 
 
 class RecordResponseCommand(ServiceCommand):
@@ -45,9 +46,8 @@ class RecordResponseCommand(ServiceCommand):
         base: dict[str, Any] | None = None,
         expected_revision: int | None = None,
     ) -> None:
-        unknown = set(changes) - set(RESPONSE_FIELDS)
-        if unknown:
-            raise ValueError(f"not response fields: {sorted(unknown)}")
+        if not _FIELDS.issuperset(changes):
+            raise ValueError(f"not response fields: {sorted(set(changes) - _FIELDS)}")
         label = _describe(question_id, changes)
         super().__init__(ctx, inspection_code, label, on_error)
         self.question_id = question_id
