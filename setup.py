@@ -1,8 +1,16 @@
-"""Maps the top-level ``resources/`` folder into the wheel as ``qmsr_ready.resources``."""
+"""Maps the top-level ``resources/`` folder into the wheel as ``qmsr_ready.resources``.
 
-from setuptools import find_packages, setup
+Every folder that ships files is named as a package (data-only folders as namespace packages),
+so setuptools builds the wheel without warning that an importable folder is left out."""
+
+from setuptools import find_namespace_packages, setup
+
+_CODE = find_namespace_packages(include=["qmsr_ready", "qmsr_ready.*"],
+                                exclude=["*.__pycache__"])
+_DATA = [f"qmsr_ready.resources.{name}"
+         for name in find_namespace_packages(where="resources", exclude=["*__pycache__"])]
 
 setup(
-    packages=[*find_packages(include=["qmsr_ready", "qmsr_ready.*"]), "qmsr_ready.resources"],
+    packages=[*_CODE, "qmsr_ready.resources", *_DATA],
     package_dir={"qmsr_ready.resources": "resources"},
 )
