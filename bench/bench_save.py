@@ -106,11 +106,13 @@ def _recycle_wal(conn: sqlite3.Connection) -> None:
     assert busy == 0, "a reader held the -wal"
 
 
-def measure(folder: Path, questions_per_element: int, *, shared: bool = False
+def measure(folder: Path, questions_per_element: int, *, shared: bool = False,
+            saves: int = SAVES, baselines: bool = True
             ) -> tuple[list[float], list[float], list[float]]:
-    """Save latencies (ms): ours, bare and the audited writes in bare sqlite3, over one
-    inspection of the given template size. ``shared``: the baseline writes the workspace
-    itself, between our saves (and the third job does not run)."""
+    """Save latencies (ms): ours, bare and the audited writes in bare sqlite3, over ``saves``
+    saves on one inspection of the given template size. ``shared``: the baseline writes the
+    workspace itself, between our saves (and the third job does not run). ``baselines=False``:
+    our saves only (``save_instructions.py`` counts their instructions)."""
     content = scale_template(questions_per_element=questions_per_element)
     path = folder / f"save-{questions_per_element}{'-shared' if shared else ''}.qmsr"
     ours: list[float] = []
@@ -159,7 +161,7 @@ def measure(folder: Path, questions_per_element: int, *, shared: bool = False
         finally:
             event.close()
         try:
-            for n in range(SAVES):
+            for n in range(saves):
                 qid, result = qids[n % len(qids)], RESULTS[(n // len(qids)) % 2]
 
                 def save(qid: str = qid, result: str = result) -> None:
@@ -198,6 +200,8 @@ def measure(folder: Path, questions_per_element: int, *, shared: bool = False
                     other.execute("COMMIT")
 
                 ours += samples(1, save)
+                if not baselines:
+                    continue
                 bare += samples(1, bare_save)
                 if other is not None:
                     writes += samples(1, partial(audited_writes, other))
