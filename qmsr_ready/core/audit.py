@@ -32,7 +32,7 @@ from sqlalchemy.orm.util import identity_key
 from qmsr_ready.core.damaged import carry_clean
 from qmsr_ready.core.lean_sql import LeanConnection, LeanStatement
 from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
-from qmsr_ready.core.row_state import STATE_KEY, entity_state
+from qmsr_ready.core.row_state import STATE_KEY, column_order, entity_state
 from qmsr_ready.core.template_content import canonical_json
 
 if TYPE_CHECKING:
@@ -84,11 +84,21 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-def field_changes(changes: Any) -> dict[str, Any]:
-    """An event's ``{field: [old, new]}`` without the row state recorded beside them."""
+def field_changes(changes: Any, entity_type: str = "") -> dict[str, Any]:
+    """An event's ``{field: [old, new]}`` without the row state recorded beside them.
+
+    With ``entity_type``, the fields come in the order of its table's columns (the result
+    before the notes), whatever order they were stored in: a file's response saves store them
+    sorted (the JSON they were hashed as), a server's and older saves in the order given, and
+    one action should read the same wherever it was recorded. Fields that are not columns
+    follow, as stored."""
     if not isinstance(changes, Mapping):
         return {}
-    return {k: v for k, v in changes.items() if k != STATE_KEY}
+    fields = {k: v for k, v in changes.items() if k != STATE_KEY}
+    order = column_order(entity_type)
+    if not order:
+        return fields
+    return dict(sorted(fields.items(), key=lambda item: order.get(item[0], len(order))))
 
 
 def _at_text(at: dt.datetime) -> str:

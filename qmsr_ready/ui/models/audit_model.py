@@ -42,7 +42,8 @@ class AuditRow:
         return cls(
             seq=event.seq, at=event.at, actor=event.actor, action=event.action,
             entity_type=event.entity_type, entity_id=event.entity_id,
-            inspection_code=event.inspection_code or "", changes=_changes_text(event.changes),
+            inspection_code=event.inspection_code or "",
+            changes=_changes_text(event.changes, event.entity_type),
         )
 
     def values(self) -> tuple[str, ...]:
@@ -52,11 +53,12 @@ class AuditRow:
         )
 
 
-def _changes_text(changes: Any) -> str:
+def _changes_text(changes: Any, entity_type: str = "") -> str:
     if not isinstance(changes, dict):
         return json.dumps(changes, ensure_ascii=False, default=str)
     parts = []
-    for key, value in field_changes(changes).items():  # the row state is for verify, not people
+    # the row state is for verify, not people; fields in the entity's column order
+    for key, value in field_changes(changes, entity_type).items():
         if isinstance(value, list | tuple) and len(value) == 2:
             parts.append(f"{key}: {_short(value[0])} → {_short(value[1])}")
         else:
@@ -65,7 +67,7 @@ def _changes_text(changes: Any) -> str:
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = "—" if value is None else str(value)
+    text = "—" if value is None or value == "" else str(value)  # nothing, or an empty text
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
