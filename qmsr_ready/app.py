@@ -180,8 +180,12 @@ def ensure_display_name(ctx: Any, window: Any) -> None:
         return
     if not window.ops.change_display_name():
         from qmsr_ready.core.audit import default_actor
+        from qmsr_ready.core.errors import InvalidInput
 
-        ctx.settings.set_display_name(default_actor())
+        try:
+            ctx.settings.set_display_name(default_actor())
+        except InvalidInput:  # an undecodable login name: "unknown" until one is set
+            ctx.settings.set_display_name("unknown")
 
 
 def _open_initial_workspace(window: Any, options: GuiOptions) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from qmsr_ready.core.damaged import carry_clean
+from qmsr_ready.core.fields.validate import text_value
 from qmsr_ready.core.lean_sql import LeanConnection, LeanStatement
 from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
 from qmsr_ready.core.row_state import STATE_KEY, column_order, entity_state
@@ -49,14 +50,21 @@ _CACHE_LIMIT = 64
 
 
 def default_actor(configured: str | None = None) -> str:
-    """The display name to record: the configured one, else $QMSR_READY_USER, else the OS user."""
-    for candidate in (configured, os.environ.get(ACTOR_ENV)):
+    """The display name to record: the configured one, else $QMSR_READY_USER, else the OS user.
+
+    A name that is not valid text (undecodable bytes in the variable or the login name) is
+    refused in words before anything is written, where it failed with a traceback when the
+    first row naming it was stored (QA 9 item 2)."""
+    for where, candidate in (("The configured user name", configured),
+                             (f"${ACTOR_ENV}", os.environ.get(ACTOR_ENV))):
         if candidate and candidate.strip():
-            return candidate.strip()
+            return text_value(candidate.strip(), f"{where} (recorded as who made changes)")
     try:
-        return getpass.getuser()
+        login = getpass.getuser()
     except (OSError, KeyError):  # no login name (some containers and services)
         return "unknown"
+    return text_value(login, f"The login name (recorded as who made changes; set ${ACTOR_ENV} "
+                             "to another)")
 
 
 _PLAIN_JSON = frozenset({str, int, float, bool, type(None)})  # stored as they are

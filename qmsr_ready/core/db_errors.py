@@ -16,7 +16,7 @@ from types import TracebackType
 from sqlalchemy.exc import DBAPIError
 
 from qmsr_ready.core.disk_errors import is_full_disk
-from qmsr_ready.core.errors import QmsrError
+from qmsr_ready.core.errors import InvalidInput, QmsrError
 from qmsr_ready.core.workspace_file import (
     BUSY_TIMEOUT_MS,
     WorkspaceBusy,
@@ -58,6 +58,12 @@ def translate_error(exc: BaseException, path: Path) -> QmsrError | None:
         return _from_sqlite(exc, path)
     if isinstance(exc, OSError):
         return os_error(exc, path)
+    if isinstance(exc, UnicodeEncodeError):  # a value the services did not check, as it is stored
+        bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+        return InvalidInput(
+            f"A value to be saved contains a character that is not valid text ({bad!a} at "
+            f"position {exc.start + 1} of {exc.object[:40]!a}), so nothing was saved. Retype "
+            "the value, or check where it comes from (a setting or an environment variable).")
     if isinstance(exc, ValueError | TypeError | KeyError) and _raised_while_loading(
         exc.__traceback__
     ):
