@@ -30,10 +30,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from qmsr_ready.core.damaged import carry_clean
+from qmsr_ready.core.fields import RESPONSE
 from qmsr_ready.core.fields.validate import text_value
 from qmsr_ready.core.lean_sql import LeanConnection, LeanStatement
 from qmsr_ready.core.models import AuditEvent, WorkspaceInfo, utcnow
-from qmsr_ready.core.row_state import STATE_KEY, column_order, entity_state
+from qmsr_ready.core.row_state import STATE_KEY, entity_state
 from qmsr_ready.core.template_content import canonical_json
 
 if TYPE_CHECKING:
@@ -93,20 +94,21 @@ def json_safe(value: Any) -> Any:
 
 
 def field_changes(changes: Any, entity_type: str = "") -> dict[str, Any]:
-    """An event's ``{field: [old, new]}`` without the row state recorded beside them.
-
-    With ``entity_type``, the fields come in the order of its table's columns (the result
-    before the notes), whatever order they were stored in: a file's response saves store them
-    sorted (the JSON they were hashed as), a server's and older saves in the order given, and
-    one action should read the same wherever it was recorded. Fields that are not columns
-    follow, as stored."""
+    """An event's ``{field: [old, new]}`` without the row state recorded beside them, in the
+    order it was stored (each service writes the telling field first: a request's text, a
+    note's topic), except a response's: in the response spec's order (the result first),
+    as a file's autosave stores its fields sorted (the JSON it hashed) and a server in the
+    order the caller gave, and one save should read the same wherever it was made."""
     if not isinstance(changes, Mapping):
         return {}
     fields = {k: v for k, v in changes.items() if k != STATE_KEY}
-    order = column_order(entity_type)
-    if not order:
+    if entity_type != RESPONSE.entity:
         return fields
+    order = _RESPONSE_ORDER
     return dict(sorted(fields.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+_RESPONSE_ORDER = {name: i for i, name in enumerate(RESPONSE.names)}
 
 
 def _at_text(at: dt.datetime) -> str:

@@ -205,14 +205,6 @@ def _column_set(table: str) -> frozenset[str]:
     return frozenset(_table_columns(table))
 
 
-@functools.cache
-def column_order(kind: str) -> dict[str, int]:
-    """An audited entity type's columns by their place in its table (empty: not a row entity),
-    the order in which people read a change."""
-    spec = SPECS.get(kind)
-    return {} if spec is None else {name: i for i, name in enumerate(_table_columns(spec.table))}
-
-
 def _table_columns(table: str) -> list[str]:
     from qmsr_ready.core.models import Base
 

@@ -1,13 +1,15 @@
 """One action reads the same in the audit view wherever it was recorded: a file's autosave
-stores its changes as the sorted JSON it hashed, a Session's save in the order given, and the
-view lists both in the order of the entity's columns (QA 9 item 1: the result came after an
-80-character notes excerpt on a file, before it on a server)."""
+stores its changes as the sorted JSON it hashed, a server's save in the order given, and the
+view lists a response's fields in the response spec's order either way (QA 9 item 1: the result
+came after an 80-character notes excerpt on a file, before it on a server). Other events keep
+the order their service wrote, the telling field first."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from qmsr_ready.core import services
+from qmsr_ready.core.services.requests import add_request
 from qmsr_ready.core.template_content import TemplateSnapshot
 from qmsr_ready.core.views.audit import audit_events
 from qmsr_ready.ui.commands.base import execute
@@ -49,4 +51,17 @@ def test_a_response_change_lists_its_fields_in_column_order_however_it_was_store
     assert texts[0] == texts[1]
     names = [part.split(":", 1)[0] for part in texts[0].split("; ")]
     assert names == ["result", "notes", "sample_population", "sample_size"], texts[0]
-    assert texts[0].startswith("result: not_assessed → major_gap; notes: — → Two of five")
+    assert texts[0].startswith("result: not_assessed → major_gap; notes:  → Two of five")
+
+
+def test_other_changes_keep_the_order_their_service_wrote(ctx: AppContext) -> None:
+    code = _inspection(ctx)
+    assert ctx.workspace is not None
+    with ctx.workspace.begin() as s:
+        add_request(s, "Alice", inspection_code=code, text="Complaint files, 2025",
+                             requested_by="J. Alvarez")
+    with ctx.workspace.session() as s:
+        event = audit_events(s)[-1]
+    assert event.action == "request.add"
+    text = AuditRow.from_event(event).changes
+    assert text.startswith("text: — → Complaint files, 2025"), text

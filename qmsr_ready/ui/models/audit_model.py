@@ -57,7 +57,7 @@ def _changes_text(changes: Any, entity_type: str = "") -> str:
     if not isinstance(changes, dict):
         return json.dumps(changes, ensure_ascii=False, default=str)
     parts = []
-    # the row state is for verify, not people; fields in the entity's column order
+    # the row state is for verify, not people; a response's fields in its spec's order
     for key, value in field_changes(changes, entity_type).items():
         if isinstance(value, list | tuple) and len(value) == 2:
             parts.append(f"{key}: {_short(value[0])} → {_short(value[1])}")
@@ -67,7 +67,7 @@ def _changes_text(changes: Any, entity_type: str = "") -> str:
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = "—" if value is None or value == "" else str(value)  # nothing, or an empty text
+    text = "—" if value is None else str(value)
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
